@@ -1,0 +1,258 @@
+"""The command line: options -> a run request -> `runner` -> exit code.
+
+Only Typer is imported at start-up; everything heavier (pydantic models, Rich
+tables, asyncio, providers) is imported inside the command that needs it, so
+`marketshock --help` starts as fast as a bare Typer app.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from marketshock import __version__
+
+app = typer.Typer(
+    name="marketshock",
+    help="One trustworthy snapshot of a market shock: indices, big-tech capex, US labor data and crypto.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Offline = Annotated[
+    bool | None,
+    typer.Option("--offline", help="Use the bundled February 2026 dataset (no network).", show_default=False),
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Compute as of this day, from data known then (bundled default: 2026-02-06).",
+        show_default=False,
+    ),
+]
+NoColor = Annotated[
+    bool | None, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).", show_default=False)
+]
+Json = Annotated[bool, typer.Option("--json", help="Print the JSON envelope on stdout instead of tables.")]
+Symbols = Annotated[
+    str | None, typer.Option("--symbols", "-s", metavar="A,B", help="Comma-separated symbols.", show_default=False)
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"marketshock {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    offline: Offline = None,
+    as_of: AsOf = None,
+    no_color: NoColor = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            metavar="PATH",
+            help="Config file (default: the platform's config dir; MARKETSHOCK_CONFIG).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr (never secrets).")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options given before the command apply to it; the same options after it win."""
+    ctx.obj = {
+        "offline": offline,
+        "as_of": as_of,
+        "no_color": no_color,
+        "quiet": quiet,
+        "verbose": verbose,
+        "config": config,
+    }
+
+
+def _run(
+    ctx: typer.Context,
+    command: str,
+    *,
+    offline: bool | None,
+    as_of: str | None,
+    no_color: bool | None,
+    json: bool,
+    section_options: dict | None = None,
+    ytd: bool = True,
+) -> None:
+    from marketshock.runner import Request, run
+
+    top = ctx.obj or {}
+    request = Request(
+        command=command,
+        offline=bool(offline if offline is not None else top.get("offline")),
+        as_of=as_of if as_of is not None else top.get("as_of"),
+        no_color=bool(no_color if no_color is not None else top.get("no_color")),
+        quiet=bool(top.get("quiet")),
+        verbose=bool(top.get("verbose")),
+        config_path=top.get("config"),
+        json=json,
+        section_options=section_options or {},
+        ytd=ytd,
+    )
+    raise typer.Exit(run(request))
+
+
+def _symbols(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    return tuple(s.strip().upper() for s in text.split(",") if s.strip())
+
+
+def _options(name: str, key: str, text: str | None) -> dict:
+    symbols = _symbols(text)
+    return {name: {key: symbols}} if symbols else {}
+
+
+@app.command()
+def crypto(
+    ctx: typer.Context,
+    ytd: Annotated[bool, typer.Option("--ytd", help="Show year-to-date columns (close and day's low).")] = False,
+    symbols: Symbols = None,
+    json: Json = False,
+    offline: Offline = None,
+    as_of: AsOf = None,
+    no_color: NoColor = None,
+) -> None:
+    """Crypto prices, 1d/7d/YTD change, "lowest since", drawdown, market value, ETF flows."""
+    _run(
+        ctx,
+        "crypto",
+        offline=offline,
+        as_of=as_of,
+        no_color=no_color,
+        json=json,
+        section_options=_options("crypto", "symbols", symbols),
+        ytd=ytd,
+    )
+
+
+@app.command()
+def indices(
+    ctx: typer.Context,
+    symbols: Symbols = None,
+    json: Json = False,
+    offline: Offline = None,
+    as_of: AsOf = None,
+    no_color: NoColor = None,
+) -> None:
+    """Index levels, day and 5-day change, streaks, sidecar and circuit-breaker notes."""
+    _run(
+        ctx,
+        "indices",
+        offline=offline,
+        as_of=as_of,
+        no_color=no_color,
+        json=json,
+        section_options=_options("indices", "symbols", symbols),
+    )
+
+
+@app.command("earnings-capex")
+def earnings_capex(
+    ctx: typer.Context,
+    tickers: Annotated[
+        str | None, typer.Option("--tickers", "-t", metavar="A,B", help="Comma-separated tickers.", show_default=False)
+    ] = None,
+    json: Json = False,
+    offline: Offline = None,
+    as_of: AsOf = None,
+    no_color: NoColor = None,
+) -> None:
+    """Last fiscal year's capex, next year's guidance, growth, and the stock's reaction."""
+    _run(
+        ctx,
+        "earnings-capex",
+        offline=offline,
+        as_of=as_of,
+        no_color=no_color,
+        json=json,
+        section_options=_options("earnings-capex", "tickers", tickers),
+    )
+
+
+@app.command()
+def labor(
+    ctx: typer.Context,
+    json: Json = False,
+    offline: Offline = None,
+    as_of: AsOf = None,
+    no_color: NoColor = None,
+) -> None:
+    """Challenger job cuts and their rank; weekly jobless claims, revised and first printed."""
+    _run(ctx, "labor", offline=offline, as_of=as_of, no_color=no_color, json=json)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    json: Json = False,
+    offline: Offline = None,
+    as_of: AsOf = None,
+    no_color: NoColor = None,
+) -> None:
+    """Every section on one screen, headline facts on top."""
+    _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, ytd=True)
+
+
+def main() -> None:
+    """Entry point: every failure ends as one line on stderr and a documented exit code."""
+    from marketshock.errors import ExitCode, UsageError
+
+    try:
+        code = app(standalone_mode=False)
+    except UsageError as error:
+        _fail(str(error), error.exit_code)
+    except typer.TyperException as error:  # Typer's usage errors: unknown option, missing value, ...
+        command = getattr(getattr(error, "ctx", None), "command_path", "marketshock")
+        _fail(f"{error.format_message()} (see: {command} --help)", getattr(error, "exit_code", ExitCode.USAGE))
+    except typer.Abort:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    else:
+        _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    sys.exit(code)
+
+
+def _quiet_broken_pipe() -> None:
+    """A reader that stopped early (`| head`) is not an error: exit without a traceback."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"marketshock: error: {message}\n")
+    sys.exit(code)

@@ -1,0 +1,175 @@
+"""Settings from defaults, the TOML config file and MARKETSHOCK_* environment variables.
+
+Precedence: environment > file > defaults. Every effective value remembers where it
+came from (for `config show`). A broken file (bad TOML, unknown key, wrong type) is a
+`ConfigError` naming the file, the key and what is wrong; the CLI exits 2 on it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from marketshock.errors import UsageError
+
+APP_NAME = "marketshock"
+CONFIG_ENV = "MARKETSHOCK_CONFIG"
+
+
+class ConfigError(UsageError):
+    """The config file or an environment variable is broken (exit 2)."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class HttpSettings(_Section):
+    timeout: float = Field(10.0, gt=0, description="seconds to wait for a response, per request")
+    retries: int = Field(3, ge=0, le=10, description="retries on connect/read errors, HTTP 429 and 5xx")
+    max_per_host: int = Field(4, ge=1, le=32, description="requests in flight at once to one host")
+
+
+class ProviderSettings(_Section):
+    base_url: str = Field(description="scheme and host; the adapter adds the real path")
+
+
+class ProvidersSettings(_Section):
+    yahoo: ProviderSettings = ProviderSettings(base_url="https://query1.finance.yahoo.com")
+    coingecko: ProviderSettings = ProviderSettings(base_url="https://api.coingecko.com")
+    coinbase: ProviderSettings = ProviderSettings(base_url="https://api.exchange.coinbase.com")
+    fred: ProviderSettings = ProviderSettings(base_url="https://fred.stlouisfed.org")
+    sec: ProviderSettings = ProviderSettings(base_url="https://data.sec.gov")
+    stooq: ProviderSettings = ProviderSettings(base_url="https://stooq.com")
+
+
+class FredSettings(_Section):
+    api_key: SecretStr | None = Field(None, description="FRED API key; without one the keyless fredgraph.csv is used")
+
+
+class SecSettings(_Section):
+    user_agent: str | None = Field(
+        None, description="'Name contact@example.com': the SEC requires a User-Agent with a contact"
+    )
+
+
+class SnapshotSettings(_Section):
+    dir: str | None = Field(None, description="where `snapshot` writes; default: the platform's user data directory")
+
+
+class CacheSettings(_Section):
+    dir: str | None = Field(None, description="HTTP cache directory; default: the platform's user cache directory")
+    enabled: bool = Field(True, description="false: never read or write the cache")
+
+
+class Settings(_Section):
+    http: HttpSettings = HttpSettings()
+    providers: ProvidersSettings = ProvidersSettings()
+    fred: FredSettings = FredSettings()
+    sec: SecSettings = SecSettings()
+    snapshot: SnapshotSettings = SnapshotSettings()
+    cache: CacheSettings = CacheSettings()
+
+
+# Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
+ENVIRONMENT: dict[str, str] = {
+    "http.timeout": "MARKETSHOCK_HTTP_TIMEOUT",
+    "http.retries": "MARKETSHOCK_HTTP_RETRIES",
+    "http.max_per_host": "MARKETSHOCK_HTTP_MAX_PER_HOST",
+    **{f"providers.{p}.base_url": f"MARKETSHOCK_{p.upper()}_BASE_URL" for p in ProvidersSettings.model_fields},
+    "fred.api_key": "MARKETSHOCK_FRED_API_KEY",
+    "sec.user_agent": "MARKETSHOCK_SEC_USER_AGENT",
+    "snapshot.dir": "MARKETSHOCK_SNAPSHOT_DIR",
+    "cache.dir": "MARKETSHOCK_CACHE_DIR",
+    "cache.enabled": "MARKETSHOCK_CACHE_ENABLED",
+}
+SECRET_KEYS = frozenset({"fred.api_key"})
+
+
+class LoadedSettings(BaseModel):
+    """Effective settings, the file they were read from, and each key's origin."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    settings: Settings
+    path: Path
+    file_exists: bool
+    origins: dict[str, str]  # dotted key -> "default" | "file" | "environment"
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def config_path(explicit: str | Path | None = None, environ: dict[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit).expanduser()
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV]).expanduser()
+    return default_config_path()
+
+
+def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    for p in parents:
+        tree = tree.setdefault(p, {})
+    tree[leaf] = value
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_leaves(value, dotted + "."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].lower()
+    return f"{key}: {message}"
+
+
+def load(explicit: str | Path | None = None, environ: dict[str, str] | None = None) -> LoadedSettings:
+    """Read the config file (if it exists) and the environment into validated settings."""
+    environ = os.environ if environ is None else environ
+    path = config_path(explicit, environ)
+    tree: dict[str, Any] = {}
+    exists = path.is_file()
+    if explicit and not exists:
+        raise ConfigError(f"config file {path} does not exist")
+    if exists:
+        try:
+            tree = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read: {error}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        try:
+            Settings.model_validate(tree)
+        except ValidationError as error:
+            raise ConfigError(f"{path}: {_describe(error)}") from None
+    origins = {key: "file" for key in _leaves(tree)}
+    for key, name in ENVIRONMENT.items():
+        if name in environ:
+            _set(tree, key, environ[name])
+            origins[key] = "environment"
+    try:
+        settings = Settings.model_validate(tree)
+    except ValidationError as error:
+        key = ".".join(str(p) for p in error.errors()[0]["loc"])
+        raise ConfigError(f"environment variable {ENVIRONMENT.get(key, key)}: {_describe(error)}") from None
+    for key in _leaves(settings.model_dump()):
+        origins.setdefault(key, "default")
+    return LoadedSettings(settings=settings, path=path, file_exists=exists, origins=origins)

@@ -1,0 +1,57 @@
+"""The interface every data source implements, and the errors it raises."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from marketshock.models.series import (
+    CapexRecord,
+    ClaimsFirstPrint,
+    DailyFlows,
+    IndexMoves,
+    IndexSessions,
+    MarketCapPoint,
+    MonthlySeries,
+    PriceSeries,
+    QuotedMonthlyFlow,
+    WeeklySeries,
+)
+
+
+class ProviderError(Exception):
+    """A dataset could not be served. `kind` is one of: no-data, unknown-symbol,
+    timeout, network, http-status, rate-limited, bad-response."""
+
+    kind = "provider"
+
+    def __init__(self, provider: str, dataset: str, cause: str) -> None:
+        super().__init__(f"{provider}: {dataset}: {cause}")
+        self.provider = provider
+        self.dataset = dataset
+        self.cause = cause
+
+
+class NoDataError(ProviderError):
+    kind = "no-data"
+
+
+class UnknownSymbolError(ProviderError):
+    kind = "unknown-symbol"
+
+
+class MarketData(Protocol):
+    """What sections ask for. Methods are async so a live source can fetch concurrently;
+    each returns the whole series it has, and sections cut it to the as-of date."""
+
+    name: str  # "bundled" or "live", shown in the envelope's `source`
+
+    async def price_history(self, symbol: str) -> PriceSeries: ...
+    async def index_sessions(self, symbol: str) -> IndexSessions: ...
+    async def index_moves(self, symbol: str) -> IndexMoves: ...
+    async def weekly_claims(self, series_id: str) -> WeeklySeries: ...
+    async def claims_first_prints(self) -> list[ClaimsFirstPrint]: ...
+    async def job_cuts(self) -> MonthlySeries: ...
+    async def capex(self, ticker: str) -> CapexRecord: ...
+    async def etf_daily_flows(self) -> list[DailyFlows]: ...
+    async def etf_quoted_flows(self) -> list[QuotedMonthlyFlow]: ...
+    async def market_cap_points(self) -> list[MarketCapPoint]: ...

@@ -1,0 +1,349 @@
+"""The bundled dataset of the February 2026 shock, read from package data.
+
+Files live in `marketshock/data/` (see its NOTICE.md for where each came from). They
+are read with importlib.resources, so an installed wheel carries them, and parsed
+into the same models the live providers produce.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import gzip
+import io
+from importlib import resources
+
+from marketshock.models.series import (
+    Bar,
+    CapexRecord,
+    ClaimsFirstPrint,
+    DailyFlow,
+    DailyFlows,
+    IndexMove,
+    IndexMoves,
+    IndexSession,
+    IndexSessions,
+    MarketCapPoint,
+    MonthlySeries,
+    MonthlyValue,
+    PriceSeries,
+    QuotedMonthlyFlow,
+    Source,
+    WeeklyObservation,
+    WeeklySeries,
+)
+from marketshock.providers.base import NoDataError, UnknownSymbolError
+
+NAME = "bundled"
+# --as-of must fall in this window: the crypto and market series cover it in full.
+FIRST_DAY = dt.date(2024, 1, 1)
+LAST_DAY = dt.date(2026, 3, 26)
+# The last full day before the article (GMT Eight, 2026-02-07).
+DEFAULT_AS_OF = dt.date(2026, 2, 6)
+
+_YAHOO_REPO = "jonsflow/risk-divergence @ 56e053be2c81d2747028d7daa98ac5c1077fea51"
+
+
+class _Daily:
+    def __init__(self, file: str, name: str, calendar: str, yahoo: str, proxy_for: str | None = None):
+        self.file, self.name, self.calendar, self.yahoo, self.proxy_for = file, name, calendar, yahoo, proxy_for
+
+
+DAILY_SERIES: dict[str, _Daily] = {
+    "BTC": _Daily("btc_usd_daily_yahoo.csv.gz", "Bitcoin", "utc-days", "BTC-USD"),
+    "ETH": _Daily("eth_usd_daily_yahoo.csv.gz", "Ether", "utc-days", "ETH-USD"),
+    "SPY": _Daily("etf_spy_daily_yahoo.csv.gz", "SPDR S&P 500 ETF", "sessions", "SPY", "S&P 500"),
+    "QQQ": _Daily("etf_qqq_daily_yahoo.csv.gz", "Invesco QQQ", "sessions", "QQQ", "Nasdaq-100"),
+    "SMH": _Daily("etf_smh_daily_yahoo.csv.gz", "VanEck Semiconductor ETF", "sessions", "SMH", "semiconductors"),
+    "EEM": _Daily(
+        "etf_eem_daily_yahoo.csv.gz",
+        "iShares MSCI Emerging Markets",
+        "sessions",
+        "EEM",
+        "emerging markets (Asia-heavy)",
+    ),
+    "GLD": _Daily("etf_gld_daily_yahoo.csv.gz", "SPDR Gold Shares", "sessions", "GLD", "gold"),
+    "SLV": _Daily("etf_slv_daily_yahoo.csv.gz", "iShares Silver Trust", "sessions", "SLV", "silver"),
+    "VIX": _Daily("index_vix_daily_yahoo.csv.gz", "CBOE Volatility Index", "sessions", "^VIX"),
+}
+INDEX_SESSIONS = {"KOSPI": "Korea Composite Stock Price Index"}
+INDEX_MOVES = {"MSCI-APXJ": "MSCI AC Asia Pacific ex-Japan"}
+CLAIMS = {
+    "ICSA": ("fred_icsa_weekly.csv.gz", "Initial jobless claims (SA)"),
+    "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
+}
+CAPEX_TICKERS = ("AMZN", "GOOGL", "MSFT", "META", "QCOM")
+
+
+def _text(name: str) -> str:
+    raw = resources.files("marketshock.data").joinpath(name).read_bytes()
+    if name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_text(name))))
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _opt_float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _opt_date(text: str) -> dt.date | None:
+    return _date(text) if text.strip() else None
+
+
+@functools.cache
+def load_price_series(symbol: str) -> PriceSeries:
+    spec = DAILY_SERIES.get(symbol.upper())
+    if spec is None:
+        known = ", ".join(DAILY_SERIES)
+        raise UnknownSymbolError(NAME, "price history", f"unknown symbol {symbol!r} (bundled data has {known})")
+    bars = tuple(
+        Bar(
+            date=_date(r["date"]),
+            open=float(r["open"]),
+            high=float(r["high"]),
+            low=float(r["low"]),
+            close=float(r["close"]),
+            volume=_opt_float(r["volume"]),
+        )
+        for r in _rows(spec.file)
+    )
+    return PriceSeries(
+        symbol=symbol.upper(),
+        name=spec.name,
+        calendar=spec.calendar,
+        bars=bars,
+        proxy_for=spec.proxy_for,
+        source=Source(
+            provider="Yahoo Finance",
+            reference=f"{spec.yahoo} daily bars via yfinance ({_YAHOO_REPO})",
+            note="UTC calendar days" if spec.calendar == "utc-days" else "exchange sessions, adjusted prices",
+        ),
+    )
+
+
+@functools.cache
+def load_index_sessions(symbol: str) -> IndexSessions:
+    if symbol.upper() not in INDEX_SESSIONS:
+        raise UnknownSymbolError(NAME, "index closes", f"unknown index {symbol!r}")
+    sessions = tuple(
+        IndexSession(
+            date=_date(r["date"]),
+            close=_opt_float(r["close"]),
+            change_pct=_opt_float(r["change_pct"]),
+            intraday_low=_opt_float(r["intraday_low"]),
+            market_measure=r["market_measure"],
+            source=Source(provider="curated", reference=r["source_url"], note=r["note"]),
+        )
+        for r in _rows("kospi_close_curated.csv")
+    )
+    return IndexSessions(symbol="KOSPI", name=INDEX_SESSIONS["KOSPI"], sessions=sessions)
+
+
+@functools.cache
+def load_index_moves(symbol: str) -> IndexMoves:
+    if symbol.upper() not in INDEX_MOVES:
+        raise UnknownSymbolError(NAME, "index moves", f"unknown index {symbol!r}")
+    moves = tuple(
+        IndexMove(
+            date=_date(r["date"]),
+            change_pct=float(r["change_pct"]),
+            measured_at=r["measured_at"],
+            source=Source(provider="curated", reference=r["source"], note=r["note"]),
+        )
+        for r in _rows("msci_apxj_moves_curated.csv")
+    )
+    return IndexMoves(symbol="MSCI-APXJ", name=INDEX_MOVES["MSCI-APXJ"], moves=moves)
+
+
+@functools.cache
+def load_weekly_claims(series_id: str) -> WeeklySeries:
+    if series_id.upper() not in CLAIMS:
+        raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
+    file, name = CLAIMS[series_id.upper()]
+    rows = _rows(file)
+    column = series_id.upper()
+    return WeeklySeries(
+        series_id=column,
+        name=name,
+        vintage="FRED vintage of 2026-03-26 (revised)",
+        observations=tuple(
+            WeeklyObservation(week_ending=_date(r["week_ending"]), value=float(r[column])) for r in rows
+        ),
+        source=Source(provider="FRED", reference=f"https://fred.stlouisfed.org/series/{column}"),
+    )
+
+
+@functools.cache
+def load_claims_first_prints() -> tuple[ClaimsFirstPrint, ...]:
+    def opt_int(text: str) -> int | None:
+        return int(text) if text.strip() else None
+
+    return tuple(
+        ClaimsFirstPrint(
+            week_ending=_date(r["week_ending"]),
+            initial=int(r["initial"]),
+            change=opt_int(r["change"]),
+            four_week_avg=opt_int(r["four_week_avg"]),
+            continuing=opt_int(r["continuing"]),
+            continuing_week_ending=_opt_date(r["continuing_week_ending"]),
+            released=_date(r["released"]),
+            source=Source(provider="US Department of Labor (as reported)", reference=r["source_url"], note=r["note"]),
+        )
+        for r in _rows("claims_first_print.csv")
+    )
+
+
+@functools.cache
+def load_job_cuts() -> MonthlySeries:
+    rows = _rows("challenger_january_job_cuts_curated.csv") + _rows("challenger_other_months_curated.csv")
+    values = sorted(
+        (
+            MonthlyValue(
+                year=int(r["year"]),
+                month=int(r["month"]),
+                value=float(r["announced_job_cuts"]),
+                released=_opt_date(r["release_date"]),
+                source=Source(provider="Challenger, Gray & Christmas", reference=r["source_url"], note=r["note"]),
+            )
+            for r in rows
+        ),
+        key=lambda v: (v.year, v.month),
+    )
+    return MonthlySeries(series_id="CHALLENGER", name="Announced job cuts (Challenger)", values=tuple(values))
+
+
+@functools.cache
+def load_capex() -> dict[str, CapexRecord]:
+    def source(url: str) -> Source | None:
+        return Source(provider="curated", reference=url) if url else None
+
+    records = {}
+    for r in _rows("capex_curated.csv"):
+        records[r["ticker"]] = CapexRecord(
+            ticker=r["ticker"],
+            name=r["name"],
+            report_date=_date(r["report_date"]),
+            report_timing=r["report_timing"],
+            actual_fiscal_year=int(r["actual_fiscal_year"]) if r["actual_fiscal_year"] else None,
+            capex_actual_usd=_opt_float(r["capex_actual_usd"]),
+            capex_actual_basis=r["capex_actual_basis"],
+            capex_actual_source=source(r["capex_actual_source"]),
+            guidance_year=int(r["guidance_year"]) if r["guidance_year"] else None,
+            guidance_low_usd=_opt_float(r["guidance_low_usd"]),
+            guidance_high_usd=_opt_float(r["guidance_high_usd"]),
+            guidance_text=r["guidance_text"],
+            guidance_source=source(r["guidance_source"]),
+            reaction_pct=_opt_float(r["reaction_pct"]),
+            reaction_session=r["reaction_session"] or None,
+            reaction_date=_opt_date(r["reaction_date"]),
+            reaction_text=r["reaction_text"],
+            reaction_source=source(r["reaction_source"]),
+            gaps=tuple(g.strip() for g in r["gap_note"].split(";") if g.strip()),
+        )
+    return records
+
+
+@functools.cache
+def load_etf_daily_flows() -> tuple[DailyFlows, ...]:
+    def flows(file: str, column: str) -> tuple[DailyFlow, ...]:
+        return tuple(DailyFlow(date=_date(r["date"]), net_flow_usd=float(r[column]) * 1e6) for r in _rows(file))
+
+    return (
+        DailyFlows(
+            scope="all US spot bitcoin ETFs",
+            flows=flows("farside_btc_etf_total_daily.csv", "total_net_flow_usd_m"),
+            source=Source(
+                provider="Farside Investors", reference="https://farside.co.uk/btc/", note="daily totals to 2025-12-31"
+            ),
+        ),
+        DailyFlows(
+            scope="BlackRock IBIT",
+            flows=flows("farside_ibit_daily.csv", "ibit_net_flow_usd_m"),
+            source=Source(
+                provider="Farside Investors",
+                reference="https://farside.co.uk/bitcoin-etf-flow-all-data/",
+                note="daily flows to 2026-02-12",
+            ),
+        ),
+    )
+
+
+@functools.cache
+def load_etf_quoted_flows() -> tuple[QuotedMonthlyFlow, ...]:
+    return tuple(
+        QuotedMonthlyFlow(
+            month=r["month"],
+            net_flow_usd=float(r["net_flow_usd"]),
+            qualifier=r["qualifier"],
+            scope=r["basis"],
+            known_from=_date(r["known_from"]),
+            source=Source(provider=r["provider"], reference=r["source_url"], note=r["note"]),
+        )
+        for r in _rows("etf_flow_quotes_curated.csv")
+    )
+
+
+@functools.cache
+def load_market_cap_points() -> tuple[MarketCapPoint, ...]:
+    return tuple(
+        MarketCapPoint(
+            provider=r["provider"],
+            kind=r["kind"],
+            date=_date(r["date"]),
+            value_usd=float(r["value_usd"]),
+            source=Source(provider=r["provider"], reference=r["source_url"], note=r["note"]),
+        )
+        for r in _rows("crypto_market_cap_curated.csv")
+    )
+
+
+class BundledData:
+    """`MarketData` over the bundled files."""
+
+    name = NAME
+
+    async def price_history(self, symbol: str) -> PriceSeries:
+        return load_price_series(symbol)
+
+    async def index_sessions(self, symbol: str) -> IndexSessions:
+        return load_index_sessions(symbol)
+
+    async def index_moves(self, symbol: str) -> IndexMoves:
+        return load_index_moves(symbol)
+
+    async def weekly_claims(self, series_id: str) -> WeeklySeries:
+        return load_weekly_claims(series_id)
+
+    async def claims_first_prints(self) -> list[ClaimsFirstPrint]:
+        return list(load_claims_first_prints())
+
+    async def job_cuts(self) -> MonthlySeries:
+        return load_job_cuts()
+
+    async def capex(self, ticker: str) -> CapexRecord:
+        records = load_capex()
+        if ticker.upper() not in records:
+            raise UnknownSymbolError(
+                NAME, "capex", f"unknown ticker {ticker!r} (bundled data has {', '.join(records)})"
+            )
+        return records[ticker.upper()]
+
+    async def etf_daily_flows(self) -> list[DailyFlows]:
+        return list(load_etf_daily_flows())
+
+    async def etf_quoted_flows(self) -> list[QuotedMonthlyFlow]:
+        return list(load_etf_quoted_flows())
+
+    async def market_cap_points(self) -> list[MarketCapPoint]:
+        if not load_market_cap_points():
+            raise NoDataError(NAME, "market cap", "no points")
+        return list(load_market_cap_points())

@@ -1,0 +1,144 @@
+"""From a parsed command line to output: pick the data source, fix the as-of date, run
+the sections concurrently, then print tables or the JSON envelope and return the exit code.
+
+`cli` imports this lazily, so `--help` never pays for pydantic, Rich tables or asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from rich.console import Console
+
+from marketshock import config, output, render
+from marketshock.config import Settings
+from marketshock.context import RunContext, error_entry
+from marketshock.errors import ExitCode, Unavailable, UsageError
+from marketshock.models.envelope import ErrorEntry
+from marketshock.models.results import ReportResult
+from marketshock.providers import bundled
+from marketshock.providers.base import MarketData, UnknownSymbolError
+from marketshock.sections import capex, crypto, indices, labor, report
+
+SectionBuilder = Callable[..., Awaitable[BaseModel]]
+SECTIONS: dict[str, SectionBuilder] = {
+    "indices": indices.build,
+    "earnings-capex": capex.build,
+    "labor": labor.build,
+    "crypto": crypto.build,
+}
+
+
+@dataclass
+class Request:
+    command: str  # a section name or "report"
+    offline: bool = False
+    as_of: str | None = None
+    json: bool = False
+    no_color: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    config_path: str | None = None
+    section_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # by section name
+    ytd: bool = True  # show the year-to-date columns of the crypto table
+
+
+def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
+    if text is None:
+        return default
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
+    if not first <= day <= last:
+        raise UsageError(f"--as-of {day} is outside the bundled data ({first} .. {last})")
+    return day
+
+
+def data_source(request: Request, settings: Settings) -> tuple[MarketData, dt.date]:
+    if request.offline:
+        as_of = parse_as_of(request.as_of, bundled.DEFAULT_AS_OF, bundled.FIRST_DAY, bundled.LAST_DAY)
+        return bundled.BundledData(), as_of
+    raise Unavailable("live data is not available yet; use --offline for the bundled February 2026 dataset")
+
+
+async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> BaseModel | ErrorEntry:
+    try:
+        return await SECTIONS[name](ctx, **options)
+    except UnknownSymbolError:
+        raise
+    except Exception as error:  # one failing section must not take the others down
+        return error_entry(name, error)
+
+
+async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+    names = list(SECTIONS) if request.command == "report" else [request.command]
+    outcomes = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
+    errors = [o for o in outcomes if isinstance(o, ErrorEntry)] + ctx.errors
+    results = {n: o for n, o in zip(names, outcomes, strict=True) if not isinstance(o, ErrorEntry)}
+    if request.command != "report":
+        return results.get(request.command), errors
+    if not results:
+        return None, errors
+    rep = ReportResult(
+        headlines=[],
+        indices=results.get("indices"),
+        earnings_capex=results.get("earnings-capex"),
+        labor=results.get("labor"),
+        crypto=results.get("crypto"),
+    )
+    rep.headlines = report.headlines(rep)
+    return rep, errors
+
+
+def console(no_color: bool, file: Any = None) -> Console:
+    file = file or sys.stdout
+    is_tty = file.isatty()
+    # A pipe or a file gets plain text at a width that keeps table rows on one line.
+    width = None if is_tty or os.environ.get("COLUMNS") else 160
+    return Console(file=file, no_color=no_color or None, highlight=False, width=width, emoji=False)
+
+
+def _render(result: BaseModel, request: Request, out: Console) -> None:
+    if isinstance(result, ReportResult):
+        out.print(render.report(result, out))
+    elif request.command == "crypto":
+        out.print(render.crypto(result, out, ytd=request.ytd))  # type: ignore[arg-type]
+    elif request.command == "indices":
+        out.print(render.indices(result, out))  # type: ignore[arg-type]
+    elif request.command == "earnings-capex":
+        out.print(render.capex(result, out))  # type: ignore[arg-type]
+    elif request.command == "labor":
+        out.print(render.labor(result, out))  # type: ignore[arg-type]
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"marketshock: {message}\n")
+
+
+def run(request: Request) -> int:
+    """Run one data command; returns the exit code. Raises UsageError for bad input."""
+    settings = config.load(request.config_path).settings
+    data, as_of = data_source(request, settings)
+    ctx = RunContext(as_of=as_of, data=data)
+    try:
+        result, errors = asyncio.run(_collect(ctx, request))
+    except UnknownSymbolError as error:
+        raise UsageError(error.cause) from None
+    if not request.quiet:
+        for e in errors:
+            warn(f"{e.section}: {e.message}")
+    if request.json:
+        output.write_json(output.envelope(request.command, as_of, data.name, result, errors))
+    elif result is not None:
+        _render(result, request, console(request.no_color))
+    if result is None:
+        return ExitCode.NOTHING
+    return ExitCode.PARTIAL if errors else ExitCode.OK

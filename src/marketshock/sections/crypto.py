@@ -1,0 +1,151 @@
+"""`crypto`: prices, changes, "lowest since", drawdown, market value and ETF flows."""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+
+from marketshock import analytics
+from marketshock.context import RunContext
+from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
+from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
+from marketshock.providers.base import NoDataError, ProviderError
+
+DEFAULT_SYMBOLS = ("BTC", "ETH")
+SPARK_DAYS = 30
+FLOW_MONTHS = 4  # months of summed daily ETF flows to show, per scope
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def asset_figures(series: PriceSeries, ctx: RunContext) -> CryptoAsset:
+    """Every figure of one asset, from its bars up to the as-of day."""
+    bars = series.up_to(ctx.as_of).bars
+    if not bars:
+        raise NoDataError(series.source.provider, f"{series.symbol} price history", f"no data on or before {ctx.as_of}")
+    last = bars[-1]
+    closes = [b.close for b in bars]
+    ytd = analytics.year_to_date(bars)
+    low = analytics.lowest_since(bars)
+    high = analytics.drawdown_from_high([b.date for b in bars], closes)
+    assert high is not None  # bars is not empty
+    return CryptoAsset(
+        symbol=series.symbol,
+        name=series.name,
+        date=last.date,
+        price=round(last.close, 2),
+        low=round(last.low, 2),
+        high=round(last.high, 2),
+        change_1d_pct=_round(analytics.change_over_days(bars, 1)),
+        change_7d_pct=_round(analytics.change_over_days(bars, 7)),
+        change_ytd_pct=_round(ytd.change_pct) if ytd else None,
+        change_ytd_at_low_pct=_round(ytd.change_at_low_pct) if ytd else None,
+        ytd_base_date=ytd.base_date if ytd else None,
+        ytd_base_close=_round(ytd.base_close) if ytd else None,
+        lowest_since=low.date if low else None,
+        lowest_since_months=low.months if low else None,
+        lowest_since_low=_round(low.low) if low else None,
+        all_time_high=round(high.peak, 2),
+        all_time_high_date=high.peak_date,
+        drawdown_pct=round(high.drawdown_pct, 2),
+        streak=analytics.streak(analytics.daily_changes(closes[-60:])),
+        data_starts=bars[0].date,
+        recent_closes=[round(c, 2) for c in closes[-SPARK_DAYS:]],
+        source=series.source,
+    )
+
+
+def market_cap_summaries(points: list[MarketCapPoint], ctx: RunContext) -> list[MarketCapSummary]:
+    """Per provider: the peak known on the as-of date, the latest later value, and the loss."""
+    summaries = []
+    for provider in dict.fromkeys(p.provider for p in points):
+        known = [p for p in points if p.provider == provider and p.date <= ctx.as_of]
+        peaks = [p for p in known if p.kind == "peak"]
+        if not peaks:
+            continue
+        peak = max(peaks, key=lambda p: p.value_usd)
+        later = [p for p in known if p.kind == "point" and p.date > peak.date]
+        if not later:
+            continue
+        value = max(later, key=lambda p: p.date)
+        lost = analytics.wiped_out(peak.value_usd, value.value_usd)
+        summaries.append(
+            MarketCapSummary(
+                provider=provider,
+                peak_usd=peak.value_usd,
+                peak_date=peak.date,
+                value_usd=value.value_usd,
+                value_date=value.date,
+                wiped_out_usd=lost.amount,
+                change_pct=round(lost.change_pct, 2),
+                sources=list(dict.fromkeys([peak.source, value.source])),
+            )
+        )
+    return summaries
+
+
+def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ctx: RunContext) -> list[EtfFlowMonth]:
+    """Monthly sums of daily flows (last few months of each scope) and quoted month totals,
+    each with its source; where two disagree both are shown, none is picked."""
+    as_of = ctx.as_of
+    month_of_as_of = f"{as_of.year:04d}-{as_of.month:02d}"
+    month_is_over = as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]
+    months: list[EtfFlowMonth] = []
+    for scope in daily:
+        sums = analytics.monthly_sums([(f.date, f.net_flow_usd) for f in scope.flows if f.date <= as_of])
+        for m in sums[-FLOW_MONTHS:]:
+            months.append(
+                EtfFlowMonth(
+                    month=m.month,
+                    net_flow_usd=round(m.total, 0),
+                    scope=scope.scope,
+                    provider=scope.source.provider,
+                    method="sum of daily flows",
+                    days=m.days,
+                    partial=m.month == month_of_as_of and not month_is_over,
+                    source=scope.source,
+                )
+            )
+    for q in quoted:
+        if q.known_from <= as_of:
+            months.append(
+                EtfFlowMonth(
+                    month=q.month,
+                    net_flow_usd=q.net_flow_usd,
+                    scope=q.scope,
+                    provider=q.source.provider,
+                    method="quoted",
+                    qualifier=q.qualifier,
+                    source=q.source,
+                )
+            )
+    return sorted(months, key=lambda m: (m.month, m.method != "sum of daily flows", m.scope, m.provider))
+
+
+async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> CryptoResult:
+    """Prices are the section; market value and ETF flows are extras whose failure is
+    recorded in `ctx.errors` while the prices still show."""
+    data = ctx.data
+    extras = asyncio.gather(
+        data.market_cap_points(), data.etf_daily_flows(), data.etf_quoted_flows(), return_exceptions=True
+    )
+    series, (points, daily, quoted) = await asyncio.gather(
+        asyncio.gather(*(data.price_history(s) for s in symbols)), extras
+    )
+    market_cap, etf_flows = [], []
+    for part in (points, daily, quoted):
+        if isinstance(part, ProviderError):
+            ctx.record("crypto", part)
+        elif isinstance(part, BaseException):
+            raise part
+    if not isinstance(points, BaseException):
+        market_cap = market_cap_summaries(points, ctx)
+    if not isinstance(daily, BaseException) and not isinstance(quoted, BaseException):
+        etf_flows = etf_flow_months(daily, quoted, ctx)
+    return CryptoResult(
+        assets=[asset_figures(s, ctx) for s in series],
+        market_cap=market_cap,
+        etf_flows=etf_flows,
+    )

@@ -1,0 +1,199 @@
+"""`indices`: last level, day and 5-day change, streak, and market-measure notes.
+
+Three kinds of series feed it: daily bars (ETF proxies, VIX), curated index closes
+with the source's stated day change (KOSPI, whose rows skip sessions), and reported
+day moves with no level at all (MSCI Asia-Pacific ex-Japan).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from marketshock import analytics, formatting
+from marketshock.context import RunContext
+from marketshock.models.results import IndexRow, IndicesResult
+from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.providers.base import ProviderError, UnknownSymbolError
+
+# The Asian gauges the article names, then the US benchmarks and metals it ran through.
+DEFAULT_SYMBOLS = ("KOSPI", "MSCI-APXJ", "SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV")
+SESSION_INDICES = ("KOSPI",)
+MOVE_INDICES = ("MSCI-APXJ",)
+SPARK_SESSIONS = 30
+NOTE_DAYS = 7  # market-measure events of the past week are shown with the row
+KOSPI_CIRCUIT_BREAKER_PCT = -8.0  # KRX level 1: KOSPI -8% from the prior close for a minute
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def next_weekday(day: dt.date) -> dt.date:
+    day += dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def contiguous_tail(dates: list[dt.date]) -> int:
+    """How many of the last dates follow each other weekday by weekday (no session
+    missing between them, as far as a weekday calendar can tell)."""
+    if not dates:
+        return 0
+    run = 1
+    for earlier, later in zip(reversed(dates[:-1]), reversed(dates[1:]), strict=False):
+        if next_weekday(earlier) != later:
+            break
+        run += 1
+    return run
+
+
+def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
+    bars = series.up_to(ctx.as_of).bars
+    kind = "ETF proxy" if series.proxy_for else "index"
+    if not bars:
+        return IndexRow(
+            symbol=series.symbol,
+            name=series.name,
+            kind=kind,
+            proxy_for=series.proxy_for,
+            date=None,
+            last=None,
+            change_1d_pct=None,
+            change_5d_pct=None,
+            streak=0,
+            unavailable=f"no data on or before {ctx.as_of}",
+            source=series.source,
+        )
+    closes = [b.close for b in bars]
+    return IndexRow(
+        symbol=series.symbol,
+        name=series.name,
+        kind=kind,
+        proxy_for=series.proxy_for,
+        date=bars[-1].date,
+        last=round(closes[-1], 2),
+        change_1d_pct=_round(analytics.change_over_sessions(closes, 1)),
+        change_5d_pct=_round(analytics.change_over_sessions(closes, 5)),
+        streak=analytics.streak(analytics.daily_changes(closes[-60:])),
+        recent_closes=[round(c, 2) for c in closes[-SPARK_SESSIONS:]],
+        source=series.source,
+    )
+
+
+def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
+    sessions = [s for s in index.sessions if s.date <= ctx.as_of]
+    if not sessions:
+        first = index.sessions[0].date if index.sessions else None
+        return IndexRow(
+            symbol=index.symbol,
+            name=index.name,
+            kind="index",
+            date=None,
+            last=None,
+            change_1d_pct=None,
+            change_5d_pct=None,
+            streak=0,
+            unavailable=f"no closes on or before {ctx.as_of} (data starts {first})",
+            source=Source(provider="curated"),
+        )
+    last = sessions[-1]
+    dates = [s.date for s in sessions]
+    # A streak or a 5-day change may only span rows that are consecutive sessions.
+    run = contiguous_tail(dates)
+    tail = sessions[-run:]
+    streak = analytics.streak([s.change_pct for s in tail])
+    streak_complete = abs(streak) < run  # the run ended inside the contiguous rows
+    change_5d = None
+    if run >= 6 and tail[-1].close is not None and tail[-6].close is not None:
+        change_5d = analytics.change_pct(tail[-1].close, tail[-6].close)
+    notes = []
+    if last.intraday_low is not None and last.close is not None and last.change_pct is not None:
+        prior_close = last.close / (1 + last.change_pct / 100)
+        low_move = analytics.change_pct(last.intraday_low, prior_close)
+        notes.append(
+            f"{last.date}: intraday low {formatting.number(last.intraday_low, 2)} "
+            f"({formatting.pct(low_move)} from the prior close), close {formatting.pct(last.change_pct, 2)}"
+        )
+    for s in sessions:
+        if s.market_measure and (ctx.as_of - s.date).days < NOTE_DAYS:
+            notes.append(f"{s.date}: {s.market_measure}")
+    if last.change_pct is not None and last.change_pct <= KOSPI_CIRCUIT_BREAKER_PCT:
+        notes.append(f"{last.date}: close beyond the {KOSPI_CIRCUIT_BREAKER_PCT:.0f}% circuit-breaker level")
+    recent = [s.close for s in sessions if s.close is not None and (ctx.as_of - s.date).days <= 45]
+    return IndexRow(
+        symbol=index.symbol,
+        name=index.name,
+        kind="index",
+        date=last.date,
+        last=last.close,
+        change_1d_pct=last.change_pct,
+        change_5d_pct=_round(change_5d),
+        streak=streak,
+        streak_complete=streak_complete,
+        notes=notes,
+        recent_closes=recent,
+        source=last.source,
+    )
+
+
+def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
+    moves = [m for m in index.moves if m.date <= ctx.as_of]
+    no_level = "no index levels in the data: reported day moves only"
+    if not moves:
+        return IndexRow(
+            symbol=index.symbol,
+            name=index.name,
+            kind="index (moves only)",
+            date=None,
+            last=None,
+            change_1d_pct=None,
+            change_5d_pct=None,
+            streak=0,
+            unavailable=f"no reported move on or before {ctx.as_of}; {no_level}",
+            source=Source(provider="curated"),
+        )
+    last = moves[-1]
+    run = contiguous_tail([m.date for m in moves])
+    tail = moves[-run:]
+    streak = analytics.streak([m.change_pct for m in tail])
+    return IndexRow(
+        symbol=index.symbol,
+        name=index.name,
+        kind="index (moves only)",
+        date=last.date,
+        last=None,
+        change_1d_pct=last.change_pct,
+        change_5d_pct=None,
+        streak=streak,
+        streak_complete=abs(streak) < run,
+        notes=[f"{last.date}: move as reported {last.measured_at}; {no_level}"],
+        source=last.source,
+    )
+
+
+async def _row(ctx: RunContext, symbol: str) -> IndexRow:
+    if symbol in SESSION_INDICES:
+        return session_row(await ctx.data.index_sessions(symbol), ctx)
+    if symbol in MOVE_INDICES:
+        return moves_row(await ctx.data.index_moves(symbol), ctx)
+    return bar_row(await ctx.data.price_history(symbol), ctx)
+
+
+async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> IndicesResult:
+    """Every index row; a row whose provider fails is recorded and left out, unless all fail."""
+    results = await asyncio.gather(*(_row(ctx, s) for s in symbols), return_exceptions=True)
+    rows = []
+    for result in results:
+        if isinstance(result, UnknownSymbolError):
+            raise result
+        if isinstance(result, ProviderError) and len(symbols) > 1:
+            ctx.record("indices", result)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            rows.append(result)
+    if not rows:
+        raise results[0]  # type: ignore[misc]
+    return IndicesResult(indices=rows)
