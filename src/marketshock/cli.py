@@ -215,6 +215,10 @@ def report(
     _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, ytd=True)
 
 
+# Commands that live in their own modules (marketshock.commands.*) register on `app`
+# when imported here; each module keeps its heavy imports inside its functions.
+
+
 def main() -> None:
     """Entry point: every failure ends as one line on stderr and a documented exit code."""
     from marketshock.errors import ExitCode, UsageError

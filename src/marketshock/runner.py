@@ -21,7 +21,7 @@ from marketshock import config, output, render
 from marketshock.config import Settings
 from marketshock.context import RunContext, error_entry
 from marketshock.errors import ExitCode, Unavailable, UsageError
-from marketshock.models.envelope import ErrorEntry
+from marketshock.models.envelope import Envelope, ErrorEntry
 from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData, UnknownSymbolError
@@ -123,8 +123,28 @@ def warn(message: str) -> None:
     sys.stderr.write(f"marketshock: {message}\n")
 
 
-def run(request: Request) -> int:
-    """Run one data command; returns the exit code. Raises UsageError for bad input."""
+@dataclass
+class Outcome:
+    """A finished run: what a printer, a snapshot writer or a test needs."""
+
+    command: str
+    as_of: dt.date
+    source: str
+    result: BaseModel | None
+    errors: list[ErrorEntry]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.result is None:
+            return ExitCode.NOTHING
+        return ExitCode.PARTIAL if self.errors else ExitCode.OK
+
+    def envelope(self) -> Envelope:
+        return output.envelope(self.command, self.as_of, self.source, self.result, self.errors)
+
+
+def execute(request: Request) -> Outcome:
+    """Run one data command (or the report) without printing. Raises UsageError for bad input."""
     settings = config.load(request.config_path).settings
     data, as_of = data_source(request, settings)
     ctx = RunContext(as_of=as_of, data=data)
@@ -132,13 +152,17 @@ def run(request: Request) -> int:
         result, errors = asyncio.run(_collect(ctx, request))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
+    return Outcome(request.command, as_of, data.name, result, errors)
+
+
+def run(request: Request) -> int:
+    """Run one data command and print it; returns the exit code."""
+    outcome = execute(request)
     if not request.quiet:
-        for e in errors:
+        for e in outcome.errors:
             warn(f"{e.section}: {e.message}")
     if request.json:
-        output.write_json(output.envelope(request.command, as_of, data.name, result, errors))
-    elif result is not None:
-        _render(result, request, console(request.no_color))
-    if result is None:
-        return ExitCode.NOTHING
-    return ExitCode.PARTIAL if errors else ExitCode.OK
+        output.write_json(outcome.envelope())
+    elif outcome.result is not None:
+        _render(outcome.result, request, console(request.no_color))
+    return outcome.exit_code
