@@ -206,11 +206,9 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
         table.add_column("month")
         table.add_column("job cuts", justify="right")
         table.add_column("rank")
-        if cuts.highest_same_month_since:
-            rank = f"most for a {month} since {cuts.highest_same_month_since} ({cuts.years_since} years)"
-        else:
-            rank = f"most for a {month} in the data" if cuts.highest_in_data else ""
-        table.add_row(text(f"{cuts.month} {notes.mark(cuts.source)}"), text(f.number(cuts.value), "bold"), text(rank))
+        table.add_row(
+            text(f"{cuts.month} {notes.mark(cuts.source)}"), text(f.number(cuts.value), "bold"), text(cuts.rank_text)
+        )
         history = [v for y, v in cuts.same_month_history]
         table.add_row(
             text(f"{cuts.same_month_history[0][0]}-{cuts.same_month_history[-1][0]}"),

@@ -135,6 +135,7 @@ class JobCuts(_Result):
     highest_same_month_since: int | None  # the year of the last higher value of the same month
     years_since: int | None
     highest_in_data: bool
+    rank_text: str  # e.g. "the most for a January since 2009 (17-year high)"
     same_month_history: list[tuple[int, int]]  # (year, value) for every year in the data
     change_yoy_pct: float | None
     released: dt.date | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from marketshock import analytics
+from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
 from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
@@ -28,6 +28,17 @@ def job_cuts_known_on(value: MonthlyValue) -> dt.date:
     return dt.date(year, month, JOB_CUTS_ASSUMED_RELEASE_DAY)
 
 
+def rank_text(month: int, rank: analytics.SameMonthRank, history: list[tuple[int, int]], year: int) -> str:
+    """How this month ranks against the same month of earlier years, in words."""
+    name = formatting.month_name(month)
+    if rank.since_year is None:
+        first = history[0][0]
+        return f"the most for a {name} in the data (since {first})" if first < year else ""
+    if rank.years == 1:
+        return f"below {name} {rank.since_year}"
+    return f"the most for a {name} since {rank.since_year} ({rank.years}-year high)"
+
+
 def job_cuts_figures(series: MonthlySeries, ctx: RunContext) -> JobCuts | None:
     known = [v for v in series.values if job_cuts_known_on(v) <= ctx.as_of]
     if not known:
@@ -43,6 +54,7 @@ def job_cuts_figures(series: MonthlySeries, ctx: RunContext) -> JobCuts | None:
         highest_same_month_since=rank.since_year,
         years_since=rank.years,
         highest_in_data=rank.since_year is None,
+        rank_text=rank_text(latest.month, rank, sorted(same_month), latest.year),
         same_month_history=sorted(same_month),
         change_yoy_pct=round(yoy, 2) if yoy is not None else None,
         released=latest.released,

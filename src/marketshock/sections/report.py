@@ -49,15 +49,10 @@ def labor_headlines(result: LaborResult) -> list[Headline]:
     cuts = result.job_cuts
     if cuts:
         month = f.month_name(int(cuts.month[5:]))
-        if cuts.highest_same_month_since:
-            rank = f"the most for a {month} since {cuts.highest_same_month_since} ({cuts.years_since}-year high)"
-        elif cuts.highest_in_data:
-            rank = f"the most for a {month} in the data since {cuts.same_month_history[0][0]}"
-        else:
-            rank = ""
         lines.append(
             Headline(
-                section="labor", text=f"Challenger: {f.number(cuts.value)} job cuts in {month} {cuts.month[:4]}, {rank}"
+                section="labor",
+                text=f"Challenger: {f.number(cuts.value)} job cuts in {month} {cuts.month[:4]}, {cuts.rank_text}",
             )
         )
     claims = result.claims
