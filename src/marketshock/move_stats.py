@@ -1,0 +1,280 @@
+"""How unusual is a move? Pure functions on one daily series (dates and closes, sorted).
+
+Conventions, the same for every series and stated in the output:
+- a day's move is its log return, ln(close / previous close), from one row to the next
+  (crypto: UTC calendar days; exchange-traded: sessions, so a Monday's return spans the weekend);
+- z-score: (return - mean) / sample standard deviation of the returns dated in the 365 calendar
+  days before the day (the day itself excluded); none on fewer than 60 of them;
+- "largest fall (rise) since": the most recent earlier day whose move was larger in the same
+  direction; when no earlier day in the data moved more, the move is the largest in the data;
+- "worst (best) week since": the same on 7-calendar-day changes, compared only with earlier
+  weeks that share no day with this one;
+- 30-day realized volatility: sample standard deviation of the returns dated in the 30 calendar
+  days ending on the day, annualized by sqrt(365) for crypto and sqrt(252) for exchange-traded
+  series; its percentile is within the series' own history up to the day;
+- correlation between two series: their closes are sampled on the dates both have, and the
+  returns run from one common date to the next (so bitcoin's weekend is folded into Monday, as
+  an ETF's is), then Pearson's correlation over the 30 calendar days ending on the day.
+
+Nothing here does I/O or formatting; nothing looks past the last element it is given, so a
+series cut at the as-of day gives the as-of figures (no look-ahead). Pure Python: the CLI must
+start fast, and these are one pass over at most a few thousand rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections.abc import Sequence
+from itertools import pairwise
+from statistics import NormalDist
+from typing import NamedTuple
+
+ZSCORE_WINDOW_DAYS = 365
+MIN_OBSERVATIONS = 60
+VOL_WINDOW_DAYS = 30
+VOL_MIN_OBSERVATIONS = 15  # a 30-day window holds ~21 sessions; fewer than 15 is a gap in the data
+WEEK_DAYS = 7
+CORRELATION_WINDOW_DAYS = 30
+CORRELATION_MIN_OBSERVATIONS = 15
+PERIODS_PER_YEAR = {"utc-days": 365, "sessions": 252}
+
+
+def log_returns(closes: Sequence[float]) -> list[float | None]:
+    """Log return of each row against the previous one; the first row (and any row next to
+    a non-positive close, which has no log) has none."""
+    out: list[float | None] = [None]
+    for prev, cur in pairwise(closes):
+        out.append(math.log(cur / prev) if prev > 0 and cur > 0 else None)
+    return out
+
+
+def to_pct(log_change: float | None) -> float | None:
+    """A log change as a simple change in percent."""
+    return None if log_change is None else math.expm1(log_change) * 100.0
+
+
+def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
+    n = len(values)
+    mean = math.fsum(values) / n
+    var = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    return mean, math.sqrt(var)
+
+
+class ZScore(NamedTuple):
+    zscore: float | None  # None: too few observations, or no variation
+    observations: int  # returns in the trailing window
+    mean: float | None
+    sd: float | None
+
+
+def zscore(
+    dates: Sequence[dt.date],
+    returns: Sequence[float | None],
+    i: int,
+    window_days: int = ZSCORE_WINDOW_DAYS,
+    min_observations: int = MIN_OBSERVATIONS,
+) -> ZScore:
+    """Return `i` against the returns dated in the `window_days` calendar days before it."""
+    first = bisect.bisect_left(dates, dates[i] - dt.timedelta(days=window_days), 0, i)
+    window = [r for r in returns[first:i] if r is not None]
+    n = len(window)
+    if n < max(min_observations, 2):
+        return ZScore(None, n, None, None)
+    mean, sd = _mean_sd(window)
+    r = returns[i]
+    if r is None or sd == 0:
+        return ZScore(None, n, mean, sd)
+    return ZScore((r - mean) / sd, n, mean, sd)
+
+
+class Since(NamedTuple):
+    direction: str | None  # "fall", "rise", or None for no move
+    since: dt.date | None  # the most recent earlier date with a larger move that way
+    largest_in_data: bool  # no earlier date moved more that way
+
+    def text(self, fall: str, rise: str, data_starts: dt.date) -> str:
+        """In words, with `fall`/`rise` naming the move: "largest one-day fall since 2022-11-09",
+        or "the largest one-day fall in the data (since 2014-09-17)"; never "ever"."""
+        if self.direction is None:
+            return ""
+        label = fall if self.direction == "fall" else rise
+        if self.largest_in_data:
+            return f"the {label} in the data (since {data_starts})"
+        return f"{label} since {self.since}"
+
+
+def largest_since(
+    dates: Sequence[dt.date],
+    values: Sequence[float | None],
+    i: int,
+    before: int | None = None,
+) -> Since:
+    """For `values[i]`: the most recent earlier date whose value was further the same way
+    (below it for a fall, above it for a rise). Only indices `< before` are compared when
+    given (default: every earlier index)."""
+    v = values[i]
+    if v is None or v == 0:
+        return Since(None, None, False)
+    fall = v < 0
+    stop = i if before is None else min(before, i)
+    for j in range(stop - 1, -1, -1):
+        w = values[j]
+        if w is not None and (w < v if fall else w > v):
+            return Since("fall" if fall else "rise", dates[j], False)
+    return Since("fall" if fall else "rise", None, True)
+
+
+def change_over_calendar_days(
+    dates: Sequence[dt.date], closes: Sequence[float], i: int, days: int = WEEK_DAYS
+) -> float | None:
+    """Log change of close `i` against the last close on or before `days` calendar days earlier."""
+    base = bisect.bisect_right(dates, dates[i] - dt.timedelta(days=days), 0, i) - 1
+    if base < 0 or closes[base] <= 0 or closes[i] <= 0:
+        return None
+    return math.log(closes[i] / closes[base])
+
+
+def week_since(dates: Sequence[dt.date], closes: Sequence[float], i: int, days: int = WEEK_DAYS) -> Since:
+    """ "Worst (best) week since": the 7-day change ending at `i` ranked against the 7-day
+    changes of earlier weeks that share no day with it (ending `days` or more days before)."""
+    current = change_over_calendar_days(dates, closes, i, days)
+    if current is None or current == 0:
+        return Since(None, None, False)
+    fall = current < 0
+    last_disjoint = bisect.bisect_right(dates, dates[i] - dt.timedelta(days=days), 0, i)
+    for j in range(last_disjoint - 1, -1, -1):
+        w = change_over_calendar_days(dates, closes, j, days)
+        if w is not None and (w < current if fall else w > current):
+            return Since("fall" if fall else "rise", dates[j], False)
+    return Since("fall" if fall else "rise", None, True)
+
+
+def rolling_volatility(
+    dates: Sequence[dt.date],
+    returns: Sequence[float | None],
+    periods_per_year: int,
+    window_days: int = VOL_WINDOW_DAYS,
+    min_observations: int = VOL_MIN_OBSERVATIONS,
+) -> list[float | None]:
+    """Annualized realized volatility, in percent, for every row: the sample standard deviation
+    of the returns dated in the `window_days` calendar days ending on the row."""
+    out: list[float | None] = []
+    days = [d.toordinal() for d in dates]
+    s1 = s2 = 0.0
+    n = 0
+    lo = 0
+    scale = math.sqrt(periods_per_year) * 100.0
+    for i, r in enumerate(returns):
+        if r is not None:
+            s1 += r
+            s2 += r * r
+            n += 1
+        while days[lo] <= days[i] - window_days:
+            old = returns[lo]
+            if old is not None:
+                s1 -= old
+                s2 -= old * old
+                n -= 1
+            lo += 1
+        if n < max(min_observations, 2):
+            out.append(None)
+            continue
+        # Running sums: returns are small (|r| < 1) and windows short, so cancellation stays
+        # far below the figures' precision; a negative rounding residue is clamped to zero.
+        var = max((s2 - s1 * s1 / n) / (n - 1), 0.0)
+        out.append(math.sqrt(var) * scale)
+    return out
+
+
+def percentile_rank(history: Sequence[float | None], value: float) -> float | None:
+    """Percent of the known values in `history` at or below `value` (100: the highest so far)."""
+    known = [h for h in history if h is not None]
+    if not known:
+        return None
+    return 100.0 * sum(1 for h in known if h <= value) / len(known)
+
+
+class Aligned(NamedTuple):
+    dates: list[dt.date]  # the later date of each return
+    a: list[float]
+    b: list[float]
+
+
+def aligned_returns(
+    a_dates: Sequence[dt.date], a_closes: Sequence[float], b_dates: Sequence[dt.date], b_closes: Sequence[float]
+) -> Aligned:
+    """Log returns of two series between consecutive dates on which both have a close."""
+    b_close = dict(zip(b_dates, b_closes, strict=True))
+    common = [(d, c, b_close[d]) for d, c in zip(a_dates, a_closes, strict=True) if d in b_close]
+    out = Aligned([], [], [])
+    for (_, pa, pb), (d, ca, cb) in pairwise(common):
+        if pa > 0 and pb > 0 and ca > 0 and cb > 0:
+            out.dates.append(d)
+            out.a.append(math.log(ca / pa))
+            out.b.append(math.log(cb / pb))
+    return out
+
+
+def correlation(x: Sequence[float], y: Sequence[float]) -> float | None:
+    """Pearson's correlation; None with fewer than 3 pairs or no variation in either."""
+    n = len(x)
+    if n < 3 or n != len(y):
+        return None
+    mx, my = math.fsum(x) / n, math.fsum(y) / n
+    sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+    sxx = math.fsum((a - mx) ** 2 for a in x)
+    syy = math.fsum((b - my) ** 2 for b in y)
+    if sxx == 0 or syy == 0:
+        return None
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+class WindowCorrelation(NamedTuple):
+    correlation: float | None
+    observations: int
+
+
+def correlation_ending(
+    aligned: Aligned,
+    end: dt.date,
+    window_days: int = CORRELATION_WINDOW_DAYS,
+    min_observations: int = CORRELATION_MIN_OBSERVATIONS,
+) -> WindowCorrelation:
+    """Correlation of the aligned returns dated in the `window_days` calendar days ending on `end`."""
+    lo = bisect.bisect_right(aligned.dates, end - dt.timedelta(days=window_days))
+    hi = bisect.bisect_right(aligned.dates, end)
+    n = hi - lo
+    if n < max(min_observations, 3):
+        return WindowCorrelation(None, n)
+    return WindowCorrelation(correlation(aligned.a[lo:hi], aligned.b[lo:hi]), n)
+
+
+class Window(NamedTuple):
+    start: dt.date  # the close the window's changes are measured from
+    end: dt.date  # the last session on or before the as-of day
+
+
+def session_window(sessions: Sequence[dt.date], as_of: dt.date, count: int) -> Window | None:
+    """The last `count` sessions up to `as_of`: from the close of the session before the first
+    of them to the last one. None when the calendar has too few sessions."""
+    end = bisect.bisect_right(sessions, as_of) - 1
+    if end - count < 0:
+        return None
+    return Window(sessions[end - count], sessions[end])
+
+
+def last_on_or_before(dates: Sequence[dt.date], day: dt.date) -> int | None:
+    i = bisect.bisect_right(dates, day) - 1
+    return i if i >= 0 else None
+
+
+def rank_sigma(beaten: int) -> float | None:
+    """A superlative on the z-score scale: a value that beats the `beaten` comparable earlier
+    observations since the last larger one is the top of `beaten + 1`, an empirical tail of
+    1 / (beaten + 1); this is the normal quantile with that upper tail. A rank-based z-score
+    (the idea behind rankits), so "a 17-year high" and "a 3-sigma day" can be ordered."""
+    if beaten < 1:
+        return None
+    return NormalDist().inv_cdf(1.0 - 1.0 / (beaten + 1))
