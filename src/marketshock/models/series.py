@@ -6,6 +6,7 @@ models, so sections and analytics never see a provider's wire format.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
@@ -181,3 +182,33 @@ class MarketCapPoint(_Frozen):
     date: dt.date
     value_usd: float
     source: Source
+
+
+class DailyCloses(_Frozen):
+    """A daily series reduced to its closes, in columns: what move statistics need. Parsing a
+    few long histories into `Bar`s costs more than the statistics themselves."""
+
+    symbol: str
+    name: str
+    calendar: str  # "utc-days" (crypto) or "sessions" (exchange-traded)
+    dates: tuple[dt.date, ...]
+    closes: tuple[float, ...]
+    source: Source
+    proxy_for: str | None = None
+
+    @classmethod
+    def from_prices(cls, series: PriceSeries) -> DailyCloses:
+        return cls(
+            symbol=series.symbol,
+            name=series.name,
+            calendar=series.calendar,
+            dates=tuple(b.date for b in series.bars),
+            closes=tuple(b.close for b in series.bars),
+            source=series.source,
+            proxy_for=series.proxy_for,
+        )
+
+    def up_to(self, as_of: dt.date) -> DailyCloses:
+        """The series as it was known at the end of `as_of`: no later close."""
+        n = bisect.bisect_right(self.dates, as_of)  # dates are sorted
+        return self.model_copy(update={"dates": self.dates[:n], "closes": self.closes[:n]})

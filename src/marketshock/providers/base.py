@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
+    DailyCloses,
     DailyFlows,
     IndexMoves,
     IndexSessions,
@@ -55,3 +56,18 @@ class MarketData(Protocol):
     async def etf_daily_flows(self) -> list[DailyFlows]: ...
     async def etf_quoted_flows(self) -> list[QuotedMonthlyFlow]: ...
     async def market_cap_points(self) -> list[MarketCapPoint]: ...
+
+
+@runtime_checkable
+class ClosesSource(Protocol):
+    """Optional: a source that can serve a daily series as closes alone, faster than full bars.
+    Sections that need only closes use it when the source has it (see `daily_closes`)."""
+
+    async def daily_closes(self, symbol: str) -> DailyCloses: ...
+
+
+async def daily_closes(data: MarketData, symbol: str) -> DailyCloses:
+    """The closes of a daily series, from whichever way the source serves them."""
+    if isinstance(data, ClosesSource):
+        return await data.daily_closes(symbol)
+    return DailyCloses.from_prices(await data.price_history(symbol))

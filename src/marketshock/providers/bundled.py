@@ -18,6 +18,7 @@ from marketshock.models.series import (
     Bar,
     CapexRecord,
     ClaimsFirstPrint,
+    DailyCloses,
     DailyFlow,
     DailyFlows,
     IndexMove,
@@ -122,11 +123,43 @@ def load_price_series(symbol: str) -> PriceSeries:
         calendar=spec.calendar,
         bars=bars,
         proxy_for=spec.proxy_for,
-        source=Source(
-            provider="Yahoo Finance",
-            reference=f"{spec.yahoo} daily bars via yfinance ({_YAHOO_REPO})",
-            note="UTC calendar days" if spec.calendar == "utc-days" else "exchange sessions, adjusted prices",
-        ),
+        source=_daily_source(spec),
+    )
+
+
+def _daily_source(spec: _Daily) -> Source:
+    return Source(
+        provider="Yahoo Finance",
+        reference=f"{spec.yahoo} daily bars via yfinance ({_YAHOO_REPO})",
+        note="UTC calendar days" if spec.calendar == "utc-days" else "exchange sessions, adjusted prices",
+    )
+
+
+@functools.cache
+def load_daily_closes(symbol: str) -> DailyCloses:
+    """Dates and closes only, parsed column-wise: the shock statistics read every long
+    history at once, where building a `Bar` per row would dominate the run time."""
+    spec = DAILY_SERIES.get(symbol.upper())
+    if spec is None:
+        known = ", ".join(DAILY_SERIES)
+        raise UnknownSymbolError(NAME, "daily closes", f"unknown symbol {symbol!r} (bundled data has {known})")
+    lines = _text(spec.file).splitlines()
+    header = lines[0].split(",")
+    at_date, at_close = header.index("date"), header.index("close")
+    dates, closes = [], []
+    for line in lines[1:]:
+        if line:
+            cells = line.split(",")  # the bundled files are plain numbers and dates: no quoting
+            dates.append(_date(cells[at_date]))
+            closes.append(float(cells[at_close]))
+    return DailyCloses(
+        symbol=symbol.upper(),
+        name=spec.name,
+        calendar=spec.calendar,
+        dates=tuple(dates),
+        closes=tuple(closes),
+        proxy_for=spec.proxy_for,
+        source=_daily_source(spec),
     )
 
 
@@ -313,6 +346,9 @@ class BundledData:
 
     async def price_history(self, symbol: str) -> PriceSeries:
         return load_price_series(symbol)
+
+    async def daily_closes(self, symbol: str) -> DailyCloses:
+        return load_daily_closes(symbol)
 
     async def index_sessions(self, symbol: str) -> IndexSessions:
         return load_index_sessions(symbol)
