@@ -217,6 +217,7 @@ def report(
 
 # Commands that live in their own modules (marketshock.commands.*) register on `app`
 # when imported here; each module keeps its heavy imports inside its functions.
+from marketshock.commands import shock as _shock  # noqa: E402, F401
 
 
 def main() -> None:

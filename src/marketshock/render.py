@@ -20,6 +20,7 @@ from marketshock.models.results import (
     IndicesResult,
     LaborResult,
     ReportResult,
+    ShockResult,
 )
 from marketshock.models.series import Source
 
@@ -244,7 +245,10 @@ def headlines(lines: list[Headline], console: Console) -> RenderableType:
     out = Text()
     for line in lines:
         out.append("• " if console.is_terminal else "- ")
-        out.append(f.safe_text(line.text) + "\n")
+        out.append(f.safe_text(line.text))
+        if line.why:
+            out.append(f.safe_text(f" ({line.why})"), style="dim")
+        out.append("\n")
     out.rstrip()
     return out
 
@@ -259,4 +263,92 @@ def report(result: ReportResult, console: Console) -> RenderableType:
         parts += [Text(""), labor(result.labor, console)]
     if result.crypto:
         parts += [Text(""), crypto(result.crypto, console)]
+    if result.shock:
+        parts += [Text(""), shock(result.shock, console)]
+    return Group(*parts)
+
+
+def _series_label(symbol: str, name: str, proxy_for: str | None) -> str:
+    return f"{symbol} ({proxy_for} proxy)" if proxy_for else f"{symbol} ({name})"
+
+
+def _short_since(rank_text: str, *words: str) -> str:
+    """A rank in a table cell whose header names the period: 'fall since 2022-11-09'."""
+    for word in words:
+        rank_text = rank_text.replace(word, "")
+    return rank_text.removeprefix("the ").replace(" the data", " data")
+
+
+def shock(result: ShockResult, console: Console) -> RenderableType:
+    notes = Footnotes()
+    moves = _table("How unusual is each move? Ranked by |z-score| against the trailing 365 days", console)
+    numeric = ("1d", "z (returns)", "7d", "30d vol", "pctile")
+    for header in ("series", "date", "1d", "z (returns)", "the day", "7d", "the week", "30d vol", "pctile"):
+        # A narrow series column leaves the figures and "since" dates room to stay on one line.
+        # On a narrow terminal cells fold rather than lose a date's digits to an ellipsis.
+        moves.add_column(
+            header,
+            justify="right" if header in numeric else "left",
+            max_width=24 if header == "series" else None,
+            min_width=10 if header in ("date", "the day", "the week") else None,  # an ISO date
+            overflow="fold",
+        )
+    unranked: list[Text] = []
+    for m in result.moves:
+        z = f"{m.zscore:+.2f} ({m.zscore_observations})" if m.zscore is not None else "n/a"
+        vol = "n/a"
+        if m.vol_30d_annualized_pct is not None:
+            vol = f"{m.vol_30d_annualized_pct:.0f}% {m.vol_annualization}"
+        moves.add_row(
+            text(f"{_series_label(m.symbol, m.name, m.proxy_for)} {notes.mark(m.source)}"),
+            text(m.date or "n/a"),
+            signed_text(f.pct(m.change_pct), m.change_pct),
+            signed_text(z, m.zscore),
+            text(_short_since(m.rank_text, "largest one-day ")),
+            signed_text(f.pct(m.change_7d_pct), m.change_7d_pct),
+            text(_short_since(m.week_rank_text, "", " week")),
+            text(vol),
+            text(f"{m.vol_percentile:.0f}" if m.vol_percentile is not None else "n/a"),
+        )
+        if m.note:
+            unranked.append(text(f"{m.symbol}: {m.note}"))
+    parts: list[RenderableType] = [moves, *unranked]
+    if result.window and result.window_changes:
+        w = result.window
+        title = f"The shock window: the last {w.sessions} sessions, from the close of {w.start}; largest fall first"
+        changes = _table(title, console)
+        for header in ("rank", "series", "from", "to", "change"):
+            changes.add_column(
+                header, justify="left" if header in ("series", "from", "to") else "right", overflow="fold"
+            )
+        for c in result.window_changes:
+            changes.add_row(
+                text(c.rank),
+                text(_series_label(c.symbol, c.name, c.proxy_for)),
+                text(f"{f.price(c.start_close)} ({c.start_date})"),
+                text(f"{f.price(c.end_close)} ({c.end_date})"),
+                signed_text(f.pct(c.change_pct), c.change_pct),
+            )
+        parts += [Text(""), changes]
+    if result.correlations:
+        days = result.correlations[0].window_days
+        corr = _table(
+            f"{days}-day correlation of daily returns on common dates, now and at the window's start", console
+        )
+        for header in ("pair", "now", "returns", "then", "returns "):
+            corr.add_column(header, justify="left" if header == "pair" else "right", overflow="fold")
+        for c in result.correlations:
+            corr.add_row(
+                text(f"{c.a} / {c.b}"),
+                text(f"{c.correlation:+.2f}" if c.correlation is not None else "n/a"),
+                text(c.observations),
+                text(f"{c.prior_correlation:+.2f} ({c.prior_end})" if c.prior_correlation is not None else "n/a"),
+                text(c.prior_observations),
+            )
+        parts += [Text(""), corr]
+    method = Text("How these are computed:\n", style="dim")
+    for line in result.method:
+        method.append(f.safe_text(f"- {line}\n"))
+    method.rstrip()
+    parts += [Text(""), method, notes.renderable()]
     return Group(*parts)

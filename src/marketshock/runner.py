@@ -25,7 +25,7 @@ from marketshock.models.envelope import Envelope, ErrorEntry
 from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData, UnknownSymbolError
-from marketshock.sections import capex, crypto, indices, labor, report
+from marketshock.sections import capex, crypto, indices, labor, report, shock
 
 SectionBuilder = Callable[..., Awaitable[BaseModel]]
 SECTIONS: dict[str, SectionBuilder] = {
@@ -33,6 +33,7 @@ SECTIONS: dict[str, SectionBuilder] = {
     "earnings-capex": capex.build,
     "labor": labor.build,
     "crypto": crypto.build,
+    "shock": shock.build,
 }
 
 
@@ -93,6 +94,7 @@ async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None,
         earnings_capex=results.get("earnings-capex"),
         labor=results.get("labor"),
         crypto=results.get("crypto"),
+        shock=results.get("shock"),
     )
     rep.headlines = report.headlines(rep)
     return rep, errors
@@ -117,6 +119,8 @@ def _render(result: BaseModel, request: Request, out: Console) -> None:
         out.print(render.capex(result, out))  # type: ignore[arg-type]
     elif request.command == "labor":
         out.print(render.labor(result, out))  # type: ignore[arg-type]
+    elif request.command == "shock":
+        out.print(render.shock(result, out))  # type: ignore[arg-type]
 
 
 def warn(message: str) -> None:

@@ -167,6 +167,10 @@ class LaborResult(_Result):
 class Headline(_Result):
     section: str
     text: str
+    why: str = ""  # what makes it unusual, in plain words (or why it cannot be ranked)
+    zscore: float | None = None  # the day's move behind the headline, where one exists
+    rank_sigma: float | None = None  # the ordering key: |z-score|, else the superlative's rank-equivalent
+    rank_basis: str = ""  # how rank_sigma was found, in words; empty: not ranked
 
 
 class ReportResult(_Result):
@@ -175,3 +179,78 @@ class ReportResult(_Result):
     earnings_capex: CapexResult | None = Field(default=None, serialization_alias="earnings-capex")
     labor: LaborResult | None = None
     crypto: CryptoResult | None = None
+    shock: ShockResult | None = None
+
+
+# --- shock ------------------------------------------------------------------
+
+
+class MoveStats(_Result):
+    """How unusual one series' latest move is (conventions in `ShockResult.method`)."""
+
+    symbol: str
+    name: str
+    kind: str  # "crypto", "ETF proxy", "index", "index (curated closes)", "index (moves only)"
+    proxy_for: str | None = None
+    date: dt.date | None  # the day of the move: the last row on or before as-of
+    close: float | None
+    change_pct: float | None  # the day's simple change
+    zscore: float | None  # the day's log return against the trailing 365 days; null below 60 observations
+    zscore_observations: int  # returns in that window
+    largest_fall_since: dt.date | None  # most recent earlier day with a larger fall (null: not a fall, or none)
+    largest_rise_since: dt.date | None
+    largest_in_data: bool  # no earlier day in the data moved more in this direction
+    rank_text: str  # e.g. "largest one-day fall since 2022-11-09"
+    change_7d_pct: float | None
+    worst_week_since: dt.date | None
+    best_week_since: dt.date | None
+    week_largest_in_data: bool
+    week_rank_text: str
+    vol_30d_annualized_pct: float | None
+    vol_30d_observations: int
+    vol_annualization: str  # "sqrt(365)" or "sqrt(252)"
+    vol_percentile: float | None  # percent of the series' own 30-day volatilities at or below this one
+    vol_history_starts: dt.date | None
+    data_starts: dt.date | None
+    observations: int  # rows in the data up to as-of
+    note: str = ""  # why a figure is missing
+    source: Source
+
+
+class ShockWindow(_Result):
+    sessions: int
+    start: dt.date  # the close the changes are measured from
+    end: dt.date  # the last session on or before as-of
+    calendar: str  # which dates count as sessions
+
+
+class WindowChange(_Result):
+    rank: int  # 1: the largest fall
+    symbol: str
+    name: str
+    proxy_for: str | None = None
+    start_date: dt.date
+    start_close: float
+    end_date: dt.date
+    end_close: float
+    change_pct: float
+
+
+class PairCorrelation(_Result):
+    a: str
+    b: str
+    window_days: int
+    end: dt.date
+    correlation: float | None  # null below the minimum of common returns
+    observations: int
+    prior_end: dt.date | None  # the same correlation at the start of the shock window
+    prior_correlation: float | None
+    prior_observations: int
+
+
+class ShockResult(_Result):
+    moves: list[MoveStats]  # ranked: largest |z-score| first, then series with none
+    window: ShockWindow | None
+    window_changes: list[WindowChange]  # ranked from the largest fall to the largest rise
+    correlations: list[PairCorrelation]
+    method: list[str]  # the conventions, in words

@@ -1,0 +1,329 @@
+"""`shock`: how unusual each of the day's moves is, ranked, and the cross-asset view of the
+shock window (each series' change side by side; rolling correlations of BTC and ETH with
+every index that has a daily series).
+
+Every series the other sections show is covered: crypto and the daily index series get the
+full statistics (`move_stats`); the curated index rows (KOSPI, MSCI Asia-Pacific ex-Japan)
+are listed with their reported move and why they cannot be ranked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from marketshock import move_stats as ms
+from marketshock.context import RunContext
+from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, ShockWindow, WindowChange
+from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
+from marketshock.providers.base import ProviderError, UnknownSymbolError, daily_closes
+from marketshock.sections import crypto, indices
+
+DEFAULT_WINDOW = 10  # sessions up to as-of
+MAX_WINDOW = 260  # about a year of sessions
+CRYPTO_SYMBOLS = crypto.DEFAULT_SYMBOLS
+# The same series `indices` shows, so `shock` ranks every series the tool knows.
+CURATED_SYMBOLS = indices.SESSION_INDICES + indices.MOVE_INDICES
+DAILY_INDEX_SYMBOLS = tuple(s for s in indices.DEFAULT_SYMBOLS if s not in CURATED_SYMBOLS)
+
+METHOD = [
+    "day's move: log return from the previous row (crypto: UTC calendar days; exchange-traded: sessions)",
+    f"z-score: (return - mean) / sample standard deviation of the returns dated in the "
+    f"{ms.ZSCORE_WINDOW_DAYS} calendar days before the day, the day excluded; none on fewer than "
+    f"{ms.MIN_OBSERVATIONS} returns",
+    "largest fall/rise since: the most recent earlier day with a larger move the same way; "
+    "'in the data' when no earlier day moved more",
+    f"worst/best week since: the {ms.WEEK_DAYS}-calendar-day change ranked the same way, against earlier weeks "
+    "that share no day with it",
+    f"30-day volatility: sample standard deviation of the returns dated in the {ms.VOL_WINDOW_DAYS} calendar days "
+    "ending on the day, annualized by sqrt(365) for crypto (every day trades) and sqrt(252) for exchange-traded "
+    "series (sessions); percentile within the series' own history up to the day",
+    "shock window: the last N sessions (exchange-traded calendar) up to as-of; each series' change from its "
+    "close on or before the window's start to its last close on or before as-of",
+    f"correlation: closes sampled on the dates both series have (crypto's weekend folds into Monday), log "
+    f"returns from one common date to the next, Pearson's correlation over the {ms.CORRELATION_WINDOW_DAYS} "
+    f"calendar days ending on the day (at least {ms.CORRELATION_MIN_OBSERVATIONS} returns)",
+    "no look-ahead: every window ends on the as-of day; later data is never read",
+]
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _kind(series: DailyCloses) -> str:
+    if series.calendar == "utc-days":
+        return "crypto"
+    return "ETF proxy" if series.proxy_for else "index"
+
+
+def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
+    """Every statistic of one daily series' last move on or before `as_of`."""
+    s = series.up_to(as_of)
+    dates, closes = list(s.dates), list(s.closes)
+    periods = ms.PERIODS_PER_YEAR.get(s.calendar, ms.PERIODS_PER_YEAR["sessions"])
+    empty = dict(
+        symbol=s.symbol,
+        name=s.name,
+        kind=_kind(s),
+        proxy_for=s.proxy_for,
+        vol_annualization=f"sqrt({periods})",
+        source=s.source,
+    )
+    if len(dates) < 2:
+        return MoveStats(
+            **empty,
+            date=dates[-1] if dates else None,
+            close=_round(closes[-1]) if closes else None,
+            change_pct=None,
+            zscore=None,
+            zscore_observations=0,
+            largest_fall_since=None,
+            largest_rise_since=None,
+            largest_in_data=False,
+            rank_text="",
+            change_7d_pct=None,
+            worst_week_since=None,
+            best_week_since=None,
+            week_largest_in_data=False,
+            week_rank_text="",
+            vol_30d_annualized_pct=None,
+            vol_30d_observations=0,
+            vol_percentile=None,
+            vol_history_starts=None,
+            data_starts=dates[0] if dates else None,
+            observations=len(dates),
+            note=f"{len(dates)} close(s) on or before {as_of}: no move to measure",
+        )
+    i = len(dates) - 1
+    returns = ms.log_returns(closes)
+    z = ms.zscore(dates, returns, i)
+    day = ms.largest_since(dates, returns, i)
+    week = ms.week_since(dates, closes, i)
+    vols = ms.rolling_volatility(dates, returns, periods)
+    vol = vols[i]
+    first_vol = next((d for d, v in zip(dates, vols, strict=True) if v is not None), None)
+    vol_from = ms.last_on_or_before(dates, dates[i] - dt.timedelta(days=ms.VOL_WINDOW_DAYS))
+    vol_obs = sum(1 for r in returns[(vol_from or -1) + 1 :] if r is not None)
+    note = ""
+    if z.zscore is None:
+        note = (
+            f"no z-score: {z.observations} returns in the {ms.ZSCORE_WINDOW_DAYS} days before {dates[i]}, "
+            f"fewer than {ms.MIN_OBSERVATIONS}"
+        )
+    return MoveStats(
+        **empty,
+        date=dates[i],
+        close=_round(closes[i]),
+        change_pct=_round(ms.to_pct(returns[i])),
+        zscore=_round(z.zscore),
+        zscore_observations=z.observations,
+        largest_fall_since=day.since if day.direction == "fall" else None,
+        largest_rise_since=day.since if day.direction == "rise" else None,
+        largest_in_data=day.largest_in_data,
+        rank_text=day.text("largest one-day fall", "largest one-day rise", dates[0]),
+        change_7d_pct=_round(ms.to_pct(ms.change_over_calendar_days(dates, closes, i))),
+        worst_week_since=week.since if week.direction == "fall" else None,
+        best_week_since=week.since if week.direction == "rise" else None,
+        week_largest_in_data=week.largest_in_data,
+        week_rank_text=week.text("worst week", "best week", dates[0]),
+        vol_30d_annualized_pct=_round(vol),
+        vol_30d_observations=vol_obs,
+        vol_percentile=_round(ms.percentile_rank(vols[: i + 1], vol), 1) if vol is not None else None,
+        vol_history_starts=first_vol,
+        data_starts=dates[0],
+        observations=len(dates),
+        note=note,
+    )
+
+
+def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **figures) -> MoveStats:
+    return MoveStats(
+        symbol=symbol,
+        name=name,
+        kind=kind,
+        date=figures.get("date"),
+        close=figures.get("close"),
+        change_pct=figures.get("change_pct"),
+        zscore=None,
+        zscore_observations=0,
+        largest_fall_since=None,
+        largest_rise_since=None,
+        largest_in_data=False,
+        rank_text="",
+        change_7d_pct=None,
+        worst_week_since=None,
+        best_week_since=None,
+        week_largest_in_data=False,
+        week_rank_text="",
+        vol_30d_annualized_pct=None,
+        vol_30d_observations=0,
+        vol_annualization="",
+        vol_percentile=None,
+        vol_history_starts=None,
+        data_starts=figures.get("data_starts"),
+        observations=figures.get("observations", 0),
+        note=note,
+        source=source,
+    )
+
+
+def session_move(index: IndexSessions, as_of: dt.date) -> MoveStats:
+    """A curated index: its reported move, not ranked (the rows skip sessions and are few)."""
+    known = [s for s in index.sessions if s.date <= as_of]
+    with_change = [s for s in known if s.change_pct is not None]
+    last = with_change[-1] if with_change else None
+    note = (
+        f"not ranked: {len(known)} curated closes that skip sessions, too few for a z-score "
+        f"(needs {ms.MIN_OBSERVATIONS} daily returns)"
+    )
+    return _unranked(
+        index.symbol,
+        index.name,
+        "index (curated closes)",
+        last.source if last else Source(provider="curated"),
+        note,
+        date=last.date if last else None,
+        close=last.close if last else None,
+        change_pct=last.change_pct if last else None,
+        data_starts=known[0].date if known else None,
+        observations=len(known),
+    )
+
+
+def reported_move(index: IndexMoves, as_of: dt.date) -> MoveStats:
+    known = [m for m in index.moves if m.date <= as_of]
+    last = known[-1] if known else None
+    moves = "reported day move" if len(known) == 1 else "reported day moves"
+    note = f"not ranked: {len(known)} {moves} and no index levels in the data"
+    return _unranked(
+        index.symbol,
+        index.name,
+        "index (moves only)",
+        last.source if last else Source(provider="curated"),
+        note,
+        date=last.date if last else None,
+        change_pct=last.change_pct if last else None,
+        data_starts=known[0].date if known else None,
+        observations=len(known),
+    )
+
+
+def rank_moves(moves: list[MoveStats]) -> list[MoveStats]:
+    """Largest |z-score| first; series with none after them, in their given order."""
+    return sorted(moves, key=lambda m: (m.zscore is None, -abs(m.zscore or 0.0)))
+
+
+def session_calendar(series: list[DailyCloses], as_of: dt.date) -> tuple[list[dt.date], str]:
+    """The dates that count as sessions: every date an exchange-traded series has (they share
+    the US calendar); crypto's days only when no exchange-traded series is at hand."""
+    sessions = sorted({d for s in series if s.calendar == "sessions" for d in s.dates if d <= as_of})
+    if sessions:
+        names = ", ".join(s.symbol for s in series if s.calendar == "sessions")
+        return sessions, f"exchange sessions (dates of {names})"
+    days = sorted({d for s in series for d in s.dates if d <= as_of})
+    return days, "calendar days (no exchange-traded series available)"
+
+
+def window_changes(series: list[DailyCloses], window: ms.Window, as_of: dt.date) -> list[WindowChange]:
+    rows = []
+    for s in series:
+        start = ms.last_on_or_before(s.dates, window.start)
+        end = ms.last_on_or_before(s.dates, as_of)
+        if start is None or end is None or end <= start or s.closes[start] <= 0:
+            continue
+        change = (s.closes[end] / s.closes[start] - 1.0) * 100.0
+        rows.append((s, start, end, change))
+    rows.sort(key=lambda r: r[3])
+    return [
+        WindowChange(
+            rank=rank,
+            symbol=s.symbol,
+            name=s.name,
+            proxy_for=s.proxy_for,
+            start_date=s.dates[start],
+            start_close=round(s.closes[start], 2),
+            end_date=s.dates[end],
+            end_close=round(s.closes[end], 2),
+            change_pct=round(change, 2),
+        )
+        for rank, (s, start, end, change) in enumerate(rows, 1)
+    ]
+
+
+def _recent(series: DailyCloses, since: dt.date) -> tuple[tuple[dt.date, ...], tuple[float, ...]]:
+    lo = ms.last_on_or_before(series.dates, since) or 0
+    return series.dates[lo:], series.closes[lo:]
+
+
+def pair_correlation(a: DailyCloses, b: DailyCloses, as_of: dt.date, prior_end: dt.date | None) -> PairCorrelation:
+    # Only the last weeks are needed: cut both series a month before the earliest window
+    # opens, which leaves any common date a window's first return starts from.
+    earliest = min(as_of, prior_end or as_of) - dt.timedelta(days=2 * ms.CORRELATION_WINDOW_DAYS)
+    aligned = ms.aligned_returns(*_recent(a, earliest), *_recent(b, earliest))
+    now = ms.correlation_ending(aligned, as_of)
+    prior = ms.correlation_ending(aligned, prior_end) if prior_end else ms.WindowCorrelation(None, 0)
+    return PairCorrelation(
+        a=a.symbol,
+        b=b.symbol,
+        window_days=ms.CORRELATION_WINDOW_DAYS,
+        end=as_of,
+        correlation=_round(now.correlation),
+        observations=now.observations,
+        prior_end=prior_end,
+        prior_correlation=_round(prior.correlation),
+        prior_observations=prior.observations,
+    )
+
+
+def correlations(series: list[DailyCloses], as_of: dt.date, prior_end: dt.date | None) -> list[PairCorrelation]:
+    """BTC with ETH, then each crypto asset with every index that has a daily series."""
+    coins = [s for s in series if s.calendar == "utc-days"]
+    others = [s for s in series if s.calendar != "utc-days"]
+    pairs = [(a, b) for n, a in enumerate(coins) for b in coins[n + 1 :]]
+    pairs += [(a, b) for a in coins for b in others]
+    return [pair_correlation(a, b, as_of, prior_end) for a, b in pairs]
+
+
+async def _fetch(ctx: RunContext, symbol: str) -> DailyCloses | IndexSessions | IndexMoves:
+    if symbol in indices.SESSION_INDICES:
+        return await ctx.data.index_sessions(symbol)
+    if symbol in indices.MOVE_INDICES:
+        return await ctx.data.index_moves(symbol)
+    return await daily_closes(ctx.data, symbol)
+
+
+async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
+    """A series whose provider fails is recorded in `ctx.errors` and left out; the section
+    fails only when none is left."""
+    if not 1 <= window <= MAX_WINDOW:
+        raise ValueError(f"window must be 1..{MAX_WINDOW} sessions, got {window}")
+    symbols = CRYPTO_SYMBOLS + indices.DEFAULT_SYMBOLS
+    fetched = await asyncio.gather(*(_fetch(ctx, s) for s in symbols), return_exceptions=True)
+    daily: list[DailyCloses] = []
+    moves: list[MoveStats] = []
+    for item in fetched:
+        if isinstance(item, UnknownSymbolError):
+            raise item
+        if isinstance(item, ProviderError):
+            ctx.record("shock", item)
+        elif isinstance(item, BaseException):
+            raise item
+        elif isinstance(item, DailyCloses):
+            daily.append(item.up_to(ctx.as_of))
+            moves.append(move_figures(daily[-1], ctx.as_of))
+        elif isinstance(item, IndexSessions):
+            moves.append(session_move(item, ctx.as_of))
+        else:
+            moves.append(reported_move(item, ctx.as_of))
+    if not moves:
+        raise next(f for f in fetched if isinstance(f, BaseException))
+    calendar, calendar_name = session_calendar(daily, ctx.as_of)
+    span = ms.session_window(calendar, ctx.as_of, window)
+    return ShockResult(
+        moves=rank_moves(moves),
+        window=ShockWindow(sessions=window, start=span.start, end=span.end, calendar=calendar_name) if span else None,
+        window_changes=window_changes(daily, span, ctx.as_of) if span else [],
+        correlations=correlations(daily, ctx.as_of, span.start if span else None),
+        method=METHOD,
+    )
