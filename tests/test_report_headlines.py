@@ -1,0 +1,128 @@
+"""`report` headlines: the most unusual fact first, each saying why, the facts unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from marketshock.models.results import Headline, JobCuts, LaborResult, ReportResult
+from marketshock.models.series import Source
+from marketshock.runner import Request, execute
+from marketshock.sections import report
+
+
+@pytest.fixture(scope="module")
+def default_report() -> ReportResult:
+    outcome = execute(Request(command="report", offline=True))
+    assert outcome.errors == []
+    return outcome.result  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def shock_day_report() -> ReportResult:
+    return execute(Request(command="report", offline=True, as_of="2026-02-05")).result  # type: ignore[return-value]
+
+
+def ranked_part(lines: list[Headline]) -> list[Headline]:
+    return [h for h in lines if h.rank_sigma is not None]
+
+
+def test_headlines_keep_the_facts_the_integrator_relies_on(default_report):
+    texts = [h.text for h in default_report.headlines]
+    assert any(
+        t.startswith(
+            "Bitcoin touched $60,074 on 2026-02-06, its lowest since 2024-10-11 (16-month low); -16.1% on the week"
+        )
+        for t in texts
+    )
+    assert "Challenger: 108,435 job cuts in January 2026, the most for a January since 2009 (17-year high)" in texts
+
+
+def test_headlines_are_ordered_most_unusual_first_and_unranked_last(default_report):
+    lines = default_report.headlines
+    ranked = ranked_part(lines)
+    assert len(ranked) >= 3
+    assert lines[: len(ranked)] == ranked
+    assert [h.rank_sigma for h in ranked] == sorted((h.rank_sigma for h in ranked), reverse=True)
+
+
+def test_every_headline_says_why(default_report):
+    assert all(h.why for h in default_report.headlines)
+    for h in ranked_part(default_report.headlines):
+        assert h.rank_basis
+
+
+def test_bitcoins_rebound_day_leads_with_its_sigma_and_since_date(default_report):
+    first = default_report.headlines[0]
+    assert first.section == "crypto" and first.text.startswith("Bitcoin")
+    assert first.zscore is not None and first.zscore > 5
+    assert first.rank_sigma == pytest.approx(abs(first.zscore))
+    assert first.why.startswith(f"a {abs(first.zscore):.1f}-sigma day: closed +12.5%, the largest one-day rise since ")
+
+
+def test_the_job_cuts_superlative_is_ranked_by_its_rank_among_januaries(default_report):
+    cuts = next(h for h in default_report.headlines if h.section == "labor" and h.text.startswith("Challenger"))
+    assert cuts.zscore is None
+    assert cuts.rank_basis.startswith("superlative: the highest of the last 17 January figures, a 1-in-17 rank")
+    assert cuts.rank_sigma == pytest.approx(1.56, abs=0.01)
+    assert "since 2009" in cuts.why
+
+
+def test_on_the_shock_day_silver_gets_its_own_headline_between_bitcoin_and_ether(shock_day_report):
+    lines = shock_day_report.headlines
+    order = [h.text.split(" ")[0] for h in ranked_part(lines)]
+    assert order[:3] == ["Bitcoin", "iShares", "Ether"]
+    silver = lines[1]
+    assert silver.section == "shock"
+    assert silver.text == "iShares Silver Trust (SLV, silver proxy) -15.8% on 2026-02-05"
+    assert silver.why.startswith("a 5.5-sigma day: closed -15.8%, the largest one-day fall since 2026-01-30")
+    assert "the worst week in the data (since 2006-04-28)" in silver.why
+    btc = lines[0]
+    assert "a 6.9-sigma day: closed -14.1%, the largest one-day fall since 2022-11-09" in btc.why
+
+
+def test_rank_puts_larger_sigma_first_and_keeps_unranked_lines_in_order():
+    lines = [
+        Headline(section="a", text="unranked 1"),
+        Headline(section="b", text="small", rank_sigma=1.0),
+        Headline(section="c", text="unranked 2"),
+        Headline(section="d", text="large", rank_sigma=4.2),
+    ]
+    assert [h.text for h in report.rank(lines)] == ["large", "small", "unranked 1", "unranked 2"]
+
+
+def test_a_record_job_cuts_month_with_no_earlier_data_is_not_ranked():
+    cuts = JobCuts(
+        month="2026-01",
+        value=1000,
+        highest_same_month_since=None,
+        years_since=None,
+        highest_in_data=True,
+        rank_text="",
+        same_month_history=[(2026, 1000)],
+        change_yoy_pct=None,
+        released=dt.date(2026, 2, 5),
+        source=Source(provider="test"),
+    )
+    labor = LaborResult(job_cuts=cuts, claims=None, claims_first_print=None, recent_initial_claims=[])
+    (line,) = report.labor_headlines(labor)
+    assert line.rank_sigma is None
+    assert line.why.startswith("not ranked")
+
+
+def test_report_table_opens_with_the_ranked_headlines_and_their_reasons():
+    env = {**os.environ, "COLUMNS": "400"}
+    out = subprocess.run(
+        [sys.executable, "-m", "marketshock", "report", "--offline", "--no-color"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    first = out.stdout.splitlines()[0]
+    assert first.startswith("- Bitcoin touched $60,074")
+    assert "-sigma day" in first
