@@ -238,6 +238,15 @@ def test_session_window_counts_sessions_back_from_as_of():
     assert ms.session_window(sessions, saturday, 20) is None
 
 
+def test_rank_sigma_of_a_price_low_uses_the_random_walk_chance_of_a_new_extreme():
+    # Sparre Andersen: a walk of 2 steps ends at its minimum with chance C(4, 2) / 16 = 3/8.
+    assert ms.rank_sigma(2, walk=True) == pytest.approx(statistics.NormalDist().inv_cdf(1 - 3 / 8))
+    # About 1 / sqrt(pi n) for long walks: a 482-day low is rarer than a 1-in-17 record, but not 1 in 483.
+    tail = 1 - statistics.NormalDist().cdf(ms.rank_sigma(482, walk=True))
+    assert tail == pytest.approx(1 / math.sqrt(math.pi * 482), rel=0.01)
+    assert ms.rank_sigma(16) < ms.rank_sigma(482, walk=True) < ms.rank_sigma(482)
+
+
 def test_rank_sigma_puts_a_1_in_17_superlative_on_the_z_scale():
     assert ms.rank_sigma(16) == pytest.approx(statistics.NormalDist().inv_cdf(16 / 17))
     assert ms.rank_sigma(16) == pytest.approx(1.565, abs=1e-3)
@@ -259,17 +268,16 @@ def test_statistics_do_not_depend_on_the_price_level(returns, scale):
     scaled = [c * scale for c in closes]
     dates = days(len(closes))
     i = len(closes) - 1
-    for a, b in ((closes, scaled),):
-        ra, rb = ms.log_returns(a), ms.log_returns(b)
-        za, zb = ms.zscore(dates, ra, i, min_observations=2), ms.zscore(dates, rb, i, min_observations=2)
-        assert za.observations == zb.observations
-        if za.zscore is not None and zb.zscore is not None and za.sd > 1e-9:
-            assert za.zscore == pytest.approx(zb.zscore, rel=1e-6, abs=1e-6)
-        va = ms.rolling_volatility(dates, ra, 365, min_observations=2)[-1]
-        vb = ms.rolling_volatility(dates, rb, 365, min_observations=2)[-1]
-        assert (va is None) == (vb is None)
-        if va is not None:
-            assert va == pytest.approx(vb, rel=1e-6, abs=1e-6)
+    ra, rb = ms.log_returns(closes), ms.log_returns(scaled)
+    za, zb = ms.zscore(dates, ra, i, min_observations=2), ms.zscore(dates, rb, i, min_observations=2)
+    assert za.observations == zb.observations
+    if za.zscore is not None and zb.zscore is not None and za.sd > 1e-9:
+        assert za.zscore == pytest.approx(zb.zscore, rel=1e-6, abs=1e-6)
+    va = ms.rolling_volatility(dates, ra, 365, min_observations=2)[-1]
+    vb = ms.rolling_volatility(dates, rb, 365, min_observations=2)[-1]
+    assert (va is None) == (vb is None)
+    if va is not None:
+        assert va == pytest.approx(vb, rel=1e-6, abs=1e-6)
 
 
 @settings(max_examples=60, deadline=None)

@@ -126,3 +126,14 @@ def test_report_table_opens_with_the_ranked_headlines_and_their_reasons():
     first = out.stdout.splitlines()[0]
     assert first.startswith("- Bitcoin touched $60,074")
     assert "-sigma day" in first
+
+
+def test_without_move_statistics_a_crypto_low_is_ranked_by_the_days_it_undercut(default_report):
+    alone = ReportResult(headlines=[], crypto=default_report.crypto, labor=default_report.labor)
+    lines = report.headlines(alone)
+    btc = next(h for h in lines if h.text.startswith("Bitcoin"))
+    assert btc.zscore is None
+    undercut = (dt.date(2026, 2, 6) - dt.date(2024, 10, 11)).days - 1
+    assert btc.rank_basis.startswith(f"superlative: the lowest of the last {undercut + 1} days")
+    assert "none since 2024-10-11 was lower" in btc.why
+    assert btc.rank_sigma == pytest.approx(1.95, abs=0.01)  # tail about 1 / sqrt(pi * 482)

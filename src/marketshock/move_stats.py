@@ -270,11 +270,22 @@ def last_on_or_before(dates: Sequence[dt.date], day: dt.date) -> int | None:
     return i if i >= 0 else None
 
 
-def rank_sigma(beaten: int) -> float | None:
-    """A superlative on the z-score scale: a value that beats the `beaten` comparable earlier
-    observations since the last larger one is the top of `beaten + 1`, an empirical tail of
-    1 / (beaten + 1); this is the normal quantile with that upper tail. A rank-based z-score
-    (the idea behind rankits), so "a 17-year high" and "a 3-sigma day" can be ordered."""
+def rank_sigma(beaten: int, walk: bool = False) -> float | None:
+    """A superlative on the z-score scale, so "a 17-year high" and "a 3-sigma day" can be ordered.
+
+    A value that beats the `beaten` comparable earlier observations since the last larger one
+    is the top of `beaten + 1`. For independent observations (a January's job cuts against
+    earlier Januaries) that has an empirical tail of 1 / (beaten + 1). For the level of a price
+    (`walk=True`: "lowest since"), the observations are the steps of a random walk and a new
+    extreme is far more common: by the Sparre Andersen theorem the chance that a walk of n
+    symmetric, continuous steps ends at its extreme is C(2n, n) / 4^n, about 1 / sqrt(pi * n),
+    whatever the steps' distribution. The result is the normal quantile with that upper tail
+    (a rank-based z-score, the idea behind rankits)."""
     if beaten < 1:
         return None
-    return NormalDist().inv_cdf(1.0 - 1.0 / (beaten + 1))
+    if walk:
+        n = beaten
+        tail = math.exp(math.lgamma(2 * n + 1) - 2 * math.lgamma(n + 1) - 2 * n * math.log(2))
+    else:
+        tail = 1.0 / (beaten + 1)
+    return NormalDist().inv_cdf(1.0 - tail)

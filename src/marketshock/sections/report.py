@@ -35,7 +35,7 @@ def sigma_words(m: MoveStats) -> str:
     return words
 
 
-def move_why(m: MoveStats | None, week: bool = True) -> tuple[list[str], float | None]:
+def move_why(m: MoveStats | None) -> tuple[list[str], float | None]:
     """What makes a day's move unusual, and its z-score when it has one."""
     if m is None:
         return [], None
@@ -44,7 +44,7 @@ def move_why(m: MoveStats | None, week: bool = True) -> tuple[list[str], float |
         why.append(sigma_words(m))
     elif m.rank_text:
         why.append(m.rank_text)
-    if week and m.week_rank_text:
+    if m.week_rank_text:
         why.append(m.week_rank_text)
     return why, m.zscore
 
@@ -86,7 +86,7 @@ def crypto_headlines(result: CryptoResult, moves: dict[str, MoveStats] | None = 
         if z is None and a.lowest_since:
             # No z-score (no move statistics): rank the low itself, against the days it undercut.
             beaten = (a.date - a.lowest_since).days - 1
-            sigma = move_stats.rank_sigma(beaten)
+            sigma = move_stats.rank_sigma(beaten, walk=True)  # a price level: a random walk's new low
             line.why = "; ".join(
                 [*why, f"the lowest of the last {beaten + 1} days: none since {a.lowest_since} was lower"]
             )
