@@ -247,7 +247,7 @@ def headlines(lines: list[Headline], console: Console) -> RenderableType:
         out.append("• " if console.is_terminal else "- ")
         out.append(f.safe_text(line.text))
         if line.why:
-            out.append(f.safe_text(f" ({line.why})"), style="dim")
+            out.append(f.safe_text(f" — {line.why}"), style="dim")
         out.append("\n")
     out.rstrip()
     return out
