@@ -8,11 +8,14 @@ tables, asyncio, providers) is imported inside the command that needs it, so
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from marketshock import __version__
+
+if TYPE_CHECKING:
+    from marketshock.runner import Request
 
 app = typer.Typer(
     name="marketshock",
@@ -84,6 +87,35 @@ def global_options(
     }
 
 
+def _request(
+    ctx: typer.Context,
+    command: str,
+    *,
+    offline: bool | None,
+    as_of: str | None,
+    no_color: bool | None,
+    json: bool,
+    section_options: dict | None = None,
+    ytd: bool = True,
+) -> Request:
+    """A run request from a command's options, falling back to the global ones."""
+    from marketshock.runner import Request
+
+    top = ctx.obj or {}
+    return Request(
+        command=command,
+        offline=bool(offline if offline is not None else top.get("offline")),
+        as_of=as_of if as_of is not None else top.get("as_of"),
+        no_color=bool(no_color if no_color is not None else top.get("no_color")),
+        quiet=bool(top.get("quiet")),
+        verbose=bool(top.get("verbose")),
+        config_path=top.get("config"),
+        json=json,
+        section_options=section_options or {},
+        ytd=ytd,
+    )
+
+
 def _run(
     ctx: typer.Context,
     command: str,
@@ -95,19 +127,16 @@ def _run(
     section_options: dict | None = None,
     ytd: bool = True,
 ) -> None:
-    from marketshock.runner import Request, run
+    from marketshock.runner import run
 
-    top = ctx.obj or {}
-    request = Request(
-        command=command,
-        offline=bool(offline if offline is not None else top.get("offline")),
-        as_of=as_of if as_of is not None else top.get("as_of"),
-        no_color=bool(no_color if no_color is not None else top.get("no_color")),
-        quiet=bool(top.get("quiet")),
-        verbose=bool(top.get("verbose")),
-        config_path=top.get("config"),
+    request = _request(
+        ctx,
+        command,
+        offline=offline,
+        as_of=as_of,
+        no_color=no_color,
         json=json,
-        section_options=section_options or {},
+        section_options=section_options,
         ytd=ytd,
     )
     raise typer.Exit(run(request))

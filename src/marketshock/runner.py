@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from marketshock import config, output, render
 from marketshock.config import Settings
@@ -108,19 +108,25 @@ def console(no_color: bool, file: Any = None) -> Console:
     return Console(file=file, no_color=no_color or None, highlight=False, width=width, emoji=False)
 
 
-def _render(result: BaseModel, request: Request, out: Console) -> None:
+def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) -> RenderableType:
+    """The tables of one command's result, decorated as `out` allows (terminal or not)."""
     if isinstance(result, ReportResult):
-        out.print(render.report(result, out))
-    elif request.command == "crypto":
-        out.print(render.crypto(result, out, ytd=request.ytd))  # type: ignore[arg-type]
-    elif request.command == "indices":
-        out.print(render.indices(result, out))  # type: ignore[arg-type]
-    elif request.command == "earnings-capex":
-        out.print(render.capex(result, out))  # type: ignore[arg-type]
-    elif request.command == "labor":
-        out.print(render.labor(result, out))  # type: ignore[arg-type]
-    elif request.command == "shock":
-        out.print(render.shock(result, out))  # type: ignore[arg-type]
+        return render.report(result, out)
+    if command == "crypto":
+        return render.crypto(result, out, ytd=ytd)  # type: ignore[arg-type]
+    if command == "indices":
+        return render.indices(result, out)  # type: ignore[arg-type]
+    if command == "earnings-capex":
+        return render.capex(result, out)  # type: ignore[arg-type]
+    if command == "labor":
+        return render.labor(result, out)  # type: ignore[arg-type]
+    if command == "shock":
+        return render.shock(result, out)  # type: ignore[arg-type]
+    raise ValueError(f"no tables for command {command!r}")
+
+
+def _render(result: BaseModel, request: Request, out: Console) -> None:
+    out.print(renderable(result, request.command, out, ytd=request.ytd))
 
 
 def warn(message: str) -> None:
@@ -159,9 +165,8 @@ def execute(request: Request) -> Outcome:
     return Outcome(request.command, as_of, data.name, result, errors)
 
 
-def run(request: Request) -> int:
-    """Run one data command and print it; returns the exit code."""
-    outcome = execute(request)
+def show(outcome: Outcome, request: Request) -> None:
+    """Print a finished run: warnings on stderr, then the JSON envelope or the tables on stdout."""
     if not request.quiet:
         for e in outcome.errors:
             warn(f"{e.section}: {e.message}")
@@ -169,4 +174,10 @@ def run(request: Request) -> int:
         output.write_json(outcome.envelope())
     elif outcome.result is not None:
         _render(outcome.result, request, console(request.no_color))
+
+
+def run(request: Request) -> int:
+    """Run one data command and print it; returns the exit code."""
+    outcome = execute(request)
+    show(outcome, request)
     return outcome.exit_code
