@@ -37,10 +37,13 @@ def signed_text(display: str, value: float | None) -> Text:
     return text(display, style)
 
 
-def spark(values: list[float]) -> Text:
+def spark(values: list[float], rise_is_bad: bool = False) -> Text:
+    """A sparkline scaled to its own row, coloured by the last point's direction: green
+    for a rise, red for a fall (the other way round where a rise is bad news, like claims)."""
     if len(values) < 2:
         return text("")
-    style = UP if values[-1] > values[-2] else DOWN if values[-1] < values[-2] else ""
+    up, down = (DOWN, UP) if rise_is_bad else (UP, DOWN)
+    style = up if values[-1] > values[-2] else down if values[-1] < values[-2] else ""
     return text(f.sparkline(values), style)
 
 
@@ -214,7 +217,7 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
         table.add_row(
             text(f"{cuts.same_month_history[0][0]}-{cuts.same_month_history[-1][0]}"),
             text(f"{f.number(min(history))}-{f.number(max(history))}"),
-            spark([float(v) for v in history]),
+            spark([float(v) for v in history], rise_is_bad=True),
         )
         parts.append(table)
     if result.claims:
@@ -234,7 +237,7 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
                 signed_text(f.signed(week.change), -week.change if week.change else None),
                 text(f.number(week.four_week_avg)),
                 text(cont),
-                spark([float(v) for v in trend]),
+                spark([float(v) for v in trend], rise_is_bad=True),
             )
         parts.append(table)
     parts.append(notes.renderable())
