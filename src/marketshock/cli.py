@@ -44,6 +44,16 @@ NoColor = Annotated[
     bool | None, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).", show_default=False)
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON envelope on stdout instead of tables.")]
+Export = Annotated[
+    str | None,
+    typer.Option(
+        "--export",
+        metavar="FILE",
+        help="Also save what the terminal shows as a picture: FILE.svg, FILE.html or FILE.txt "
+        "(colours included unless --no-color).",
+        show_default=False,
+    ),
+]
 Symbols = Annotated[
     str | None, typer.Option("--symbols", "-s", metavar="A,B", help="Comma-separated symbols.", show_default=False)
 ]
@@ -126,6 +136,7 @@ def _run(
     json: bool,
     section_options: dict | None = None,
     ytd: bool = True,
+    export: str | None = None,
 ) -> None:
     from marketshock.runner import run
 
@@ -139,6 +150,10 @@ def _run(
         section_options=section_options,
         ytd=ytd,
     )
+    if export is not None:
+        from marketshock import export as exporting
+
+        raise typer.Exit(exporting.run(request, export))
     raise typer.Exit(run(request))
 
 
@@ -236,12 +251,13 @@ def labor(
 def report(
     ctx: typer.Context,
     json: Json = False,
+    export: Export = None,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
 ) -> None:
     """Every section on one screen, headline facts on top."""
-    _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, ytd=True)
+    _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, ytd=True, export=export)
 
 
 # Commands that live in their own modules (marketshock.commands.*) register on `app`

@@ -1,0 +1,255 @@
+"""Pictures of what a terminal shows: SVG, HTML or plain text through Rich's console recording.
+
+`write` takes a function that draws for a given console (tables and charts decide
+their decoration from the console), records it on a terminal-like console with
+colours, and writes the file atomically: a reader never sees half a picture. Every
+file opens with what it is, the as-of date of its data and where the data came
+from. `export_outcome` does that for a finished run (`runner.execute`), so the
+report, and later a snapshot, can save what a terminal would have shown.
+
+Rich is imported inside the functions: this module is loaded only when exporting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import io
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from marketshock.errors import UsageError
+from marketshock.models.series import Source
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from marketshock.runner import Outcome, Request
+
+FORMATS = {".svg": "svg", ".html": "html", ".htm": "html", ".txt": "txt"}
+# A picture is as wide as what it shows, within these bounds (tables wider than the
+# maximum wrap, as they would in a terminal that wide).
+MIN_WIDTH, MAX_WIDTH = 80, 160
+
+Draw = Callable[["Console"], "RenderableType"]
+
+# Rich's SVG asks a CDN for the Fira Code font when the viewer lacks it. A file meant to
+# be shared should not call out when opened: keep the local font and the monospace fallback.
+_REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
+
+# Rich fills {stylesheet}, {foreground}, {background} and {code}; CSS braces are doubled.
+_HTML_PAGE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>@TITLE@</title>
+<meta name="description" content="@DESCRIPTION@">
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+    margin: 1.5em;
+}}
+pre {{
+    font-family: Menlo, 'DejaVu Sans Mono', Consolas, 'Courier New', monospace;
+    line-height: 1.2;
+}}
+</style>
+</head>
+<body>
+<pre><code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    format: str  # "svg", "html" or "txt"
+
+
+def target(path: str) -> Target:
+    """Check an --export path before any work is done: a known suffix, an existing directory."""
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise UsageError(f"--export {path!r} is a directory")
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"--export {path!r}: the file name must end in .svg, .html or .txt")
+    if not p.parent.is_dir():
+        raise UsageError(f"--export {path!r}: no directory {str(p.parent)!r}")
+    return Target(p, fmt)
+
+
+def sources_of(model: object) -> list[Source]:
+    """Every distinct `Source` inside a result model, in the order they appear."""
+
+    def walk(value: object) -> Iterator[Source]:
+        if isinstance(value, Source):
+            yield value
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+
+    return list(dict.fromkeys(walk(model)))
+
+
+def providers_line(sources: Sequence[Source]) -> str:
+    names = [s.provider for s in sources]
+    named = [n for n in dict.fromkeys(names) if n != "curated"]
+    if "curated" in names:
+        named.append("figures curated from the pages cited in the notes")
+    return "Sources: " + "; ".join(named) if named else ""
+
+
+def heading(title: str, as_of: dt.date, source: str) -> str:
+    data = "the bundled dataset" if source == "bundled" else f"{source} data"
+    return f"{title}: data as of {as_of}, from {data}"
+
+
+def record(
+    draw: Draw, *, title: str, as_of: dt.date, source: str, sources: Sequence[Source], width: int | None, no_color: bool
+) -> Console:
+    """Draw on a recording console that behaves like a colour terminal of `width` columns
+    (default: as wide as the drawing, within MIN_WIDTH..MAX_WIDTH). Environment variables
+    (COLUMNS, NO_COLOR, FORCE_COLOR) do not change a file: only `width` and `no_color` do."""
+    from rich.console import Console, Group
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    from marketshock import formatting
+
+    console = Console(
+        record=True,
+        file=io.StringIO(),
+        width=width or MAX_WIDTH,
+        height=50,
+        force_terminal=True,
+        force_jupyter=False,
+        force_interactive=False,
+        color_system="truecolor",
+        no_color=no_color,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        soft_wrap=False,
+    )
+    head = Text(formatting.safe_text(heading(title, as_of, source)), style="bold")
+    body = draw(console)
+    provenance = Text(formatting.safe_text(providers_line(sources)), style="dim")
+    page = Group(head, Text(""), body, Text(""), provenance)
+    if width is None:
+        needed = Measurement.get(console, console.options, page).maximum
+        console.width = max(MIN_WIDTH, min(MAX_WIDTH, needed))
+        page = Group(head, Text(""), draw(console), Text(""), provenance)
+    if no_color:
+        # Recording keeps every style whatever no_color says: strip the colours here
+        # and keep bold and dim, as a terminal with NO_COLOR would.
+        from rich.segment import Segment, Segments
+
+        console.print(Segments(Segment.remove_color(console.render(page))))
+    else:
+        console.print(page)
+    return console
+
+
+def render(console: Console, fmt: str, title: str, as_of: dt.date) -> str:
+    """The recorded console as the text of an SVG, HTML or plain-text file."""
+    from rich.terminal_theme import SVG_EXPORT_THEME
+
+    name = f"{title}, data as of {as_of}"
+    if fmt == "svg":
+        # A fixed id keeps the file identical from run to run (Rich would hash the content).
+        svg = console.export_svg(title=name, theme=SVG_EXPORT_THEME, clear=False, unique_id="marketshock")
+        return _REMOTE_FONT.sub("", svg)
+    if fmt == "html":
+        escaped = html.escape(name).replace("{", "{{").replace("}", "}}")
+        page = _HTML_PAGE.replace("@TITLE@", escaped).replace("@DESCRIPTION@", escaped)
+        return console.export_html(theme=SVG_EXPORT_THEME, clear=False, code_format=page, inline_styles=False)
+    return console.export_text(clear=False, styles=False)
+
+
+def atomic_write(path: Path, content: str) -> None:
+    """Write beside the target, then rename over it: the file is whole or untouched."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    except OSError as error:
+        raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
+
+
+def write(
+    draw: Draw,
+    to: Target,
+    *,
+    title: str,
+    as_of: dt.date,
+    source: str,
+    sources: Sequence[Source],
+    width: int | None = None,
+    no_color: bool = False,
+) -> Path:
+    """Record what `draw` shows and write it to `to` as SVG, HTML or text. Returns the path."""
+    console = record(draw, title=title, as_of=as_of, source=source, sources=sources, width=width, no_color=no_color)
+    atomic_write(to.path, render(console, to.format, title, as_of))
+    return to.path
+
+
+def export_outcome(outcome: Outcome, to: Target, *, ytd: bool = True, no_color: bool = False) -> Path:
+    """The tables of a finished run (report or one section), as a picture at `to`."""
+    from marketshock import runner
+
+    if outcome.result is None:
+        raise ValueError("nothing to export: the run produced no result")
+    result = outcome.result
+    return write(
+        lambda console: runner.renderable(result, outcome.command, console, ytd=ytd),
+        to,
+        title=f"marketshock {outcome.command}",
+        as_of=outcome.as_of,
+        source=outcome.source,
+        sources=sources_of(result),
+        no_color=no_color,
+    )
+
+
+def run(request: Request, path: str) -> int:
+    """`report --export FILE`: print as usual, and save the same tables as a picture."""
+    from marketshock import runner
+
+    to = target(path)
+    outcome = runner.execute(request)
+    runner.show(outcome, request)
+    if outcome.result is not None:
+        export_outcome(outcome, to, ytd=request.ytd, no_color=request.no_color)
+        if not request.quiet:
+            runner.warn(f"wrote {to.path}")
+    return outcome.exit_code
