@@ -1,6 +1,6 @@
 """`--export FILE`: the report and charts as SVG, HTML or text pictures of what a terminal shows.
 
-The exported reports are compared with golden files in `__snapshots__/test_export/`: open
+The exported files are compared with golden files in `__snapshots__/test_export/`: open
 the .svg and .html there in a browser to see them. They depend on Rich's export format,
 so a Rich upgrade may need `python -m pytest tests/test_export.py --snapshot-update`
 after looking at the new pictures.
@@ -22,7 +22,7 @@ import pytest
 from rich.terminal_theme import SVG_EXPORT_THEME
 
 from goldens import HtmlGolden, SvgGolden
-from marketshock import export, runner
+from marketshock import charts, export, runner
 from marketshock.errors import UsageError
 from marketshock.runner import Request
 
@@ -35,6 +35,13 @@ def report_outcome() -> runner.Outcome:
 
 def export_report(path: Path, no_color: bool = False) -> str:
     export.export_outcome(report_outcome(), export.target(str(path)), no_color=no_color)
+    return path.read_text(encoding="utf-8")
+
+
+def export_chart(path: Path, series: str, capsys, **options) -> str:
+    code = charts.run(Request(command="chart", offline=True, quiet=True), series, export_path=str(path), **options)
+    assert code == 0
+    capsys.readouterr()  # the chart printed on stdout as well
     return path.read_text(encoding="utf-8")
 
 
@@ -153,6 +160,35 @@ def test_a_section_outcome_exports_too_as_a_snapshot_would(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("marketshock crypto: data as of 2026-02-06")
     assert "lowest since" in text
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def test_btc_chart_svg_matches_its_golden_picture(tmp_path, snapshot, capsys):
+    svg = export_chart(tmp_path / "btc.svg", "BTC", capsys, since="2024-09-01", height=16)
+    assert svg == snapshot.use_extension(SvgGolden)
+    assert "2024-10-11" in svg and "2026-02-06" in svg
+
+
+def test_job_cuts_chart_svg_matches_its_golden_picture(tmp_path, snapshot, capsys):
+    svg = export_chart(tmp_path / "jobcuts.svg", "job-cuts", capsys, month=1, height=16)
+    assert svg == snapshot.use_extension(SvgGolden)
+    assert "108,435" in svg and "241,749" in svg
+
+
+def test_chart_html_export_is_self_contained(tmp_path, capsys):
+    page = Page()
+    page.feed(export_chart(tmp_path / "btc.html", "BTC", capsys, since="2024-09-01"))
+    assert page.external == [] and "script" not in page.tags
+    assert page.title == "marketshock chart BTC, data as of 2026-02-06"
+    assert "the lowest since 2024-10-11 (16-month low)" in "".join(page.text)
+
+
+def test_chart_export_is_as_wide_as_asked(tmp_path, capsys):
+    text = export_chart(tmp_path / "eth.txt", "ETH", capsys, width=120)
+    axis = next(row for row in text.splitlines() if "└" in row)
+    assert len(axis) == 119
 
 
 # --- writing the file --------------------------------------------------------------------------
