@@ -199,7 +199,7 @@ def test_btc_drawing_shows_both_lows_labelled_on_the_plot():
 def test_job_cuts_drawing_stands_2026_above_the_line_every_january_since_2009_stays_under():
     text = plain(chart("job-cuts", month=1), width=100)
     rows = text.splitlines()
-    guide = next(i for i, row in enumerate(rows) if "┈┈┈" in row)
+    guide = next(i for i, row in enumerate(rows) if "▔▔▔" in row)
     assert "108,435" in rows[guide - 1]  # the value sits on the 2026 bar, at the line
     assert "2009" in text and "the most for a January since 2009 (17-year high)" in text
 

@@ -394,7 +394,16 @@ GLYPHS: dict[str, tuple[str, str]] = {
     "highest-since": ("█", "yellow"),
 }
 LATEST_BAR = ("█", "bold red")
-GUIDE_LINE, GUIDE_BARS = "⠒", "┈"
+GUIDE_LINE = "⠒"  # braille dots: the guide of a line chart sits at the exact dot row
+
+
+def bar_guide(eighths: int) -> str:
+    """The guide across bars at a height of `eighths`: a line at the bottom, middle or top
+    of its cell, whichever is nearest the bar's top (a cell is eight eighths high)."""
+    part = eighths % 8 or 8
+    return "▁" if part <= 2 else "─" if part <= 5 else "▔"
+
+
 # Braille dot bits by (row, column) of the 2x4 dots in a cell.
 _BRAILLE = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -580,7 +589,7 @@ def _day(x: str) -> dt.date:
     return dt.date.fromisoformat(x)
 
 
-def line_plot(chart: ChartResult, width: int, height: int) -> list[list[Cell]]:
+def line_plot(chart: ChartResult, width: int, height: int) -> tuple[list[list[Cell]], str]:
     days = [_day(p.x) for p in chart.points]
     marks = [m for m in chart.marks if m.in_window]
     values = [p.value for p in chart.points] + [m.value for m in marks]
@@ -602,7 +611,7 @@ def line_plot(chart: ChartResult, width: int, height: int) -> list[list[Cell]]:
         return round((y1 - value) / (y1 - y0) * (4 * height - 1))
 
     by_kind = {m.kind: m for m in marks}
-    guide = by_kind.get("earlier-low") and by_kind.get("lowest-since")
+    guide = GUIDE_LINE if "earlier-low" in by_kind and "lowest-since" in by_kind else ""
     if guide:
         y = y_of(by_kind["earlier-low"].value)
         for x in range(x_of(_day(by_kind["earlier-low"].x)) + 2, x_of(_day(by_kind["lowest-since"].x)) - 1, 2):
@@ -629,10 +638,11 @@ def line_plot(chart: ChartResult, width: int, height: int) -> list[list[Cell]]:
         if 0 <= row < height:
             y_labels.setdefault(row, text)
     x_ticks = date_ticks(days[0], days[-1], lambda d: x_of(d) // 2, cols)
-    return _axis_rows(canvas, y_labels, [(c - len(s) // 2, s, "") for c, s in x_ticks], [c for c, _ in x_ticks], "")
+    x_labels = [(c - len(s) // 2, s, "") for c, s in x_ticks]
+    return _axis_rows(canvas, y_labels, x_labels, [c for c, _ in x_ticks], ""), guide
 
 
-def bar_plot(chart: ChartResult, width: int, height: int) -> list[list[Cell]]:
+def bar_plot(chart: ChartResult, width: int, height: int) -> tuple[list[list[Cell]], str]:
     values = [p.value for p in chart.points]
     top = max(max(values), 1.0) * (1 + 1.5 / height)  # room for a value above the tallest bar
     _, step = nice_ticks(0, top, max(3, height // 3))
@@ -669,12 +679,14 @@ def bar_plot(chart: ChartResult, width: int, height: int) -> list[list[Cell]]:
             canvas.put(height - 1 - full, start(i), _EIGHTHS[part] * bar, style)
     xs = [p.x for p in chart.points]
     since = next((m for m in chart.marks if m.kind == "highest-since" and m.in_window), None)
+    guide = ""
     if latest is not None and since is not None:
         # A line at the latest bar's height from the last taller bar: every bar between stands below it.
         row = height - 1 - (eighths(latest.value) - 1) // 8
+        guide = bar_guide(eighths(latest.value))
         for c in range(start(xs.index(since.x)) + bar, start(xs.index(latest.x))):
             if (row, c) not in canvas.over:
-                canvas.put(row, c, GUIDE_BARS, GUIDE_STYLE)
+                canvas.put(row, c, guide, GUIDE_STYLE)
     for i, p in enumerate(chart.points):
         if p.x in marks:
             text = f.number(p.value)
@@ -705,10 +717,11 @@ def bar_plot(chart: ChartResult, width: int, height: int) -> list[list[Cell]]:
         if c > end and (i in wanted or not later_wanted):
             keep.append((c, text, style))
             end = c + len(text)
-    return _axis_rows(canvas, y_labels, keep, [], "0")
+    return _axis_rows(canvas, y_labels, keep, [], "0"), guide
 
 
-def legend(chart: ChartResult) -> list[Text]:
+def legend(chart: ChartResult, guide: str = "") -> list[Text]:
+    """A line a mark, then what the guide line is (drawn with `guide`), if one was drawn."""
     from rich.text import Text
 
     lines = []
@@ -719,16 +732,16 @@ def legend(chart: ChartResult) -> list[Text]:
         line.append(" " + f.safe_text(m.text + ("" if m.in_window else " (before the chart starts: see --since)")))
         lines.append(line)
     kinds = {m.kind for m in chart.marks if m.in_window}
-    if chart.style == "line" and {"earlier-low", "lowest-since"} <= kinds:
+    if guide and chart.style == "line" and {"earlier-low", "lowest-since"} <= kinds:
         low = next(m for m in chart.marks if m.kind == "earlier-low")
         line = Text()
-        line.append(GUIDE_LINE * 2, GUIDE_STYLE)
+        line.append(guide * 2, GUIDE_STYLE)
         line.append(f" the level of the {low.x} low, which the line falls through")
         lines.append(line)
-    if chart.style == "bars" and {"highest-since", "latest"} <= kinds:
+    if guide and chart.style == "bars" and {"highest-since", "latest"} <= kinds:
         latest = next(m for m in chart.marks if m.kind == "latest")
         line = Text()
-        line.append(GUIDE_BARS * 2, GUIDE_STYLE)
+        line.append(guide * 2, GUIDE_STYLE)
         line.append(f" the level of {latest.x}, from the last higher bar")
         lines.append(line)
     return lines
@@ -752,9 +765,9 @@ def draw(chart: ChartResult, console: Console, width: int | None = None, height:
     height = height or DEFAULT_HEIGHT
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         raise UsageError(f"a chart needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows (got {width}x{height})")
-    rows = bar_plot(chart, width, height) if chart.style == "bars" else line_plot(chart, width, height)
+    rows, guide = bar_plot(chart, width, height) if chart.style == "bars" else line_plot(chart, width, height)
     parts: list[RenderableType] = [render.text(title(chart), "bold" if console.is_terminal else ""), _to_text(rows)]
-    parts += legend(chart)
+    parts += legend(chart, guide)
     parts += [render.text(note, "dim") for note in chart.notes]
     notes = render.Footnotes()
     sources = chart.sources
