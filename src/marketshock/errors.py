@@ -10,6 +10,9 @@ class ExitCode(IntEnum):
     NOTHING = 1  # nothing could be produced
     USAGE = 2  # bad usage or bad config: a bad date, an unknown symbol, a broken config file
     PARTIAL = 3  # some sections failed; the rest printed and the JSON's `errors` lists what failed
+    # `snapshot` only: another run held the snapshot directory's lock past --lock-timeout; nothing was
+    # written and a retry is safe. Its own code so a cron wrapper can tell "try again" from "broken".
+    BUSY = 4
 
 
 class UsageError(Exception):
@@ -22,3 +25,9 @@ class Unavailable(UsageError):
     """What was asked for cannot be produced at all (exit 1)."""
 
     exit_code = ExitCode.NOTHING
+
+
+class Busy(UsageError):
+    """Another run holds the snapshot directory's lock (exit 4); nothing was written."""
+
+    exit_code = ExitCode.BUSY

@@ -1,0 +1,408 @@
+"""Snapshots on disk: one `<as_of>.json` report envelope a day, written so that a reader
+or a killed run never sees a partial file, and two overlapping runs never collide.
+
+Layout of a snapshot directory::
+
+    2026-02-05.json          the `report --json` envelope computed as of that day
+    2026-02-06.json
+    .marketshock.lock        the lock writers take (filelock); never read as a snapshot
+    .2026-02-06.json.*.tmp   a write in progress (or left by a killed run; the next writer removes it)
+
+A write goes to a temporary file in the same directory, is flushed and fsynced, then
+`os.replace`d over the target (atomic on POSIX and Windows), and the directory is
+fsynced so the rename survives a power cut. Writers hold the directory's lock while
+they write and prune, so at most one temporary file exists at a time.
+
+Readers take no lock: thanks to the atomic replace every `<date>.json` they see is
+whole. Files that are not snapshots (corrupt, foreign, from a newer marketshock) are
+reported back as `Skipped`, never raised, so `history` can warn and go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marketshock.config import APP_NAME, Settings
+from marketshock.models.envelope import SCHEMA_VERSION
+
+LOCK_NAME = ".marketshock.lock"
+SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.json\..+\.tmp$")
+DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
+# Test hook: seconds to pause in the middle of writing the temporary file and again between
+# its fsync and the rename, so a test can SIGKILL a run inside the write. Never set it in production.
+SLOW_WRITE_ENV = "MARKETSHOCK_TEST_SLOW_WRITE"
+
+
+class StoreError(Exception):
+    """A snapshot directory or file cannot be used; the message names it."""
+
+
+class LockBusy(StoreError):
+    """Another run held the directory's lock for longer than the timeout."""
+
+
+# --- where -------------------------------------------------------------------
+
+
+def default_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "snapshots"
+
+
+def snapshot_dir(settings: Settings, explicit: str | Path | None = None) -> Path:
+    """--out/--dir, else `snapshot.dir` (config or MARKETSHOCK_SNAPSHOT_DIR), else the user data dir."""
+    chosen = explicit or settings.snapshot.dir
+    return Path(chosen).expanduser() if chosen else default_dir()
+
+
+def snapshot_path(directory: Path, as_of: dt.date) -> Path:
+    return directory / f"{as_of.isoformat()}.json"
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def _slow_write_pause() -> float:
+    try:
+        return max(0.0, float(os.environ.get(SLOW_WRITE_ENV, "0")))
+    except ValueError:
+        return 0.0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable. Not possible (nor needed) on Windows."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace `path` with `data` so that any reader sees the old file or the new one, whole.
+
+    `mode` defaults to 0o666 minus the umask, like a file opened for writing
+    (mkstemp alone would leave 0o600).
+    """
+    pause = _slow_write_pause()
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):  # POSIX; Windows has no modes to set
+                os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_umask())
+            if pause:
+                half = len(data) // 2
+                handle.write(data[:half])
+                handle.flush()
+                time.sleep(pause)
+                handle.write(data[half:])
+            else:
+                handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if pause:
+            time.sleep(pause)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def locked(directory: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the directory's writer lock; raise LockBusy after `timeout` seconds.
+
+    filelock takes an OS lock (flock/fcntl, LockFileEx) on `.marketshock.lock`, so a
+    run killed while holding it releases it with its process: no stale lock to clean.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(directory / LOCK_NAME, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockBusy(
+            f"another marketshock run is writing to {directory} (waited {timeout:g}s for {directory / LOCK_NAME})"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Temporary files left by killed runs. Call with the lock held: then none is live."""
+    removed = []
+    for entry in directory.iterdir():
+        if TEMP_NAME.match(entry.name):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+def snapshot_files(directory: Path) -> list[tuple[dt.date, Path]]:
+    """`<date>.json` files in the directory, oldest first (by the date in the name)."""
+    found = []
+    for entry in directory.iterdir():
+        m = SNAPSHOT_NAME.match(entry.name)
+        if m and entry.is_file():
+            try:
+                found.append((dt.date.fromisoformat(m.group(1)), entry))
+            except ValueError:  # 2026-02-30.json: not a snapshot name
+                continue
+    return sorted(found)
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the `keep` latest snapshot dates. Other files are never touched."""
+    if keep < 1:
+        raise ValueError("keep must be at least 1")
+    doomed = [path for _, path in snapshot_files(directory)[:-keep]]
+    for path in doomed:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return doomed
+
+
+@dataclass
+class WriteResult:
+    path: Path
+    written: bool  # false: --no-overwrite kept an existing file
+    pruned: list[Path] = field(default_factory=list)
+
+
+def write_snapshot(
+    directory: Path,
+    as_of: dt.date,
+    content: str,
+    *,
+    overwrite: bool = True,
+    keep: int | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> WriteResult:
+    """Write `content` (an envelope's JSON) as the snapshot of `as_of`, under the lock."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create snapshot directory {directory}: {error.strerror or error}") from None
+    if not directory.is_dir():
+        raise StoreError(f"snapshot directory {directory} is not a directory")
+    path = snapshot_path(directory, as_of)
+    try:
+        with locked(directory, lock_timeout):
+            remove_stale_temporaries(directory)
+            written = overwrite or not path.exists()
+            if written:
+                atomic_write(path, content.encode("utf-8"))
+            pruned = prune(directory, keep) if keep else []
+    except OSError as error:
+        raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None
+    return WriteResult(path=path, written=written, pruned=pruned)
+
+
+# --- reading -----------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    path: Path
+    as_of: dt.date
+    generated_at: dt.datetime
+    source: str
+    command: str
+    data: dict[str, Any] | None
+    errors: list[dict[str, Any]]
+
+
+@dataclass
+class Skipped:
+    path: Path
+    reason: str
+
+
+def read(path: Path) -> Snapshot:
+    """Read one snapshot file; StoreError (naming what is wrong) for anything else."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"cannot read: {error.strerror or error}") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StoreError(f"not valid JSON ({error})") from None
+    if not isinstance(doc, dict) or "schema_version" not in doc or "command" not in doc:
+        raise StoreError("not a marketshock envelope (no schema_version/command)")
+    version = doc["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise StoreError(f"schema_version {version!r} is not an integer")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"schema_version {version} is newer than this marketshock reads ({SCHEMA_VERSION})")
+    try:
+        as_of = dt.date.fromisoformat(doc["as_of"])
+        generated_at = dt.datetime.fromisoformat(doc["generated_at"])
+    except (KeyError, TypeError, ValueError):
+        raise StoreError("as_of or generated_at missing or not ISO 8601") from None
+    data = doc.get("data")
+    errors = doc.get("errors", [])
+    if not isinstance(doc["command"], str) or not (data is None or isinstance(data, dict)):
+        raise StoreError("not a marketshock envelope (command or data of the wrong type)")
+    if not isinstance(errors, list):
+        raise StoreError("errors is not a list")
+    name = SNAPSHOT_NAME.match(path.name)
+    if name and name.group(1) != as_of.isoformat():
+        raise StoreError(f"as_of {as_of} does not match the file name")
+    return Snapshot(
+        path=path,
+        as_of=as_of,
+        generated_at=generated_at,
+        source=str(doc.get("source", "")),
+        command=doc["command"],
+        data=data,
+        errors=errors,
+    )
+
+
+def scan(directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
+    """Every snapshot in the directory (oldest first) and every file that is not one.
+
+    Hidden files (the lock, temporaries) are ours and silently ignored; anything else
+    that is not a readable `<date>.json` envelope is returned as Skipped, with why.
+    """
+    if not directory.is_dir():
+        raise StoreError(f"snapshot directory {directory} does not exist")
+    snapshots: list[Snapshot] = []
+    skipped: list[Skipped] = []
+    for entry in sorted(directory.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if not SNAPSHOT_NAME.match(entry.name) or not entry.is_file():
+            skipped.append(Skipped(entry, "not a snapshot (expected YYYY-MM-DD.json)"))
+            continue
+        try:
+            snapshots.append(read(entry))
+        except StoreError as error:
+            skipped.append(Skipped(entry, str(error)))
+    snapshots.sort(key=lambda s: s.as_of)
+    return snapshots, skipped
+
+
+# --- metrics -----------------------------------------------------------------
+
+# Lists of rows inside a section's data, keyed by the field that names a row. "collapse"
+# drops the list's own name from the path: crypto.assets[BTC].price -> crypto.BTC.price.
+_KEYED_LISTS: dict[tuple[str, str], tuple[str, bool]] = {
+    ("crypto", "assets"): ("symbol", True),
+    ("crypto", "market_cap"): ("provider", False),
+    ("indices", "indices"): ("symbol", True),
+    ("earnings-capex", "companies"): ("ticker", True),
+}
+REPORT_SECTIONS = ("indices", "earnings-capex", "labor", "crypto")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _segment(text: str) -> str:
+    """A path segment from a data value: dots would split the path, spaces are awkward in shells."""
+    return re.sub(r"[^A-Za-z0-9_\-]+", "-", text).strip("-") or "_"
+
+
+def _walk(node: Any, path: str, out: dict[str, int | float]) -> None:
+    if _is_number(node):
+        out[path] = node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _walk(value, f"{path}.{key}", out)
+    # Lists of numbers (sparkline closes) and lists of unkeyed rows are not metrics.
+
+
+def section_metrics(section: str, data: dict[str, Any]) -> dict[str, int | float]:
+    out: dict[str, int | float] = {}
+    for key, value in data.items():
+        keyed = _KEYED_LISTS.get((section, key))
+        if keyed and isinstance(value, list):
+            name_field, collapse = keyed
+            base = section if collapse else f"{section}.{key}"
+            for row in value:
+                if isinstance(row, dict) and isinstance(row.get(name_field), str):
+                    _walk({k: v for k, v in row.items() if k != name_field}, f"{base}.{_segment(row[name_field])}", out)
+        else:
+            _walk(value, f"{section}.{key}", out)
+    return out
+
+
+def metrics(snapshot: Snapshot) -> dict[str, int | float]:
+    """Every numeric figure of a snapshot by its path, e.g. `crypto.BTC.price`, `labor.claims.initial`.
+
+    A report snapshot's sections are the first segment; a single-section envelope
+    (say, a saved `crypto --json`) uses its command name the same way.
+    """
+    if not snapshot.data:
+        return {}
+    if snapshot.command == "report":
+        sections = {name: snapshot.data.get(name) for name in REPORT_SECTIONS}
+    else:
+        sections = {snapshot.command: snapshot.data}
+    out: dict[str, int | float] = {}
+    for name, data in sections.items():
+        if isinstance(data, dict):
+            out.update(section_metrics(name, data))
+    return out
+
+
+def metric_history(snapshots: list[Snapshot], metric: str) -> list[tuple[Snapshot, int | float]]:
+    return [(s, value) for s in snapshots if (value := metrics(s).get(metric)) is not None]
+
+
+@dataclass
+class Change:
+    metric: str
+    old: int | float | None
+    new: int | float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.old is None or self.new is None:
+            return None
+        return self.new - self.old
+
+    @property
+    def change_pct(self) -> float | None:
+        """Relative to |old|, so the sign always says the direction of the move."""
+        if self.change is None or not self.old:
+            return None
+        return self.change / abs(self.old) * 100
+
+
+def diff(old: Snapshot, new: Snapshot, include_unchanged: bool = False) -> list[Change]:
+    a, b = metrics(old), metrics(new)
+    changes = [Change(m, a.get(m), b.get(m)) for m in sorted(a.keys() | b.keys())]
+    return changes if include_unchanged else [c for c in changes if c.old != c.new]
