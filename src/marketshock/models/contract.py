@@ -1,0 +1,77 @@
+"""The `--json` contract as types: one envelope model a command, and its JSON Schema.
+
+`Envelope` (models/envelope.py) is what the code builds; here each command gets a
+subclass whose `command` is a literal and whose `data` is that command's result
+model, so `marketshock schema` describes the data too, not just the wrapper. The
+union is discriminated by `command`. A command that prints an envelope registers
+its result model in `DATA_MODELS` (a test fails for a command whose output the
+schema does not describe).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, Field, TypeAdapter, create_model
+
+from marketshock.models.envelope import SCHEMA_VERSION, Envelope
+from marketshock.models.results import CapexResult, CryptoResult, IndicesResult, LaborResult, ReportResult
+from marketshock.models.snapshots import DiffResult, HistoryResult
+
+# command name -> the model of its envelope's `data`
+DATA_MODELS: dict[str, type[BaseModel]] = {
+    "indices": IndicesResult,
+    "earnings-capex": CapexResult,
+    "labor": LaborResult,
+    "crypto": CryptoResult,
+    "report": ReportResult,
+    "history": HistoryResult,
+    "diff": DiffResult,
+}
+
+SCHEMA_ID = f"urn:marketshock:schema:envelope:{SCHEMA_VERSION}"
+
+
+def _envelope_model(command: str, data: type[BaseModel]) -> type[Envelope]:
+    name = "".join(part.title() for part in command.split("-")) + "Envelope"
+    return create_model(
+        name,
+        __base__=Envelope,
+        __doc__=f"The envelope `marketshock {command} --json` prints.",
+        schema_version=(Literal[SCHEMA_VERSION], SCHEMA_VERSION),  # type: ignore[valid-type]
+        command=(Literal[command], ...),  # type: ignore[valid-type]
+        data=(data | None, None),
+    )
+
+
+ENVELOPES: dict[str, type[Envelope]] = {command: _envelope_model(command, m) for command, m in DATA_MODELS.items()}
+AnyEnvelope = Annotated[Union[tuple(ENVELOPES.values())], Field(discriminator="command")]  # noqa: UP007
+
+
+def _every_field_required(node: Any) -> None:
+    """Output always carries every field (a gap is null, never a missing key): say so."""
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            node["required"] = list(node["properties"])
+        for value in node.values():
+            _every_field_required(value)
+    elif isinstance(node, list):
+        for value in node:
+            _every_field_required(value)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of every envelope marketshock prints."""
+    schema = TypeAdapter(AnyEnvelope).json_schema(mode="serialization", by_alias=True)
+    _every_field_required(schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": f"marketshock --json envelope, schema_version {SCHEMA_VERSION}",
+        "description": (
+            "One object on stdout per command. `command` selects the shape of `data`; `data` is null when "
+            "nothing could be produced, and `errors` lists the sections that failed. Percentages are *_pct "
+            "in percent, money is *_usd in US dollars, dates are ISO 8601."
+        ),
+        **schema,
+    }
