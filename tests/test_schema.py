@@ -133,6 +133,13 @@ def test_json_of_a_command_that_produced_nothing_validates(monkeypatch):
     assert_valid_envelope(result.json())
 
 
+def test_history_and_diff_json_validate(tmp_path: Path):
+    for day in ("2026-02-05", "2026-02-06"):
+        assert invoke("snapshot", "--offline", "--as-of", day, "--out", str(tmp_path)).code == 0
+    assert_valid_envelope(invoke("history", "crypto.ETH.price", "--dir", str(tmp_path), "--json").json())
+    assert_valid_envelope(invoke("diff", "2026-02-05", "2026-02-06", "--dir", str(tmp_path), "--json").json())
+
+
 def test_json_from_a_real_process_validates():
     result = run("report", "--offline", "--json")
     assert result.code == 0

@@ -54,6 +54,7 @@ Export = Annotated[
         show_default=False,
     ),
 ]
+Csv = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV (raw numbers) instead of tables.")]
 Symbols = Annotated[
     str | None, typer.Option("--symbols", "-s", metavar="A,B", help="Comma-separated symbols.", show_default=False)
 ]
@@ -265,6 +266,7 @@ def report(
 from marketshock.commands import chart as _chart  # noqa: E402, F401
 from marketshock.commands import schema as _schema  # noqa: E402, F401
 from marketshock.commands import shock as _shock  # noqa: E402, F401
+from marketshock.commands import snapshot as _snapshot  # noqa: E402, F401  (snapshot, history, diff)
 
 
 def main() -> None:

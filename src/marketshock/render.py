@@ -79,6 +79,11 @@ def _table(title: str, console: Console) -> Table:
     )
 
 
+def titled_table(title: str, console: Console) -> Table:
+    """An empty table in the house style, for commands that build their own rows."""
+    return _table(title, console)
+
+
 def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> RenderableType:
     notes = Footnotes()
     table = _table("Crypto", console)

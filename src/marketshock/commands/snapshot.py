@@ -1,0 +1,419 @@
+"""`snapshot`, `history`, `diff`: daily report files for cron, and reading them back.
+
+Only Typer is imported at module level (this module is imported by cli at start-up);
+the store, the runner and Rich are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from marketshock.cli import AsOf, Csv, Json, NoColor, Offline, app
+
+if TYPE_CHECKING:
+    from marketshock.config import Settings
+    from marketshock.store import Skipped, Snapshot
+
+Dir = Annotated[
+    str | None,
+    typer.Option(
+        "--dir",
+        metavar="DIR",
+        help="Snapshot directory (default: snapshot.dir in the config, MARKETSHOCK_SNAPSHOT_DIR, "
+        "else the platform's user data dir).",
+        show_default=False,
+    ),
+]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _top(ctx: typer.Context) -> dict:
+    return ctx.obj or {}
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    from marketshock import config
+
+    return config.load(_top(ctx).get("config")).settings
+
+
+def _warn(ctx: typer.Context, message: str) -> None:
+    from marketshock.runner import warn
+
+    if not _top(ctx).get("quiet"):
+        warn(message)
+
+
+def _date_option(text: str | None, option: str) -> dt.date | None:
+    from marketshock.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"invalid {option} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+@app.command()
+def snapshot(
+    ctx: typer.Context,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Write here (default: snapshot.dir in the config, MARKETSHOCK_SNAPSHOT_DIR, "
+            "else the platform's user data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option("--keep", metavar="N", min=1, help="Then delete all but the N latest snapshot dates."),
+    ] = None,
+    no_overwrite: Annotated[
+        bool, typer.Option("--no-overwrite", help="Keep an existing snapshot of the same day (default: replace it).")
+    ] = False,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Wait this long for another run writing to the same directory, then exit 4.",
+        ),
+    ] = 30.0,
+    offline: Offline = None,
+    as_of: AsOf = None,
+) -> None:
+    """Write the report to <dir>/<as_of>.json, atomically, and print the path.
+
+    Exit 0 when written, 3 when a section failed (the file is still written, its `errors`
+    say what failed), 1 when nothing could be produced (nothing written), 4 when another
+    run held the directory's lock for longer than --lock-timeout.
+    """
+    from marketshock import output, runner, store
+    from marketshock.errors import Busy, Unavailable
+
+    top = _top(ctx)
+    request = runner.Request(
+        command="report",
+        offline=bool(offline if offline is not None else top.get("offline")),
+        as_of=as_of if as_of is not None else top.get("as_of"),
+        quiet=bool(top.get("quiet")),
+        verbose=bool(top.get("verbose")),
+        config_path=top.get("config"),
+    )
+    settings = _settings(ctx)
+    directory = store.snapshot_dir(settings, out)
+    if no_overwrite:
+        # Skip the work (and, live, the network) when today's file is already there.
+        _, day = runner.data_source(request, settings)
+        existing = store.snapshot_path(directory, day)
+        if existing.is_file():
+            _warn(ctx, f"kept {existing} (--no-overwrite)")
+            typer.echo(str(existing.absolute()))
+            if keep:
+                _prune(ctx, directory, keep, lock_timeout)
+            raise typer.Exit(0)
+    outcome = runner.execute(request)
+    for e in outcome.errors:
+        _warn(ctx, f"{e.section}: {e.message}")
+    if outcome.result is None:
+        raise Unavailable(f"nothing could be produced as of {outcome.as_of}; no snapshot written")
+    content = output.to_json(outcome.envelope()) + "\n"
+    try:
+        written = store.write_snapshot(
+            directory, outcome.as_of, content, overwrite=not no_overwrite, keep=keep, lock_timeout=lock_timeout
+        )
+    except store.LockBusy as error:
+        raise Busy(f"{error}; nothing written, try again later") from None
+    except store.StoreError as error:
+        raise Unavailable(str(error)) from None
+    if not written.written:
+        _warn(ctx, f"kept {written.path} (--no-overwrite)")
+    if top.get("verbose"):
+        for path in written.pruned:
+            _warn(ctx, f"pruned {path}")
+    typer.echo(str(written.path.absolute()))
+    raise typer.Exit(int(outcome.exit_code))
+
+
+def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) -> None:
+    from marketshock import store
+    from marketshock.errors import Busy
+
+    try:
+        with store.locked(directory, lock_timeout):
+            pruned = store.prune(directory, keep)
+    except store.LockBusy as error:
+        raise Busy(str(error)) from None
+    if _top(ctx).get("verbose"):
+        for path in pruned:
+            _warn(ctx, f"pruned {path}")
+
+
+# --- reading back ----------------------------------------------------------------
+
+
+def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
+    from marketshock import store
+    from marketshock.errors import Unavailable
+
+    try:
+        snapshots, skipped = store.scan(directory)
+    except store.StoreError as error:
+        raise Unavailable(f"{error}; write one with `marketshock snapshot`") from None
+    for s in skipped:
+        _warn(ctx, f"skipped {s.path}: {s.reason}")
+    return snapshots, skipped
+
+
+def format_value(metric: str, value: float | None, signed: bool = False) -> str:
+    """A metric's value as people read it; the unit comes from the path's suffix."""
+    from marketshock import formatting as f
+
+    if value is None:
+        return "n/a"
+    if metric.endswith("_pct"):
+        return f"{value:+.2f} pp" if signed else f"{value:+.2f}%"
+    if metric.endswith("_usd"):
+        short = f.usd_short(value)
+        return f"+{short}" if signed and value > 0 else short
+    decimals = 0 if float(value).is_integer() else 2
+    return f.signed(value, decimals) if signed else f.number(value, decimals)
+
+
+def _envelope(command: str, as_of: dt.date, data: object) -> object:
+    from marketshock import output
+
+    return output.envelope(command, as_of, "snapshots", data, [])  # type: ignore[arg-type]
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    metric: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="METRIC",
+            help="A metric path such as crypto.BTC.price, labor.claims.initial, indices.KOSPI.last "
+            "(list them with --list).",
+            show_default=False,
+        ),
+    ] = None,
+    list_metrics: Annotated[
+        bool, typer.Option("--list", help="Print the metric paths the snapshots hold, one a line.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="From this as-of date on.", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="YYYY-MM-DD", help="Up to this as-of date.", show_default=False),
+    ] = None,
+    directory: Dir = None,
+    json: Json = False,
+    csv: Csv = False,
+    no_color: NoColor = None,
+) -> None:
+    """A metric over time, one value per snapshot: a table with a sparkline, --json or --csv."""
+    from marketshock import store
+    from marketshock.errors import Unavailable, UsageError
+
+    if json and csv:
+        raise UsageError("--json and --csv exclude each other: pick one")
+    if list_metrics and (metric or json or csv):
+        raise UsageError("--list prints one metric path a line and takes no METRIC, --json or --csv")
+    if not list_metrics and not metric:
+        raise UsageError("give a METRIC (e.g. crypto.BTC.price) or --list")
+    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    where = store.snapshot_dir(_settings(ctx), directory)
+    snapshots, skipped = _scan(ctx, where)
+    if not snapshots:
+        raise Unavailable(f"no snapshots in {where}; write one with `marketshock snapshot`")
+    known = set().union(*(store.metrics(s) for s in snapshots))
+    in_range = [s for s in snapshots if (first is None or s.as_of >= first) and (last is None or s.as_of <= last)]
+    if list_metrics:
+        paths = sorted(set().union(*(store.metrics(s) for s in in_range))) if in_range else []
+        typer.echo("\n".join(paths))
+        raise typer.Exit(0 if paths else 1)
+    assert metric is not None
+    if metric not in known:
+        import difflib
+
+        close = difflib.get_close_matches(metric, sorted(known), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UsageError(f"no snapshot in {where} has the metric {metric!r}{hint} (see: marketshock history --list)")
+    points = store.metric_history(in_range, metric)
+    if not points:
+        raise Unavailable(
+            f"no snapshot in {where} between {first or 'the first'} and {last or 'the last'} has {metric}"
+        )
+    _print_history(ctx, metric, where, points, skipped, json=json, csv=csv, no_color=no_color)
+
+
+def _print_history(
+    ctx: typer.Context,
+    metric: str,
+    where: Path,
+    points: list[tuple[Snapshot, int | float]],
+    skipped: list[Skipped],
+    *,
+    json: bool,
+    csv: bool,
+    no_color: bool | None,
+) -> None:
+    from marketshock import csv_output, output
+    from marketshock.models.snapshots import HistoryPoint, HistoryResult, SkippedFile
+
+    if csv:
+        csv_output.write(["date", "value"], [[s.as_of.isoformat(), csv_output.cell(v)] for s, v in points])
+        return
+    if json:
+        result = HistoryResult(
+            metric=metric,
+            directory=str(where),
+            points=[HistoryPoint(date=s.as_of, value=v, file=str(s.path)) for s, v in points],
+            skipped=[SkippedFile(file=str(s.path), reason=s.reason) for s in skipped],
+        )
+        output.write_json(_envelope("history", points[-1][0].as_of, result))  # type: ignore[arg-type]
+        return
+    from rich.text import Text
+
+    from marketshock import formatting as f
+    from marketshock import render, runner
+
+    out = runner.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
+    values = [float(v) for _, v in points]
+    title = f"{metric}: {len(points)} snapshots, {points[0][0].as_of} .. {points[-1][0].as_of}"
+    out.print(render.text(title, "bold" if out.is_terminal else ""))
+    table = render.titled_table("", out)
+    for header in ("as of", "value", "change"):
+        table.add_column(header, justify="left" if header == "as of" else "right")
+    previous: float | None = None
+    for snap, value in points:
+        change = None if previous is None else value - previous
+        table.add_row(
+            render.text(snap.as_of),
+            render.text(format_value(metric, value)),
+            render.signed_text(format_value(metric, change, signed=True) if change is not None else "", change),
+        )
+        previous = value
+    low, high = min(values), max(values)
+    trend = Text(f"trend {f.sparkline(values)}  low {format_value(metric, low)}, high {format_value(metric, high)}")
+    out.print(table)
+    out.print(trend)
+
+
+def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
+    """A snapshot named by its date (looked up in the directory) or by a file path."""
+    from marketshock import store
+    from marketshock.errors import UsageError
+
+    path = Path(ref).expanduser()
+    if _DATE.match(ref) and not path.is_file():
+        day = _date_option(ref, "date")
+        assert day is not None
+        where = store.snapshot_dir(_settings(ctx), directory)
+        path = store.snapshot_path(where, day)
+        if not path.is_file():
+            raise UsageError(f"no snapshot of {day} in {where}")
+    elif not path.is_file():
+        raise UsageError(f"{ref}: no such snapshot file (give a date YYYY-MM-DD or a path)")
+    try:
+        return store.read(path)
+    except store.StoreError as error:
+        raise UsageError(f"{path}: {error}") from None
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="A", help="The older snapshot: a date (YYYY-MM-DD) or a file.")],
+    new: Annotated[str, typer.Argument(metavar="B", help="The newer snapshot: a date (YYYY-MM-DD) or a file.")],
+    include_unchanged: Annotated[bool, typer.Option("--all", help="Also list metrics that did not change.")] = False,
+    only: Annotated[
+        str | None,
+        typer.Option("--only", metavar="PREFIX", help="Only metrics whose path starts with PREFIX (e.g. crypto.BTC)."),
+    ] = None,
+    directory: Dir = None,
+    json: Json = False,
+    csv: Csv = False,
+    no_color: NoColor = None,
+) -> None:
+    """Compare two snapshots: per metric, old, new, change and change in percent."""
+    from marketshock import csv_output, output, store
+    from marketshock.errors import UsageError
+    from marketshock.models.snapshots import DiffResult, MetricChange, SnapshotRef
+
+    if json and csv:
+        raise UsageError("--json and --csv exclude each other: pick one")
+    a, b = _resolve(ctx, old, directory), _resolve(ctx, new, directory)
+    changes = store.diff(a, b, include_unchanged=include_unchanged)
+    if only:
+        changes = [c for c in changes if c.metric == only or c.metric.startswith(only.rstrip(".") + ".")]
+
+    def rounded(value: float | None, digits: int) -> float | None:
+        return None if value is None else round(value, digits)
+
+    if csv:
+        csv_output.write(
+            ["metric", "old", "new", "change", "change_pct"],
+            [
+                [
+                    c.metric,
+                    *(csv_output.cell(v) for v in (c.old, c.new, rounded(c.change, 6), rounded(c.change_pct, 4))),
+                ]
+                for c in changes
+            ],
+        )
+        return
+    if json:
+
+        def ref(s: Snapshot) -> SnapshotRef:
+            return SnapshotRef(file=str(s.path), as_of=s.as_of, generated_at=s.generated_at, source=s.source)
+
+        result = DiffResult(
+            old=ref(a),
+            new=ref(b),
+            changes=[
+                MetricChange(
+                    metric=c.metric,
+                    old=c.old,
+                    new=c.new,
+                    change=rounded(c.change, 6),
+                    change_pct=rounded(c.change_pct, 4),
+                )
+                for c in changes
+            ],
+        )
+        output.write_json(_envelope("diff", b.as_of, result))  # type: ignore[arg-type]
+        return
+    from marketshock import formatting as f
+    from marketshock import render, runner
+
+    out = runner.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
+    what = "metrics" if include_unchanged else "changed metrics"
+    title = f"{a.as_of} ({a.path}) -> {b.as_of} ({b.path}): {len(changes)} {what}"
+    out.print(render.text(title, "bold" if out.is_terminal else ""))
+    if not changes:
+        return
+    table = render.titled_table("", out)
+    for header in ("metric", "old", "new", "change", "change %"):
+        table.add_column(header, justify="left" if header == "metric" else "right")
+    for c in changes:
+        table.add_row(
+            render.text(c.metric),
+            render.text(format_value(c.metric, c.old)),
+            render.text(format_value(c.metric, c.new)),
+            render.signed_text(format_value(c.metric, c.change, signed=True), c.change),
+            render.signed_text(f.pct(c.change_pct), c.change_pct),
+        )
+    out.print(table)

@@ -1,0 +1,191 @@
+"""`--csv`: a command's main table as one rectangular CSV on stdout, for spreadsheets and pandas.
+
+One header row, then one row per table row. Columns are the JSON field names and
+values are the JSON values (raw numbers, ISO dates, empty for a gap), not the
+table's formatted strings. Lists of numbers (sparkline data) are left out, lists of
+strings are joined with "; ", a source becomes `source` (provider) and
+`source_reference`. `report` has several tables of different shapes, so it has no
+CSV: it refuses with a usage error (one CSV a section's command instead).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from pydantic import BaseModel
+
+from marketshock.errors import UsageError
+from marketshock.formatting import safe_text
+from marketshock.models.results import (
+    CapexCompany,
+    CapexResult,
+    CryptoAsset,
+    CryptoResult,
+    IndexRow,
+    IndicesResult,
+    LaborResult,
+)
+from marketshock.models.series import Source
+
+CSV_COMMANDS = ("crypto", "indices", "earnings-capex", "labor")
+
+
+def check(command: str, json: bool) -> None:
+    """Refuse what has no CSV before any work is done."""
+    if json:
+        raise UsageError("--json and --csv exclude each other: pick one")
+    if command not in CSV_COMMANDS:
+        raise UsageError(
+            f"{command} has several tables of different shapes and no single CSV; "
+            f"use --json, or --csv on one of: {', '.join(CSV_COMMANDS)}"
+        )
+
+
+def cell(value: Any) -> str:
+    """One value as CSV text: the JSON value, unformatted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return repr(value)
+    return safe_text(str(value))
+
+
+def _members(annotation: Any) -> tuple[Any, ...]:
+    """The non-None types of an annotation (`X | None` -> (X,))."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def _column_kind(annotation: Any) -> str:
+    (kind, *_) = _members(annotation) or (None,)
+    if kind is Source:
+        return "source"
+    if typing.get_origin(kind) is list:
+        (item,) = typing.get_args(kind)
+        if item is str:
+            return "strings"
+        if item is Source:
+            return "sources"
+        return "skip"  # numbers for sparklines, (year, value) pairs: not one cell
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return "skip"
+    return "scalar"
+
+
+def model_table(model: type[BaseModel], rows: Sequence[BaseModel]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows for a list of one model, columns in the model's field order."""
+    header: list[str] = []
+    getters: list[Any] = []
+    for name, info in model.model_fields.items():
+        column = info.serialization_alias or name
+        kind = _column_kind(info.annotation)
+        if kind == "scalar":
+            header.append(column)
+            getters.append(lambda r, n=name: cell(getattr(r, n)))
+        elif kind == "strings":
+            header.append(column)
+            getters.append(lambda r, n=name: "; ".join(safe_text(s) for s in getattr(r, n)))
+        elif kind == "source":
+            header += [column, f"{column}_reference"]
+            getters.append(lambda r, n=name: cell(getattr(r, n).provider))
+            getters.append(lambda r, n=name: cell(getattr(r, n).reference))
+        elif kind == "sources":
+            header.append(column)
+            getters.append(lambda r, n=name: "; ".join(cell(s.reference or s.provider) for s in getattr(r, n)))
+    return header, [[get(r) for get in getters] for r in rows]
+
+
+LABOR_HEADER = [
+    "series",
+    "period",
+    "value",
+    "change",
+    "change_pct",
+    "four_week_avg",
+    "continuing",
+    "continuing_period",
+    "released",
+    "vintage",
+    "source",
+    "source_reference",
+]
+
+
+def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
+    """Labor has two small tables; as one CSV they are a long table: one row a figure."""
+    rows = []
+    cuts = result.job_cuts
+    if cuts:
+        rows.append(
+            [
+                "challenger_job_cuts",
+                cuts.month,
+                cell(cuts.value),
+                "",
+                cell(cuts.change_yoy_pct),
+                "",
+                "",
+                "",
+                cell(cuts.released),
+                "",
+                cell(cuts.source.provider),
+                cell(cuts.source.reference),
+            ]
+        )
+    for week in (result.claims, result.claims_first_print):
+        if week:
+            rows.append(
+                [
+                    "initial_claims",
+                    cell(week.week_ending),
+                    cell(week.initial),
+                    cell(week.change),
+                    "",
+                    cell(week.four_week_avg),
+                    cell(week.continuing),
+                    cell(week.continuing_week_ending),
+                    cell(week.released),
+                    cell(week.vintage),
+                    cell(week.source.provider),
+                    cell(week.source.reference),
+                ]
+            )
+    return LABOR_HEADER, rows
+
+
+def result_table(command: str, result: BaseModel) -> tuple[list[str], list[list[str]]]:
+    """The command's main table: crypto assets, index rows, capex companies, labor figures."""
+    if isinstance(result, CryptoResult):
+        return model_table(CryptoAsset, result.assets)
+    if isinstance(result, IndicesResult):
+        return model_table(IndexRow, result.indices)
+    if isinstance(result, CapexResult):
+        return model_table(CapexCompany, result.companies)
+    if isinstance(result, LaborResult):
+        return labor_table(result)
+    raise UsageError(f"{command} has no CSV")
+
+
+def write(header: Sequence[str], rows: Iterable[Sequence[Any]], file: TextIO | None = None) -> None:
+    out = file or sys.stdout
+    # "\n" line ends: the output is for pipes and files on any platform, like the JSON.
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    out.flush()
+
+
+def write_result(command: str, result: BaseModel, file: TextIO | None = None) -> None:
+    header, rows = result_table(command, result)
+    write(header, rows, file)
