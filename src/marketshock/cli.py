@@ -108,6 +108,7 @@ def _request(
     json: bool,
     section_options: dict | None = None,
     ytd: bool = True,
+    csv: bool = False,
 ) -> Request:
     """A run request from a command's options, falling back to the global ones."""
     from marketshock.runner import Request
@@ -124,6 +125,7 @@ def _request(
         json=json,
         section_options=section_options or {},
         ytd=ytd,
+        csv=csv,
     )
 
 
@@ -138,6 +140,7 @@ def _run(
     section_options: dict | None = None,
     ytd: bool = True,
     export: str | None = None,
+    csv: bool = False,
 ) -> None:
     from marketshock.runner import run
 
@@ -150,7 +153,12 @@ def _run(
         json=json,
         section_options=section_options,
         ytd=ytd,
+        csv=csv,
     )
+    if csv:
+        from marketshock import csv_output
+
+        csv_output.check(command, json)  # before --export too: report has no CSV
     if export is not None:
         from marketshock import export as exporting
 
@@ -175,6 +183,7 @@ def crypto(
     ytd: Annotated[bool, typer.Option("--ytd", help="Show year-to-date columns (close and day's low).")] = False,
     symbols: Symbols = None,
     json: Json = False,
+    csv: Csv = False,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
@@ -187,6 +196,7 @@ def crypto(
         as_of=as_of,
         no_color=no_color,
         json=json,
+        csv=csv,
         section_options=_options("crypto", "symbols", symbols),
         ytd=ytd,
     )
@@ -197,6 +207,7 @@ def indices(
     ctx: typer.Context,
     symbols: Symbols = None,
     json: Json = False,
+    csv: Csv = False,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
@@ -209,6 +220,7 @@ def indices(
         as_of=as_of,
         no_color=no_color,
         json=json,
+        csv=csv,
         section_options=_options("indices", "symbols", symbols),
     )
 
@@ -220,6 +232,7 @@ def earnings_capex(
         str | None, typer.Option("--tickers", "-t", metavar="A,B", help="Comma-separated tickers.", show_default=False)
     ] = None,
     json: Json = False,
+    csv: Csv = False,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
@@ -232,6 +245,7 @@ def earnings_capex(
         as_of=as_of,
         no_color=no_color,
         json=json,
+        csv=csv,
         section_options=_options("earnings-capex", "tickers", tickers),
     )
 
@@ -240,12 +254,13 @@ def earnings_capex(
 def labor(
     ctx: typer.Context,
     json: Json = False,
+    csv: Csv = False,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
 ) -> None:
     """Challenger job cuts and their rank; weekly jobless claims, revised and first printed."""
-    _run(ctx, "labor", offline=offline, as_of=as_of, no_color=no_color, json=json)
+    _run(ctx, "labor", offline=offline, as_of=as_of, no_color=no_color, json=json, csv=csv)
 
 
 @app.command()
@@ -253,12 +268,15 @@ def report(
     ctx: typer.Context,
     json: Json = False,
     export: Export = None,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Refused: the report has several tables; use --csv on one section's command.")
+    ] = False,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
 ) -> None:
     """Every section on one screen, headline facts on top."""
-    _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, ytd=True, export=export)
+    _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, csv=csv, ytd=True, export=export)
 
 
 # Commands that live in their own modules (marketshock.commands.*) register on `app`
@@ -286,6 +304,10 @@ def main() -> None:
         _quiet_broken_pipe()
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except SystemExit:
+        if _typer_saw_broken_pipe():
+            _quiet_broken_pipe()
+        raise
     else:
         _exit(code if isinstance(code, int) else 0)
 
@@ -296,6 +318,12 @@ def _exit(code: int) -> None:
     except BrokenPipeError:
         _quiet_broken_pipe()
     sys.exit(code)
+
+
+def _typer_saw_broken_pipe() -> bool:
+    """Typer catches EPIPE itself and exits 1 after wrapping stdout in click's PacifyFlushWrapper;
+    that wrapper is the only trace. Without this, `| head` would exit 0 or 1 depending on timing."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def _quiet_broken_pipe() -> None:

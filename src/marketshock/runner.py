@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console, RenderableType
 
-from marketshock import config, output, render
+from marketshock import config, csv_output, output, render
 from marketshock.config import Settings
 from marketshock.context import RunContext, error_entry
 from marketshock.errors import ExitCode, Unavailable, UsageError
@@ -49,6 +49,7 @@ class Request:
     config_path: str | None = None
     section_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # by section name
     ytd: bool = True  # show the year-to-date columns of the crypto table
+    csv: bool = False  # print the main table as CSV (see csv_output)
 
 
 def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
@@ -166,18 +167,22 @@ def execute(request: Request) -> Outcome:
 
 
 def show(outcome: Outcome, request: Request) -> None:
-    """Print a finished run: warnings on stderr, then the JSON envelope or the tables on stdout."""
+    """Print a finished run: warnings on stderr, then the JSON envelope, the CSV or the tables on stdout."""
     if not request.quiet:
         for e in outcome.errors:
             warn(f"{e.section}: {e.message}")
     if request.json:
         output.write_json(outcome.envelope())
+    elif request.csv and outcome.result is not None:
+        csv_output.write_result(request.command, outcome.result)
     elif outcome.result is not None:
         _render(outcome.result, request, console(request.no_color))
 
 
 def run(request: Request) -> int:
     """Run one data command and print it; returns the exit code."""
+    if request.csv:
+        csv_output.check(request.command, request.json)  # refuse before doing any work
     outcome = execute(request)
     show(outcome, request)
     return outcome.exit_code
