@@ -285,6 +285,7 @@ from marketshock.commands import chart as _chart  # noqa: E402, F401
 from marketshock.commands import schema as _schema  # noqa: E402, F401
 from marketshock.commands import shock as _shock  # noqa: E402, F401
 from marketshock.commands import snapshot as _snapshot  # noqa: E402, F401  (snapshot, history, diff)
+from marketshock.commands import sources as _sources  # noqa: E402, F401
 
 
 def main() -> None:
