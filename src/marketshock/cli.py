@@ -282,6 +282,7 @@ def report(
 # Commands that live in their own modules (marketshock.commands.*) register on `app`
 # when imported here; each module keeps its heavy imports inside its functions.
 from marketshock.commands import chart as _chart  # noqa: E402, F401
+from marketshock.commands import config_cmd as _config_cmd  # noqa: E402, F401  (config init|show|path)
 from marketshock.commands import schema as _schema  # noqa: E402, F401
 from marketshock.commands import shock as _shock  # noqa: E402, F401
 from marketshock.commands import snapshot as _snapshot  # noqa: E402, F401  (snapshot, history, diff)

@@ -173,3 +173,56 @@ def load(explicit: str | Path | None = None, environ: dict[str, str] | None = No
     for key in _leaves(settings.model_dump()):
         origins.setdefault(key, "default")
     return LoadedSettings(settings=settings, path=path, file_exists=exists, origins=origins)
+
+
+# --- `config init` and config.example.toml --------------------------------------
+
+# What a commented-out line shows for a key whose default is "not set".
+_EXAMPLES: dict[str, str] = {
+    "fred.api_key": "your-32-character-fred-api-key",
+    "sec.user_agent": "Your Name you@example.com",
+    "snapshot.dir": "~/marketshock/snapshots",
+    "cache.dir": "~/.cache/marketshock",
+}
+_HEADER = """\
+# marketshock configuration, written by `marketshock config init` from the built-in defaults.
+# Every key is optional: delete a line to get the default back. The MARKETSHOCK_* environment
+# variable named beside a key overrides it. `marketshock config show` prints the effective
+# settings and where each came from. Keep this file private if you put an API key in it.
+"""
+
+
+def template() -> str:
+    """A commented config holding every default, in TOML written by tomli-w.
+
+    The same text is `config init`'s output and the repository's config.example.toml.
+    """
+    import tomli_w
+
+    lines = [_HEADER.rstrip("\n")]
+
+    def section(model: BaseModel, prefix: str) -> None:
+        fields = type(model).model_fields
+        leaves = [name for name in fields if not isinstance(getattr(model, name), BaseModel)]
+        if leaves:
+            lines.append(f"\n[{prefix}]")
+        for name in leaves:
+            dotted = f"{prefix}.{name}"
+            about = fields[name].description or ""
+            env = ENVIRONMENT.get(dotted)
+            lines.append(f"# {about} ({env})" if env else f"# {about}")
+            value = getattr(model, name)
+            if value is None:
+                example = tomli_w.dumps({name: _EXAMPLES.get(dotted, "")}).strip()
+                lines.append(f"# {example}")
+            else:
+                lines.append(tomli_w.dumps({name: value}).strip())
+        for name in fields:
+            child = getattr(model, name)
+            if isinstance(child, BaseModel):
+                section(child, f"{prefix}.{name}")
+
+    defaults = Settings()
+    for name in Settings.model_fields:
+        section(getattr(defaults, name), name)
+    return "\n".join(lines) + "\n"
