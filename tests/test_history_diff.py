@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -183,3 +184,10 @@ def test_diff_of_a_corrupt_file_names_it_in_one_line(snapshots: Path):
     assert result.code == 2
     assert str(bad) in result.err and result.err.count("\n") == 1
 
+
+def test_every_metric_path_the_readme_documents_exists(snapshots: Path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`((?:crypto|indices|earnings-capex|labor)\.[\w.-]+)`", readme))
+    assert len(documented) >= 10
+    listed = set(invoke("history", "--list", "--dir", str(snapshots)).out.splitlines())
+    assert documented <= listed, documented - listed
