@@ -11,7 +11,7 @@ import pytest
 
 from cron_support import REPO, command, invoke, isolated_env, run  # noqa: F401
 
-CSV_COMMANDS = ["crypto", "indices", "earnings-capex", "labor"]
+CSV_COMMANDS = ["crypto", "indices", "earnings-capex", "labor", "shock"]
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 
 
@@ -55,6 +55,13 @@ def test_labor_csv_is_one_row_per_figure():
     ]
 
 
+def test_shock_csv_is_the_ranked_moves():
+    moves = invoke("shock", "--offline", "--json").json()["data"]["moves"]
+    table = rows(invoke("shock", "--offline", "--csv").out)
+    assert [r["symbol"] for r in table] == [m["symbol"] for m in moves]
+    assert [r["zscore"] for r in table][:2] == [repr(m["zscore"]) for m in moves[:2]]
+
+
 @pytest.mark.parametrize("name", CSV_COMMANDS)
 def test_csv_is_rectangular_and_nothing_else(name: str):
     result = invoke(name, "--offline", "--csv")
@@ -66,7 +73,7 @@ def test_csv_is_rectangular_and_nothing_else(name: str):
 def test_report_csv_is_refused_with_a_usage_error():
     result = invoke("report", "--offline", "--csv")
     assert (result.code, result.out) == (2, "")
-    assert "--csv on one of: crypto, indices, earnings-capex, labor" in result.err
+    assert "--csv on one of: crypto, indices, earnings-capex, labor, shock" in result.err
 
 
 def test_json_and_csv_together_are_a_usage_error():

@@ -99,6 +99,8 @@ DATA_COMMANDS = [
     ("indices", "--offline"),
     ("earnings-capex", "--offline"),
     ("labor", "--offline"),
+    ("shock", "--offline"),
+    ("shock", "--offline", "--window", "30"),
     ("report", "--offline"),
     ("report", "--offline", "--as-of", "2024-01-01"),  # the first day: gaps everywhere
     ("report", "--offline", "--as-of", "2026-03-26"),  # the last day

@@ -4,7 +4,8 @@ One header row, then one row per table row. Columns are the JSON field names and
 values are the JSON values (raw numbers, ISO dates, empty for a gap), not the
 table's formatted strings. Lists of numbers (sparkline data) are left out, lists of
 strings are joined with "; ", a source becomes `source` (provider) and
-`source_reference`. `report` has several tables of different shapes, so it has no
+`source_reference`. `shock --csv` is its ranked moves (the shock window and
+correlations are in `--json`). `report` has several tables of different shapes, so it has no
 CSV: it refuses with a usage error (one CSV a section's command instead).
 """
 
@@ -30,10 +31,12 @@ from marketshock.models.results import (
     IndexRow,
     IndicesResult,
     LaborResult,
+    MoveStats,
+    ShockResult,
 )
 from marketshock.models.series import Source
 
-CSV_COMMANDS = ("crypto", "indices", "earnings-capex", "labor")
+CSV_COMMANDS = ("crypto", "indices", "earnings-capex", "labor", "shock")
 
 
 def check(command: str, json: bool) -> None:
@@ -165,7 +168,7 @@ def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
 
 
 def result_table(command: str, result: BaseModel) -> tuple[list[str], list[list[str]]]:
-    """The command's main table: crypto assets, index rows, capex companies, labor figures."""
+    """The command's main table: crypto assets, index rows, capex companies, labor figures, shock moves."""
     if isinstance(result, CryptoResult):
         return model_table(CryptoAsset, result.assets)
     if isinstance(result, IndicesResult):
@@ -174,6 +177,8 @@ def result_table(command: str, result: BaseModel) -> tuple[list[str], list[list[
         return model_table(CapexCompany, result.companies)
     if isinstance(result, LaborResult):
         return labor_table(result)
+    if isinstance(result, ShockResult):
+        return model_table(MoveStats, result.moves)
     raise UsageError(f"{command} has no CSV")
 
 

@@ -322,8 +322,11 @@ _KEYED_LISTS: dict[tuple[str, str], tuple[str, bool]] = {
     ("crypto", "market_cap"): ("provider", False),
     ("indices", "indices"): ("symbol", True),
     ("earnings-capex", "companies"): ("ticker", True),
+    # shock has two lists of the same symbols, so each keeps its name: shock.moves.BTC.zscore
+    ("shock", "moves"): ("symbol", False),
+    ("shock", "window_changes"): ("symbol", False),
 }
-REPORT_SECTIONS = ("indices", "earnings-capex", "labor", "crypto")
+REPORT_SECTIONS = ("indices", "earnings-capex", "labor", "crypto", "shock")
 
 
 def _is_number(value: Any) -> bool:

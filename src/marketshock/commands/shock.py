@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from marketshock.cli import AsOf, Json, NoColor, Offline, _run, app
+from marketshock.cli import AsOf, Csv, Json, NoColor, Offline, _run, app
 
 # The same bounds as sections.shock.DEFAULT_WINDOW / MAX_WINDOW (a test keeps them equal);
 # repeated here so `--help` does not import the section.
@@ -33,6 +33,7 @@ def shock(
         ),
     ] = DEFAULT_WINDOW,
     json: Json = False,
+    csv: Csv = False,
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
@@ -45,5 +46,6 @@ def shock(
         as_of=as_of,
         no_color=no_color,
         json=json,
+        csv=csv,
         section_options={"shock": {"window": window}},
     )

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
-from marketshock.models.results import CapexResult, CryptoResult, IndicesResult, LaborResult, ReportResult
+from marketshock.models.results import (
+    CapexResult,
+    CryptoResult,
+    IndicesResult,
+    LaborResult,
+    ReportResult,
+    ShockResult,
+)
 from marketshock.models.snapshots import DiffResult, HistoryResult
 
 # command name -> the model of its envelope's `data`
@@ -24,6 +31,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "earnings-capex": CapexResult,
     "labor": LaborResult,
     "crypto": CryptoResult,
+    "shock": ShockResult,
     "report": ReportResult,
     "history": HistoryResult,
     "diff": DiffResult,
