@@ -186,7 +186,7 @@ def format_value(metric: str, value: float | None, signed: bool = False) -> str:
     if metric.endswith("_usd"):
         short = f.usd_short(value)
         return f"+{short}" if signed and value > 0 else short
-    decimals = 0 if float(value).is_integer() else 2
+    decimals = 0 if isinstance(value, int) else 2  # by type, so a float that happens to be whole keeps .00
     return f.signed(value, decimals) if signed else f.number(value, decimals)
 
 
@@ -306,7 +306,7 @@ def _print_history(
             render.signed_text(format_value(metric, change, signed=True) if change is not None else "", change),
         )
         previous = value
-    low, high = min(values), max(values)
+    low, high = min(v for _, v in points), max(v for _, v in points)  # keep ints as ints
     trend = Text(f"trend {f.sparkline(values)}  low {format_value(metric, low)}, high {format_value(metric, high)}")
     out.print(table)
     out.print(trend)
