@@ -76,6 +76,12 @@ def test_report_csv_is_refused_with_a_usage_error():
     assert "--csv on one of: crypto, indices, earnings-capex, labor, shock" in result.err
 
 
+def test_report_csv_is_refused_before_an_export_is_written(tmp_path):
+    target = tmp_path / "report.svg"
+    result = invoke("report", "--offline", "--csv", "--export", str(target))
+    assert (result.code, result.out, target.exists()) == (2, "", False)
+
+
 def test_json_and_csv_together_are_a_usage_error():
     result = invoke("crypto", "--offline", "--json", "--csv")
     assert (result.code, result.out) == (2, "")

@@ -104,6 +104,10 @@ DATA_COMMANDS = [
     ("report", "--offline"),
     ("report", "--offline", "--as-of", "2024-01-01"),  # the first day: gaps everywhere
     ("report", "--offline", "--as-of", "2026-03-26"),  # the last day
+    ("chart", "BTC", "--offline"),
+    ("chart", "KOSPI", "--offline"),
+    ("chart", "claims", "--offline"),
+    ("chart", "job-cuts", "--offline"),
 ]
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter, create_model
 
+from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
 from marketshock.models.results import (
     CapexResult,
@@ -33,6 +34,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "crypto": CryptoResult,
     "shock": ShockResult,
     "report": ReportResult,
+    "chart": ChartResult,
     "history": HistoryResult,
     "diff": DiffResult,
 }
