@@ -226,9 +226,11 @@ def correlation(x: Sequence[float], y: Sequence[float]) -> float | None:
     sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
     sxx = math.fsum((a - mx) ** 2 for a in x)
     syy = math.fsum((b - my) ** 2 for b in y)
-    if sxx == 0 or syy == 0:
+    # Square roots first: sxx * syy can underflow to zero for tiny but non-zero variations.
+    scale = math.sqrt(sxx) * math.sqrt(syy)
+    if scale == 0:
         return None
-    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    return max(-1.0, min(1.0, sxy / scale))
 
 
 class WindowCorrelation(NamedTuple):
