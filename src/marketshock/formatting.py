@@ -31,13 +31,20 @@ def usd_short(value: float | None) -> str:
         return "n/a"
     sign = "-" if value < 0 else ""
     amount = abs(value)
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+    units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+    for i, (scale, suffix) in enumerate(units):
         if amount >= scale:
-            scaled = amount / scale
-            text = f"{scaled:.2f}" if scaled < 10 else f"{scaled:.1f}"
-            text = text.rstrip("0").rstrip(".")
+            text = _short_mantissa(amount / scale)
+            if float(text) >= 1000 and i > 0:  # 999.96B rounds to "1000": say $1T instead
+                scale, suffix = units[i - 1]
+                text = _short_mantissa(amount / scale)
             return f"{sign}${text}{suffix}"
     return f"{sign}${amount:,.0f}"
+
+
+def _short_mantissa(scaled: float) -> str:
+    text = f"{scaled:.2f}" if scaled < 10 else f"{scaled:.1f}"
+    return text.rstrip("0").rstrip(".")
 
 
 def pct(value: float | None, decimals: int = 1) -> str:
