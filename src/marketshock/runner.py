@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.dat
     if text is None:
         return default
     try:
+        # fromisoformat alone also takes "20260206" and "2026-W06-5"; the option says YYYY-MM-DD.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
