@@ -298,6 +298,10 @@ def main() -> None:
     except UsageError as error:
         _fail(str(error), error.exit_code)
     except typer.TyperException as error:  # Typer's usage errors: unknown option, missing value, ...
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare `marketshock`: the usage, as Click prints it
+            # (matched by name, as Typer's own rich_utils does: the class lives in a private module)
+            sys.stderr.write(error.format_message().rstrip("\n") + "\n")
+            sys.exit(ExitCode.USAGE)
         command = getattr(getattr(error, "ctx", None), "command_path", "marketshock")
         _fail(f"{error.format_message()} (see: {command} --help)", getattr(error, "exit_code", ExitCode.USAGE))
     except typer.Abort:
