@@ -22,7 +22,10 @@ def company_figures(record: CapexRecord, ctx: RunContext) -> CapexCompany:
     actual = record.capex_actual_usd if reported else None
     low = record.guidance_low_usd if reported else None
     high = record.guidance_high_usd if reported else None
-    sources = [s for s in (record.capex_actual_source, record.guidance_source, record.reaction_source) if s]
+    # Sources are cited once what they report is known: before the report, even the links
+    # to the articles about it would tell what came later.
+    shown = (record.capex_actual_source, record.guidance_source) if reported else ()
+    sources = [s for s in (*shown, record.reaction_source if reaction_known else None) if s]
     return CapexCompany(
         ticker=record.ticker,
         name=record.name,
