@@ -110,7 +110,12 @@ def console(no_color: bool, file: Any = None) -> Console:
     is_tty = file.isatty()
     # A pipe or a file gets plain text at a width that keeps table rows on one line.
     width = None if is_tty or os.environ.get("COLUMNS") else 160
-    return Console(file=file, no_color=no_color or None, highlight=False, width=width, emoji=False)
+    # Rich's no_color drops colours but keeps bold and dim; --no-color and NO_COLOR mean no escape codes.
+    plain = no_color or os.environ.get("NO_COLOR", "") != ""
+    color_system = None if plain else "auto"
+    return Console(
+        file=file, no_color=no_color or None, color_system=color_system, highlight=False, width=width, emoji=False
+    )
 
 
 def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) -> RenderableType:
