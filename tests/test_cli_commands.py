@@ -1,0 +1,288 @@
+"""Every data command through the CLI, in table and JSON mode, on the bundled dataset.
+
+Three ways in: Typer's CliRunner (in process), `python -m marketshock` and the installed
+`marketshock` console script (real processes). The figures asserted are the ones issue 3's
+"Done when" names, computed by the tool from the bundled series as of 2026-02-06.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+COMMANDS = [("indices",), ("earnings-capex",), ("labor",), ("crypto",), ("crypto", "--ytd"), ("report",)]
+IDS = [" ".join(c) for c in COMMANDS]
+# A line of each command's table that proves the right table was printed.
+TITLES = {
+    "indices": "Indices",
+    "earnings-capex": "Big-tech capex and the stock's reaction",
+    "labor": "Challenger job cuts: every January",
+    "crypto": "Crypto",
+    "report": "Bitcoin touched $60,074 on 2026-02-06",
+}
+ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _processes(cli):
+    cli.prefetch(*[(*command, "--offline", *mode) for command in COMMANDS for mode in ((), ("--json",))], ("--help",))
+    cli.prefetch(
+        ("--version",), *[(*c, "--offline", *m) for c in COMMANDS[-2:] for m in ((), ("--json",))], entry="script"
+    )
+
+
+def by(items: list[dict], key: str, value: str) -> dict:
+    return next(item for item in items if item[key] == value)
+
+
+# --- every command, every mode, every way in --------------------------------------------
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=IDS)
+def test_cli_runner_prints_the_commands_table(invoke, command):
+    result = invoke(*command, "--offline")
+    assert result.returncode == 0, result.stderr
+    assert TITLES[command[0]] in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=IDS)
+def test_cli_runner_prints_the_commands_envelope(invoke, command):
+    result = invoke(*command, "--offline", "--json")
+    assert result.returncode == 0, result.stderr
+    envelope = json.loads(result.stdout)
+    assert set(envelope) == ENVELOPE_KEYS
+    assert envelope["command"] == command[0]
+    assert (envelope["schema_version"], envelope["as_of"], envelope["source"]) == (1, "2026-02-06", "bundled")
+    assert envelope["errors"] == []
+    assert envelope["data"]
+
+
+@pytest.mark.parametrize("mode", [(), ("--json",)], ids=["table", "json"])
+@pytest.mark.parametrize("command", COMMANDS, ids=IDS)
+def test_python_dash_m_runs_every_command(cli, command, mode):
+    run = cli(*command, "--offline", *mode)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    if mode:
+        assert run.json()["command"] == command[0]
+    else:
+        assert TITLES[command[0]] in run.stdout
+
+
+@pytest.mark.parametrize("mode", [(), ("--json",)], ids=["table", "json"])
+@pytest.mark.parametrize("command", [("crypto", "--ytd"), ("report",)], ids=["crypto --ytd", "report"])
+def test_installed_console_script_gives_the_same_output_as_python_dash_m(cli, command, mode):
+    script = cli(*command, "--offline", *mode, entry="script")
+    module = cli(*command, "--offline", *mode)
+    assert script.returncode == 0, script.stderr
+    if mode:
+        strip = lambda run: {**run.json(), "generated_at": None}  # noqa: E731
+        assert strip(script) == strip(module)
+    else:
+        assert script.stdout == module.stdout
+
+
+def test_version_is_printed_by_both_entry_points(cli):
+    from marketshock import __version__
+
+    for entry in ("module", "script"):
+        run = cli("--version", entry=entry)
+        assert (run.returncode, run.stdout) == (0, f"marketshock {__version__}\n")
+
+
+def test_help_lists_every_data_command(cli):
+    run = cli("--help")
+    assert run.returncode == 0
+    for name in ("indices", "earnings-capex", "labor", "crypto", "report"):
+        assert name in run.stdout
+
+
+# --- the "Done when" figures, in JSON ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def crypto_ytd(cli):
+    return cli("crypto", "--ytd", "--offline", "--json").json()["data"]
+
+
+def test_bitcoin_touched_60074_its_lowest_since_2024_10_11_a_16_month_low(crypto_ytd):
+    btc = by(crypto_ytd["assets"], "symbol", "BTC")
+    assert btc["date"] == "2026-02-06"
+    assert btc["low"] == pytest.approx(60074.2, abs=0.01)
+    assert round(btc["low"]) == 60074
+    assert (btc["lowest_since"], btc["lowest_since_months"]) == ("2024-10-11", 16)
+
+
+def test_bitcoin_fell_16_1_percent_on_the_week(crypto_ytd):
+    btc = by(crypto_ytd["assets"], "symbol", "BTC")
+    assert round(btc["change_7d_pct"], 1) == -16.1
+
+
+def test_ether_is_down_more_than_30_percent_on_the_year(crypto_ytd):
+    eth = by(crypto_ytd["assets"], "symbol", "ETH")
+    assert eth["change_ytd_pct"] < -30
+
+
+def test_crypto_assets_carry_every_contract_field_as_numbers_or_dates(crypto_ytd):
+    for asset in crypto_ytd["assets"]:
+        for key in ("price", "low", "change_1d_pct", "change_7d_pct", "change_ytd_pct", "drawdown_pct"):
+            assert isinstance(asset[key], float), key
+        assert isinstance(asset["lowest_since_months"], int)
+        assert asset["drawdown_pct"] <= 0
+
+
+def test_both_january_etf_flow_quotes_are_shown_and_neither_is_picked(crypto_ytd):
+    january = [m for m in crypto_ytd["etf_flows"] if m["month"] == "2026-01" and m["method"] == "quoted"]
+    assert {(m["provider"], m["net_flow_usd"]) for m in january} == {
+        ("Deutsche Bank", -3e9),
+        ("SoSoValue", -1.6e9),
+    }
+
+
+def test_about_two_trillion_of_crypto_market_value_was_wiped_out(crypto_ytd):
+    coingecko = by(crypto_ytd["market_cap"], "provider", "CoinGecko")
+    assert coingecko["wiped_out_usd"] == pytest.approx(2e12)
+
+
+def test_challenger_108435_job_cuts_the_most_for_a_january_since_2009(cli):
+    cuts = cli("labor", "--offline", "--json").json()["data"]["job_cuts"]
+    assert (cuts["month"], cuts["value"], cuts["highest_same_month_since"]) == ("2026-01", 108435, 2009)
+
+
+def test_claims_show_the_week_to_january_31_revised_and_first_printed(cli):
+    labor = cli("labor", "--offline", "--json").json()["data"]
+    assert labor["claims"]["week_ending"] == "2026-01-31"
+    assert labor["claims"]["initial"] == 230000
+    assert labor["claims_first_print"]["initial"] == 231000
+    assert labor["claims_first_print"]["change"] == 22000
+
+
+@pytest.fixture(scope="module")
+def companies(cli):
+    return cli("earnings-capex", "--offline", "--json").json()["data"]["companies"]
+
+
+def test_amazon_guides_capex_up_more_than_50_percent_and_fell_11_5_percent_after_hours(companies):
+    amzn = by(companies, "ticker", "AMZN")
+    assert amzn["guidance_growth_pct"] > 50
+    assert (amzn["reaction_pct"], amzn["reaction_session"]) == (-11.5, "after-hours")
+
+
+def test_alphabet_guides_175_to_185_billion(companies):
+    googl = by(companies, "ticker", "GOOGL")
+    assert (googl["capex_guidance_low_usd"], googl["capex_guidance_high_usd"]) == (175e9, 185e9)
+
+
+def test_a_gap_stays_a_gap_with_its_reason(companies):
+    msft = by(companies, "ticker", "MSFT")
+    assert msft["capex_guidance_high_usd"] is None and msft["guidance_growth_pct"] is None
+    assert any("no dollar figure" in gap for gap in msft["gaps"])
+
+
+def test_kospi_fell_1_44_percent_its_second_day_of_decline_with_a_sidecar(cli):
+    rows = cli("indices", "--offline", "--json").json()["data"]["indices"]
+    kospi = by(rows, "symbol", "KOSPI")
+    assert (kospi["change_1d_pct"], kospi["streak"]) == (-1.44, -2)
+    assert any("sidecar" in note for note in kospi["notes"])
+
+
+def test_msci_asia_pacific_has_a_move_but_no_invented_level(cli):
+    rows = cli("indices", "--offline", "--json").json()["data"]["indices"]
+    msci = by(rows, "symbol", "MSCI-APXJ")
+    assert (msci["last"], msci["change_1d_pct"]) == (None, -1.0)
+
+
+def test_etfs_are_named_as_proxies_never_as_the_index(cli):
+    rows = cli("indices", "--offline", "--json").json()["data"]["indices"]
+    spy = by(rows, "symbol", "SPY")
+    assert (spy["kind"], spy["proxy_for"]) == ("ETF proxy", "S&P 500")
+
+
+# --- the same figures, in tables -------------------------------------------------------------
+
+
+def test_crypto_table_shows_the_low_and_the_week_formatted_for_people(cli):
+    table = cli("crypto", "--ytd", "--offline").stdout
+    btc = next(line for line in table.splitlines() if line.startswith("BTC"))
+    for figure in ("$60,074", "-16.1%", "2024-10-11 (16 mo)", "-19.4%"):
+        assert figure in btc
+
+
+def test_crypto_table_has_year_to_date_columns_only_with_ytd(cli):
+    assert "YTD at low" in cli("crypto", "--ytd", "--offline").stdout
+    assert "YTD" not in cli("crypto", "--offline").stdout
+
+
+def test_labor_table_shows_108435_and_2009(cli):
+    table = cli("labor", "--offline").stdout
+    assert "108,435" in table
+    assert "the most for a January since 2009 (17-year high)" in table
+
+
+def test_capex_table_shows_amazon_growth_and_reaction_and_alphabets_range(cli):
+    table = cli("earnings-capex", "--offline").stdout
+    amazon = next(line for line in table.splitlines() if line.startswith("Amazon"))
+    assert "+51.7%" in amazon and "-11.5%" in amazon and "after-hours" in amazon
+    assert "$175B-$185B" in table
+
+
+def test_indices_table_shows_kospi_move_streak_and_sidecars(cli):
+    table = cli("indices", "--offline").stdout
+    assert "-1.44%" in table
+    assert "KOSPI: 2026-02-06: sell-side sidecar" in table
+
+
+def test_report_opens_with_the_article_headlines(cli):
+    lines = cli("report", "--offline").stdout.splitlines()
+    head = "\n".join(lines[:20])
+    assert (
+        "Bitcoin touched $60,074 on 2026-02-06, its lowest since 2024-10-11 (16-month low); -16.1% on the week" in head
+    )
+    assert "Challenger: 108,435 job cuts in January 2026, the most for a January since 2009" in head
+
+
+def test_tables_footnote_their_sources(cli):
+    table = cli("labor", "--offline").stdout
+    assert "[1] Challenger, Gray & Christmas:" in table
+    assert "[2] FRED: https://fred.stlouisfed.org/series/ICSA" in table
+
+
+# --- one pipeline: the report is the sections, the JSON is the models ---------------------------
+
+
+@pytest.mark.parametrize("section", ["indices", "earnings-capex", "labor", "crypto"])
+def test_report_data_holds_each_sections_data_under_its_command_name(invoke, section):
+    report = json.loads(invoke("report", "--offline", "--json").stdout)["data"]
+    alone = json.loads(invoke(section, "--offline", "--json").stdout)["data"]
+    assert report[section] == alone
+
+
+def test_report_json_matches_the_json_schema_of_the_result_models(cli):
+    from marketshock.models.envelope import Envelope
+    from marketshock.models.results import ReportResult
+
+    envelope = cli("report", "--offline", "--json").json()
+    jsonschema.validate(envelope, Envelope.model_json_schema(mode="serialization"))
+    jsonschema.validate(envelope["data"], ReportResult.model_json_schema(mode="serialization", by_alias=True))
+
+
+def test_global_options_work_before_and_after_the_command(invoke):
+    before = json.loads(invoke("--offline", "--as-of", "2026-01-15", "crypto", "--json").stdout)
+    after = json.loads(invoke("crypto", "--offline", "--as-of", "2026-01-15", "--json").stdout)
+    assert before["as_of"] == after["as_of"] == "2026-01-15"
+    assert before["data"] == after["data"]
+
+
+def test_an_option_after_the_command_wins_over_the_same_option_before_it(invoke):
+    result = invoke("--as-of", "2025-06-30", "crypto", "--offline", "--as-of", "2026-01-15", "--json")
+    assert json.loads(result.stdout)["as_of"] == "2026-01-15"
+
+
+def test_symbols_choose_and_order_the_rows(invoke):
+    data = json.loads(invoke("crypto", "--offline", "--json", "-s", "eth").stdout)["data"]
+    assert [a["symbol"] for a in data["assets"]] == ["ETH"]
+    data = json.loads(invoke("earnings-capex", "--offline", "--json", "-t", "googl,amzn").stdout)["data"]
+    assert [c["ticker"] for c in data["companies"]] == ["GOOGL", "AMZN"]

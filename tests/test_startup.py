@@ -1,0 +1,53 @@
+"""Start-up stays light: `marketshock --help` (and `--version`, and a command's `--help`)
+import neither pandas nor httpx, nor even pydantic, Rich or asyncio: only Typer and the CLI
+module. Proved on a real process with `python -X importtime`, which logs every import the
+process makes, lazy ones included. No timing is asserted: `bench/startup.py` measures."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import pytest
+
+from conftest import run_process
+
+HEAVY = ("pandas", "numpy", "httpx", "plotext")
+# What the data commands import lazily, once they run.
+LATER = ("pydantic", "rich", "asyncio", "marketshock.runner", "marketshock.providers", "marketshock.models")
+HELP_RUNS = {
+    "--help": (("--help",), HEAVY + LATER),
+    "--version": (("--version",), HEAVY + LATER),
+    # Typer itself builds pydantic adapters for a command's parameters, even to print its help.
+    "crypto --help": (("crypto", "--help"), HEAVY + tuple(p for p in LATER if p != "pydantic")),
+}
+CASES = [(run, package) for run, (_, packages) in HELP_RUNS.items() for package in packages]
+
+
+@functools.cache
+def imported_modules(config_home, *args: str) -> frozenset[str]:
+    run = run_process([sys.executable, "-X", "importtime", "-m", "marketshock", *args], config_home)
+    assert run.returncode == 0, run.stderr[-2000:]
+    names = set()
+    for line in run.stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            names.add(line.rsplit("|", 1)[1].strip())
+    assert "marketshock.cli" in names  # the log was parsed: the CLI itself shows up
+    return frozenset(names)
+
+
+def loaded(names: frozenset[str], package: str) -> list[str]:
+    return sorted(n for n in names if n == package or n.startswith(package + "."))
+
+
+@pytest.mark.parametrize(("run", "package"), CASES, ids=[f"{r}: {p}" for r, p in CASES])
+def test_help_and_version_import_nothing_heavy_nor_what_commands_need_later(config_home, run, package):
+    args, _ = HELP_RUNS[run]
+    assert loaded(imported_modules(config_home, *args), package) == []
+
+
+def test_a_data_command_does_import_its_machinery(config_home):
+    # The other side of the coin: the lazy imports happen when a command runs, so the checks
+    # above do not pass because the log misses lazily imported modules.
+    names = imported_modules(config_home, "labor", "--offline", "--json")
+    assert loaded(names, "pydantic") and "marketshock.runner" in names
