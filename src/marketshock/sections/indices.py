@@ -49,6 +49,16 @@ def contiguous_tail(dates: list[dt.date]) -> int:
     return run
 
 
+def streak_is_complete(changes: list[float | None], streak: int) -> bool:
+    """Whether a streak over consecutive rows is known to have started where it did: the row
+    before it moved the other way or not at all. A run back to the first row, or to a row whose
+    change is unknown, may be longer than the data shows."""
+    if streak == 0:
+        return True  # no run to extend
+    before = len(changes) - abs(streak) - 1
+    return before >= 0 and changes[before] is not None
+
+
 def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
     bars = series.up_to(ctx.as_of).bars
     kind = "ETF proxy" if series.proxy_for else "index"
@@ -103,8 +113,9 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
     # A streak or a 5-day change may only span rows that are consecutive sessions.
     run = contiguous_tail(dates)
     tail = sessions[-run:]
-    streak = analytics.streak([s.change_pct for s in tail])
-    streak_complete = abs(streak) < run  # the run ended inside the contiguous rows
+    changes = [s.change_pct for s in tail]
+    streak = analytics.streak(changes)
+    streak_complete = streak_is_complete(changes, streak)
     change_5d = None
     if run >= 6 and tail[-1].close is not None and tail[-6].close is not None:
         change_5d = analytics.change_pct(tail[-1].close, tail[-6].close)
@@ -157,7 +168,8 @@ def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
     last = moves[-1]
     run = contiguous_tail([m.date for m in moves])
     tail = moves[-run:]
-    streak = analytics.streak([m.change_pct for m in tail])
+    changes = [m.change_pct for m in tail]
+    streak = analytics.streak(changes)
     return IndexRow(
         symbol=index.symbol,
         name=index.name,
@@ -167,7 +179,7 @@ def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
         change_1d_pct=last.change_pct,
         change_5d_pct=None,
         streak=streak,
-        streak_complete=abs(streak) < run,
+        streak_complete=streak_is_complete(changes, streak),
         notes=[f"{last.date}: move as reported {last.measured_at}; {no_level}"],
         source=last.source,
     )
