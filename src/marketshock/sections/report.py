@@ -161,10 +161,12 @@ def indices_headlines(result: IndicesResult, moves: dict[str, MoveStats] | None 
     lines = []
     for row in headline_rows(result):
         streak = ""
+        # Where the data cannot see where the run began, say so rather than count it exactly.
+        its = "its" if row.streak_complete else "at least its"
         if row.streak <= -2:
-            streak = f", its {f.ordinal(-row.streak)} day of decline"
+            streak = f", {its} {f.ordinal(-row.streak)} day of decline"
         elif row.streak >= 2:
-            streak = f", its {f.ordinal(row.streak)} day of gains"
+            streak = f", {its} {f.ordinal(row.streak)} day of gains"
         level = f" to {f.number(row.last, 2)}" if row.last is not None else ""
         line = Headline(
             section="indices", text=f"{row.name} {f.pct(row.change_1d_pct, 2)}{level} on {row.date}{streak}"

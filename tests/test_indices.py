@@ -1,0 +1,103 @@
+"""The indices section on curated rows that skip sessions: a day change is the source's own,
+a streak or a 5-day change never spans a gap, and an unknown day never counts as a turn."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marketshock.context import RunContext
+from marketshock.models.results import IndexRow, IndicesResult
+from marketshock.models.series import IndexMove, IndexMoves, IndexSession, IndexSessions, Source
+from marketshock.providers import bundled
+from marketshock.sections import indices, report
+
+SOURCE = Source(provider="test")
+D = dt.date
+
+
+def sessions(*rows: tuple[dt.date, float | None, float | None]) -> IndexSessions:
+    return IndexSessions(
+        symbol="KOSPI",
+        name="KOSPI",
+        sessions=tuple(IndexSession(date=d, close=c, change_pct=p, source=SOURCE) for d, c, p in rows),
+    )
+
+
+def row_on(index: IndexSessions, day: dt.date) -> IndexRow:
+    return indices.session_row(index, RunContext(as_of=day, data=bundled.BundledData()))
+
+
+def test_the_day_change_is_the_sources_not_a_difference_across_a_gap():
+    index = sessions((D(2026, 1, 16), 4840.74, 0.9), (D(2026, 1, 27), 5084.85, -1.0))
+    assert row_on(index, D(2026, 1, 27)).change_1d_pct == -1.0
+
+
+def test_a_streak_is_complete_when_the_day_before_it_moved_the_other_way():
+    index = sessions((D(2026, 2, 4), 100, 1.57), (D(2026, 2, 5), 96, -3.86), (D(2026, 2, 6), 95, -1.44))
+    row = row_on(index, D(2026, 2, 6))
+    assert (row.streak, row.streak_complete) == (-2, True)
+
+
+def test_a_streak_that_starts_after_a_gap_in_the_rows_is_a_lower_bound():
+    index = sessions((D(2026, 2, 2), 100, 1.0), (D(2026, 2, 5), 96, -3.86), (D(2026, 2, 6), 95, -1.44))
+    row = row_on(index, D(2026, 2, 6))
+    assert (row.streak, row.streak_complete) == (-2, False)
+
+
+def test_a_streak_that_starts_after_a_day_of_unknown_change_is_a_lower_bound():
+    # 01-27 has a close but no stated change: it may have been an up day too.
+    index = sessions((D(2026, 1, 27), 5084.85, None), (D(2026, 1, 28), 5170.81, 1.69), (D(2026, 1, 29), 5221.25, 0.98))
+    row = row_on(index, D(2026, 1, 29))
+    assert (row.streak, row.streak_complete) == (2, False)
+
+
+def test_kospi_on_january_29_is_at_least_its_second_day_of_gains():
+    row = indices.session_row(bundled.load_index_sessions("KOSPI"), RunContext(D(2026, 1, 29), bundled.BundledData()))
+    assert (row.streak, row.streak_complete) == (2, False)
+
+
+def test_the_5_day_change_needs_six_consecutive_sessions():
+    days = [D(2026, 2, 2) + dt.timedelta(days=i) for i in (0, 1, 2, 3, 4, 7)]  # Mon..Fri, Mon
+    full = sessions(*[(d, 100.0 + i, 1.0) for i, d in enumerate(days)])
+    assert row_on(full, days[-1]).change_5d_pct is not None
+    gapped = sessions(*[(d, 100.0 + i, 1.0) for i, d in enumerate(days) if d != D(2026, 2, 4)])
+    assert row_on(gapped, days[-1]).change_5d_pct is None
+
+
+def test_a_close_beyond_minus_8_percent_notes_the_circuit_breaker_level():
+    row = row_on(sessions((D(2026, 2, 6), 90, -8.1)), D(2026, 2, 6))
+    assert any("circuit-breaker" in note for note in row.notes)
+
+
+def test_moves_only_index_has_no_level_and_a_lower_bound_streak():
+    moves = IndexMoves(
+        symbol="MSCI-APXJ",
+        name="MSCI AC Asia Pacific ex-Japan",
+        moves=(
+            IndexMove(date=D(2026, 2, 5), change_pct=-1.8, measured_at="intraday", source=SOURCE),
+            IndexMove(date=D(2026, 2, 6), change_pct=-1.0, measured_at="close", source=SOURCE),
+        ),
+    )
+    row = indices.moves_row(moves, RunContext(D(2026, 2, 6), bundled.BundledData()))
+    assert (row.last, row.change_1d_pct, row.streak, row.streak_complete) == (None, -1.0, -2, False)
+
+
+def headline(row: IndexRow) -> str:
+    (line,) = report.indices_headlines(IndicesResult(indices=[row]))
+    return line.text
+
+
+def test_a_headline_says_at_least_when_the_streak_may_be_longer():
+    row = indices.moves_row(bundled.load_index_moves("MSCI-APXJ"), RunContext(D(2026, 2, 6), bundled.BundledData()))
+    assert headline(row) == "MSCI AC Asia Pacific ex-Japan -1.00% on 2026-02-06, at least its second day of decline"
+
+
+def test_a_headline_names_a_complete_streak_exactly():
+    row = indices.session_row(bundled.load_index_sessions("KOSPI"), RunContext(D(2026, 2, 6), bundled.BundledData()))
+    assert headline(row).endswith("on 2026-02-06, its second day of decline")
+
+
+def test_an_unknown_last_change_is_no_streak_rather_than_a_partial_one():
+    index = sessions((D(2026, 1, 29), 5221.25, 0.98), (D(2026, 1, 30), 5224.36, None))
+    row = row_on(index, D(2026, 1, 30))
+    assert (row.streak, row.streak_complete) == (0, True)
