@@ -134,6 +134,8 @@ def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> Renderab
             how = m.method if m.method == "quoted" else f"{m.method}, {m.days} days"
             if m.partial:
                 how += ", month not over"
+            if m.data_ends:
+                how += f", data ends {m.data_ends}"
             amount = f"{m.qualifier} {f.usd_short(m.net_flow_usd)}".strip()
             flows.add_row(
                 text(m.month),

@@ -65,6 +65,7 @@ class EtfFlowMonth(_Result):
     qualifier: str = ""
     days: int | None = None
     partial: bool = False  # the month was not over on the as-of date
+    data_ends: dt.date | None = None  # the daily data stops on this day, before the month (or as-of day) ends
     source: Source
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import datetime as dt
 
 from marketshock import analytics
 from marketshock.context import RunContext
@@ -86,6 +87,10 @@ def market_cap_summaries(points: list[MarketCapPoint], ctx: RunContext) -> list[
     return summaries
 
 
+def _last_weekday_on_or_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
 def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ctx: RunContext) -> list[EtfFlowMonth]:
     """Monthly sums of daily flows (last few months of each scope) and quoted month totals,
     each with its source; where two disagree both are shown, none is picked."""
@@ -94,8 +99,15 @@ def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ct
     month_is_over = as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]
     months: list[EtfFlowMonth] = []
     for scope in daily:
-        sums = analytics.monthly_sums([(f.date, f.net_flow_usd) for f in scope.flows if f.date <= as_of])
+        known = [f for f in scope.flows if f.date <= as_of]
+        sums = analytics.monthly_sums([(f.date, f.net_flow_usd) for f in known])
+        data_end = max((f.date for f in known), default=as_of)
         for m in sums[-FLOW_MONTHS:]:
+            year, month = int(m.month[:4]), int(m.month[5:])
+            month_end = dt.date(year, month, calendar.monthrange(year, month)[1])
+            # A month whose data stops before its last weekday (or the as-of day) is not its
+            # total: say where the data stops. (A holiday on that weekday flags it needlessly.)
+            stops_early = data_end < _last_weekday_on_or_before(min(month_end, as_of))
             months.append(
                 EtfFlowMonth(
                     month=m.month,
@@ -105,6 +117,7 @@ def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ct
                     method="sum of daily flows",
                     days=m.days,
                     partial=m.month == month_of_as_of and not month_is_over,
+                    data_ends=data_end if stops_early else None,
                     source=scope.source,
                 )
             )
