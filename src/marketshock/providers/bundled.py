@@ -15,7 +15,6 @@ import io
 from importlib import resources
 
 from marketshock.models.series import (
-    Bar,
     CapexRecord,
     ClaimsFirstPrint,
     DailyCloses,
@@ -75,6 +74,7 @@ CLAIMS = {
     "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
 }
 CAPEX_TICKERS = ("AMZN", "GOOGL", "MSFT", "META", "QCOM")
+_BAR_FIELDS = ("date", "open", "high", "low", "close", "volume")
 
 
 def _text(name: str) -> str:
@@ -106,24 +106,20 @@ def load_price_series(symbol: str) -> PriceSeries:
     if spec is None:
         known = ", ".join(DAILY_SERIES)
         raise UnknownSymbolError(NAME, "price history", f"unknown symbol {symbol!r} (bundled data has {known})")
-    bars = tuple(
-        Bar(
-            date=_date(r["date"]),
-            open=float(r["open"]),
-            high=float(r["high"]),
-            low=float(r["low"]),
-            close=float(r["close"]),
-            volume=_opt_float(r["volume"]),
-        )
-        for r in _rows(spec.file)
-    )
-    return PriceSeries(
-        symbol=symbol.upper(),
-        name=spec.name,
-        calendar=spec.calendar,
-        bars=bars,
-        proxy_for=spec.proxy_for,
-        source=_daily_source(spec),
+    bars = [{field: r[field] for field in _BAR_FIELDS} for r in _rows(spec.file)]
+    for bar in bars:
+        bar["volume"] = bar["volume"] if bar["volume"].strip() else None
+    # One validation for the whole series: pydantic parses the thousands of date and number
+    # strings in its core, much faster than a Bar(...) per row (start-up of `crypto --json`).
+    return PriceSeries.model_validate(
+        {
+            "symbol": symbol.upper(),
+            "name": spec.name,
+            "calendar": spec.calendar,
+            "bars": bars,
+            "proxy_for": spec.proxy_for,
+            "source": _daily_source(spec),
+        }
     )
 
 
