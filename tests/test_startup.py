@@ -51,3 +51,10 @@ def test_a_data_command_does_import_its_machinery(config_home):
     # above do not pass because the log misses lazily imported modules.
     names = imported_modules(config_home, "labor", "--offline", "--json")
     assert loaded(names, "pydantic") and "marketshock.runner" in names
+
+
+def test_json_output_does_not_import_rich(config_home):
+    # Scripts and cron jobs read --json: the table machinery is not their start-up cost.
+    names = imported_modules(config_home, "crypto", "--offline", "--json")
+    assert loaded(names, "rich") == []
+    assert loaded(names, "marketshock.render") == []

@@ -13,12 +13,11 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from rich.console import Console, RenderableType
 
-from marketshock import config, csv_output, output, render
+from marketshock import config, csv_output, output
 from marketshock.config import Settings
 from marketshock.context import RunContext, error_entry
 from marketshock.errors import ExitCode, Unavailable, UsageError
@@ -27,6 +26,9 @@ from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData, UnknownSymbolError
 from marketshock.sections import capex, crypto, indices, labor, report, shock
+
+if TYPE_CHECKING:  # Rich is imported when tables are printed: --json never pays for it
+    from rich.console import Console, RenderableType
 
 SectionBuilder = Callable[..., Awaitable[BaseModel]]
 SECTIONS: dict[str, SectionBuilder] = {
@@ -106,6 +108,8 @@ async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None,
 
 
 def console(no_color: bool, file: Any = None) -> Console:
+    from rich.console import Console
+
     file = file or sys.stdout
     is_tty = file.isatty()
     # A pipe or a file gets plain text at a width that keeps table rows on one line.
@@ -120,6 +124,8 @@ def console(no_color: bool, file: Any = None) -> Console:
 
 def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) -> RenderableType:
     """The tables of one command's result, decorated as `out` allows (terminal or not)."""
+    from marketshock import render
+
     if isinstance(result, ReportResult):
         return render.report(result, out)
     if command == "crypto":
