@@ -6,6 +6,7 @@ process makes, lazy ones included. No timing is asserted: `bench/startup.py` mea
 from __future__ import annotations
 
 import functools
+import re
 import sys
 
 import pytest
@@ -58,3 +59,13 @@ def test_json_output_does_not_import_rich(config_home):
     names = imported_modules(config_home, "crypto", "--offline", "--json")
     assert loaded(names, "rich") == []
     assert loaded(names, "marketshock.render") == []
+
+
+@pytest.mark.slow
+def test_the_startup_benchmark_runs_and_reports_every_case(config_home):
+    from conftest import PROJECT
+
+    run = run_process([sys.executable, str(PROJECT / "bench" / "startup.py"), "--runs", "1"], config_home)
+    assert run.returncode == 0, run.stderr
+    for case in ("python -c pass", "marketshock --help", "marketshock crypto --offline --json"):
+        assert re.search(rf"^{re.escape(case)} +\d+\.\d ms", run.stdout, re.MULTILINE), run.stdout
