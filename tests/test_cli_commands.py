@@ -25,12 +25,14 @@ TITLES = {
 ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors"}
 
 
+MODES = [(), ("--json",)]
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _processes(cli):
-    cli.prefetch(*[(*command, "--offline", *mode) for command in COMMANDS for mode in ((), ("--json",))], ("--help",))
-    cli.prefetch(
-        ("--version",), *[(*c, "--offline", *m) for c in COMMANDS[-2:] for m in ((), ("--json",))], entry="script"
-    )
+    runs = [(*command, "--offline", *mode) for command in COMMANDS for mode in MODES]
+    cli.prefetch(*runs, ("--help",), ("--version",))
+    cli.prefetch(*runs, ("--version",), entry="script")
 
 
 def by(items: list[dict], key: str, value: str) -> dict:
@@ -60,7 +62,7 @@ def test_cli_runner_prints_the_commands_envelope(invoke, command):
     assert envelope["data"]
 
 
-@pytest.mark.parametrize("mode", [(), ("--json",)], ids=["table", "json"])
+@pytest.mark.parametrize("mode", MODES, ids=["table", "json"])
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_python_dash_m_runs_every_command(cli, command, mode):
     run = cli(*command, "--offline", *mode)
@@ -72,8 +74,8 @@ def test_python_dash_m_runs_every_command(cli, command, mode):
         assert TITLES[command[0]] in run.stdout
 
 
-@pytest.mark.parametrize("mode", [(), ("--json",)], ids=["table", "json"])
-@pytest.mark.parametrize("command", [("crypto", "--ytd"), ("report",)], ids=["crypto --ytd", "report"])
+@pytest.mark.parametrize("mode", MODES, ids=["table", "json"])
+@pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_installed_console_script_gives_the_same_output_as_python_dash_m(cli, command, mode):
     script = cli(*command, "--offline", *mode, entry="script")
     module = cli(*command, "--offline", *mode)
