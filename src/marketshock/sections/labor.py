@@ -127,6 +127,8 @@ async def build(ctx: RunContext) -> LaborResult:
         if claims and not isinstance(prints, BaseException):
             first_print = first_print_figures(prints, claims.week_ending, ctx)
     if job_cuts is None and claims is None and failures:
+        for failure in failures[1:]:  # the first is the section's error; name the others too
+            ctx.record("labor", failure)  # type: ignore[arg-type]
         raise failures[0]
     for failure in failures:
         ctx.record("labor", failure)  # type: ignore[arg-type]
