@@ -1,0 +1,116 @@
+"""Exit codes and partial failure, through `cli.main()` in this process: a section whose data
+fails is reported (a line on stderr, an entry in the JSON's `errors`) while the others print;
+0 when everything was produced, 3 when part was, 1 when nothing was."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from marketshock import cli, runner
+from marketshock.providers import bundled
+from marketshock.providers.base import ProviderError
+
+
+class Timeout(ProviderError):
+    kind = "timeout"
+
+
+class BrokenData(bundled.BundledData):
+    """The bundled data with chosen datasets failing the way a live provider fails."""
+
+    def __init__(self, *failing: str) -> None:
+        self.failing = set(failing)
+
+    def __getattribute__(self, name):
+        if name in object.__getattribute__(self, "failing"):
+
+            async def fail(*args, **kwargs):
+                raise Timeout("testprovider", name, "timed out after 0.5 s")
+
+            return fail
+        return super().__getattribute__(name)
+
+
+@pytest.fixture
+def main(monkeypatch, capsys):
+    """Run `marketshock ARGS` in this process on data with the given datasets failing."""
+
+    def run(*args: str, failing: tuple[str, ...] = ()) -> tuple[int, str, str]:
+        monkeypatch.setattr(
+            runner, "data_source", lambda request, settings: (BrokenData(*failing), bundled.DEFAULT_AS_OF)
+        )
+        monkeypatch.setattr(sys, "argv", ["marketshock", *args])
+        with pytest.raises(SystemExit) as exit_:
+            cli.main()
+        out, err = capsys.readouterr()
+        return exit_.value.code, out, err
+
+    return run
+
+
+def test_everything_produced_exits_0(main):
+    code, out, err = main("labor", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["errors"] == []
+
+
+def test_a_failing_section_leaves_the_others_and_exits_3(main):
+    code, out, err = main("report", "--json", failing=("price_history",))
+    assert code == 3
+    envelope = json.loads(out)
+    assert envelope["data"]["crypto"] is None
+    assert envelope["data"]["labor"]["job_cuts"]["value"] == 108435  # the rest is there
+    crypto_errors = [e for e in envelope["errors"] if e["section"] == "crypto"]
+    assert [(e["provider"], e["kind"]) for e in crypto_errors] == [("testprovider", "timeout")]
+    # Indices lose their ETF rows (price histories) but keep the curated KOSPI and MSCI rows.
+    assert [r["symbol"] for r in envelope["data"]["indices"]["indices"]] == ["KOSPI", "MSCI-APXJ"]
+    assert all(line.startswith("marketshock: ") for line in err.splitlines())
+    assert "timed out" in err
+
+
+def test_a_failing_part_of_a_section_is_listed_while_the_section_prints(main):
+    code, out, err = main("labor", "--json", failing=("job_cuts",))
+    assert code == 3
+    envelope = json.loads(out)
+    assert envelope["data"]["job_cuts"] is None
+    assert envelope["data"]["claims"]["week_ending"] == "2026-01-31"
+    (error,) = envelope["errors"]
+    assert (error["section"], error["provider"], error["kind"]) == ("labor", "testprovider", "timeout")
+    assert err == f"marketshock: labor: {error['message']}\n"
+
+
+def test_crypto_prices_print_when_market_value_and_flows_fail(main):
+    code, out, _ = main("crypto", "--json", failing=("market_cap_points", "etf_daily_flows"))
+    assert code == 3
+    data = json.loads(out)["data"]
+    assert [a["symbol"] for a in data["assets"]] == ["BTC", "ETH"]
+    assert (data["market_cap"], data["etf_flows"]) == ([], [])
+
+
+def test_quiet_keeps_stderr_silent_but_the_json_still_lists_the_errors(main):
+    code, out, err = main("-q", "labor", "--json", failing=("job_cuts",))
+    assert (code, err) == (3, "")
+    assert len(json.loads(out)["errors"]) == 1
+
+
+def test_nothing_produced_exits_1_with_an_empty_envelope(main):
+    code, out, err = main("crypto", "--json", failing=("price_history",))
+    assert code == 1
+    envelope = json.loads(out)
+    assert envelope["data"] is None
+    assert envelope["errors"][0]["section"] == "crypto"
+    assert "Traceback" not in err
+
+
+def test_a_table_run_with_a_failing_section_prints_the_rest(main):
+    code, out, err = main("report", failing=("weekly_claims", "job_cuts"))
+    assert code == 3
+    assert "Bitcoin touched $60,074" in out
+    assert "Challenger" not in out
+    # One line a failing dataset, each named: job cuts, initial claims, continuing claims.
+    assert err.count("\n") == 3
+    assert err.count("marketshock: labor: testprovider: job_cuts: timed out") == 1
+    assert err.count("marketshock: labor: testprovider: weekly_claims: timed out") == 2
