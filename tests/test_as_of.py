@@ -100,6 +100,37 @@ def test_bitcoins_16_month_low_is_not_a_low_a_day_earlier(crypto_as_of):
     assert btc["lowest_since"] != "2024-10-11"
 
 
+# --- index proxies: changes over sessions, streaks ------------------------------------------------
+
+
+def reference_index_row(symbol: str, as_of: str) -> dict:
+    with data_file(bundled.DAILY_SERIES[symbol].file).open("rb") as fh:
+        close = pd.read_csv(fh, compression="gzip", parse_dates=["date"], index_col="date")["close"]
+    close = close.sort_index().loc[: pd.Timestamp(as_of)]
+    direction = close.diff().apply(lambda x: (x > 0) - (x < 0)).iloc[1:]
+    runs = (direction != direction.shift()).cumsum()  # a new number at every change of direction
+    last_run = direction[runs == runs.iloc[-1]]
+    return {
+        "date": close.index[-1].date().isoformat(),
+        "last": close.iloc[-1],
+        "change_1d_pct": close.pct_change(1).iloc[-1] * 100,
+        "change_5d_pct": close.pct_change(5).iloc[-1] * 100,
+        "streak": int(last_run.iloc[0] * len(last_run)),
+    }
+
+
+@pytest.mark.parametrize("as_of", ["2024-03-15", "2025-06-30", "2026-02-05", "2026-02-06", "2026-03-26"])
+def test_index_proxy_rows_match_an_independent_computation(invoke, as_of):
+    result = invoke("indices", "--offline", "--json", "--as-of", as_of)
+    rows = {r["symbol"]: r for r in json.loads(result.stdout)["data"]["indices"]}
+    for symbol in ("SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV"):
+        expected = reference_index_row(symbol, as_of)
+        row = rows[symbol]
+        assert (row["date"], row["streak"]) == (expected["date"], expected["streak"]), symbol
+        for key in ("last", "change_1d_pct", "change_5d_pct"):
+            assert row[key] == pytest.approx(expected[key], abs=0.0051), (symbol, key)
+
+
 # --- claims: a week is known on the Thursday after it ends ---------------------------------
 
 
@@ -208,6 +239,18 @@ def capex_as_of(invoke):
         return {c["ticker"]: c for c in json.loads(result.stdout)["data"]["companies"]}
 
     return get
+
+
+@pytest.mark.parametrize("as_of", ["2026-01-28", "2026-02-04", "2026-02-05", "2026-03-26"])
+def test_guidance_growth_matches_an_independent_computation(capex_as_of, as_of):
+    with data_file("capex_curated.csv").open("rb") as fh:
+        frame = pd.read_csv(fh, parse_dates=["report_date"]).set_index("ticker")
+    companies = capex_as_of(as_of)
+    for ticker, row in frame.iterrows():
+        reported = row["report_date"] <= pd.Timestamp(as_of)
+        growth = (row["guidance_high_usd"] / row["capex_actual_usd"] - 1) * 100
+        expected = round(growth, 2) if reported and pd.notna(growth) else None
+        assert companies[ticker]["guidance_growth_pct"] == expected, ticker
 
 
 def test_amazon_has_not_reported_on_february_4(capex_as_of):
