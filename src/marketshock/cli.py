@@ -36,12 +36,20 @@ AsOf = Annotated[
     typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
-        help="Compute as of this day, from data known then (bundled default: 2026-02-06).",
+        help="Compute as of this day, from data known then (default: today in UTC; --offline: 2026-02-06).",
         show_default=False,
     ),
 ]
 NoColor = Annotated[
     bool | None, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).", show_default=False)
+]
+Refresh = Annotated[
+    bool | None,
+    typer.Option(
+        "--refresh",
+        help="Live data: skip the cache (a failed refresh still shows the cached value, marked stale).",
+        show_default=False,
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the JSON envelope on stdout instead of tables.")]
 Export = Annotated[
@@ -72,6 +80,7 @@ def global_options(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
     config: Annotated[
         str | None,
         typer.Option(
@@ -95,6 +104,7 @@ def global_options(
         "quiet": quiet,
         "verbose": verbose,
         "config": config,
+        "refresh": refresh,
     }
 
 
@@ -109,6 +119,7 @@ def _request(
     section_options: dict | None = None,
     ytd: bool = True,
     csv: bool = False,
+    refresh: bool | None = None,
 ) -> Request:
     """A run request from a command's options, falling back to the global ones."""
     from marketshock.runner import Request
@@ -126,6 +137,7 @@ def _request(
         section_options=section_options or {},
         ytd=ytd,
         csv=csv,
+        refresh=bool(refresh if refresh is not None else top.get("refresh")),
     )
 
 
@@ -141,6 +153,7 @@ def _run(
     ytd: bool = True,
     export: str | None = None,
     csv: bool = False,
+    refresh: bool | None = None,
 ) -> None:
     from marketshock.runner import run
 
@@ -154,6 +167,7 @@ def _run(
         section_options=section_options,
         ytd=ytd,
         csv=csv,
+        refresh=refresh,
     )
     if csv:
         from marketshock import csv_output
@@ -187,6 +201,7 @@ def crypto(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
 ) -> None:
     """Crypto prices, 1d/7d/YTD change, "lowest since", drawdown, market value, ETF flows."""
     _run(
@@ -199,6 +214,7 @@ def crypto(
         csv=csv,
         section_options=_options("crypto", "symbols", symbols),
         ytd=ytd,
+        refresh=refresh,
     )
 
 
@@ -211,6 +227,7 @@ def indices(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
 ) -> None:
     """Index levels, day and 5-day change, streaks, sidecar and circuit-breaker notes."""
     _run(
@@ -222,6 +239,7 @@ def indices(
         json=json,
         csv=csv,
         section_options=_options("indices", "symbols", symbols),
+        refresh=refresh,
     )
 
 
@@ -236,6 +254,7 @@ def earnings_capex(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
 ) -> None:
     """Last fiscal year's capex, next year's guidance, growth, and the stock's reaction."""
     _run(
@@ -247,6 +266,7 @@ def earnings_capex(
         json=json,
         csv=csv,
         section_options=_options("earnings-capex", "tickers", tickers),
+        refresh=refresh,
     )
 
 
@@ -258,9 +278,11 @@ def labor(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
 ) -> None:
     """Challenger job cuts and their rank; weekly jobless claims, revised and first printed."""
     _run(ctx, "labor", offline=offline, as_of=as_of, no_color=no_color, json=json, csv=csv)
+    _run(ctx, "labor", offline=offline, as_of=as_of, no_color=no_color, json=json, refresh=refresh)
 
 
 @app.command()
@@ -274,9 +296,21 @@ def report(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
 ) -> None:
     """Every section on one screen, headline facts on top."""
     _run(ctx, "report", offline=offline, as_of=as_of, no_color=no_color, json=json, csv=csv, ytd=True, export=export)
+    _run(
+        ctx,
+        "report",
+        offline=offline,
+        as_of=as_of,
+        no_color=no_color,
+        json=json,
+        ytd=True,
+        export=export,
+        refresh=refresh,
+    )
 
 
 # Commands that live in their own modules (marketshock.commands.*) register on `app`

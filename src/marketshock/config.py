@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -38,12 +38,23 @@ class ProviderSettings(_Section):
     base_url: str = Field(description="scheme and host; the adapter adds the real path")
 
 
+class FredProviderSettings(ProviderSettings):
+    # FRED serves fredgraph.csv and its JSON API from two hosts. Unset: the real API host when
+    # base_url is the real one, else base_url itself, so one variable points a test server or mirror at both.
+    api_base_url: str | None = Field(None, description="host of the JSON API (default: api.stlouisfed.org)")
+
+
+class SecProviderSettings(ProviderSettings):
+    # The same for the SEC: company_tickers.json lives on www.sec.gov, the XBRL APIs on data.sec.gov.
+    files_base_url: str | None = Field(None, description="host of /files/company_tickers.json (default: www.sec.gov)")
+
+
 class ProvidersSettings(_Section):
     yahoo: ProviderSettings = ProviderSettings(base_url="https://query1.finance.yahoo.com")
     coingecko: ProviderSettings = ProviderSettings(base_url="https://api.coingecko.com")
     coinbase: ProviderSettings = ProviderSettings(base_url="https://api.exchange.coinbase.com")
-    fred: ProviderSettings = ProviderSettings(base_url="https://fred.stlouisfed.org")
-    sec: ProviderSettings = ProviderSettings(base_url="https://data.sec.gov")
+    fred: FredProviderSettings = FredProviderSettings(base_url="https://fred.stlouisfed.org")
+    sec: SecProviderSettings = SecProviderSettings(base_url="https://data.sec.gov")
     stooq: ProviderSettings = ProviderSettings(base_url="https://stooq.com")
 
 
@@ -66,6 +77,48 @@ class CacheSettings(_Section):
     enabled: bool = Field(True, description="false: never read or write the cache")
 
 
+class CuratedSettings(_Section):
+    """The user's own rows, added to the bundled curated tables (same columns; a row with the
+    same key replaces the bundled one)."""
+
+    capex_file: str | None = Field(None, description="CSV with the columns of the bundled capex_curated.csv")
+    job_cuts_file: str | None = Field(None, description="CSV with the columns of challenger_*_curated.csv")
+    etf_flows_file: str | None = Field(None, description="CSV with the columns of etf_flow_quotes_curated.csv")
+    market_cap_file: str | None = Field(None, description="CSV with the columns of crypto_market_cap_curated.csv")
+
+
+def _providers_field(default: list[str], description: str) -> Any:
+    return Field(default, min_length=1, description=f"{description}; fallback order")
+
+
+CryptoHistoryProvider = Literal["yahoo", "coinbase"]
+HistoryProvider = Literal["yahoo", "stooq"]
+AsiaMeasureProvider = Literal["yahoo", "curated"]
+ClaimsProvider = Literal["fred"]
+CapexProvider = Literal["sec", "curated"]
+MarketValueProvider = Literal["coingecko", "curated"]
+
+
+class DatasetsSettings(_Section):
+    """Which provider serves each live dataset, in fallback order (the first that answers wins)."""
+
+    crypto_history: list[CryptoHistoryProvider] = _providers_field(
+        ["yahoo", "coinbase"], "BTC/ETH daily bars (UTC days) with lows"
+    )
+    index_history: list[HistoryProvider] = _providers_field(
+        ["yahoo", "stooq"], "index levels: KOSPI, S&P 500, Nikkei 225, Hang Seng, VIX"
+    )
+    etf_history: list[HistoryProvider] = _providers_field(["yahoo", "stooq"], "ETF proxies and stock prices")
+    asia_measure: list[AsiaMeasureProvider] = _providers_field(
+        ["yahoo", "curated"], "MSCI Asia ex-Japan day moves: the AAXJ ETF, else reported moves"
+    )
+    claims: list[ClaimsProvider] = _providers_field(["fred"], "weekly jobless claims")
+    capex_actuals: list[CapexProvider] = _providers_field(["sec", "curated"], "last fiscal year's capex actual")
+    market_value: list[MarketValueProvider] = _providers_field(
+        ["coingecko", "curated"], "total crypto market value (peaks are always curated)"
+    )
+
+
 class Settings(_Section):
     http: HttpSettings = HttpSettings()
     providers: ProvidersSettings = ProvidersSettings()
@@ -73,6 +126,8 @@ class Settings(_Section):
     sec: SecSettings = SecSettings()
     snapshot: SnapshotSettings = SnapshotSettings()
     cache: CacheSettings = CacheSettings()
+    curated: CuratedSettings = CuratedSettings()
+    datasets: DatasetsSettings = DatasetsSettings()
 
 
 # Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
@@ -81,6 +136,8 @@ ENVIRONMENT: dict[str, str] = {
     "http.retries": "MARKETSHOCK_HTTP_RETRIES",
     "http.max_per_host": "MARKETSHOCK_HTTP_MAX_PER_HOST",
     **{f"providers.{p}.base_url": f"MARKETSHOCK_{p.upper()}_BASE_URL" for p in ProvidersSettings.model_fields},
+    "providers.fred.api_base_url": "MARKETSHOCK_FRED_API_BASE_URL",
+    "providers.sec.files_base_url": "MARKETSHOCK_SEC_FILES_BASE_URL",
     "fred.api_key": "MARKETSHOCK_FRED_API_KEY",
     "sec.user_agent": "MARKETSHOCK_SEC_USER_AGENT",
     "snapshot.dir": "MARKETSHOCK_SNAPSHOT_DIR",

@@ -56,13 +56,16 @@ class Footnotes:
     def mark(self, source: Source) -> str:
         if source not in self.sources:
             self.sources.append(source)
-        return f"[{self.sources.index(source) + 1}]"
+        stale = " stale" if source.stale else ""
+        return f"[{self.sources.index(source) + 1}{stale}]"
 
     def renderable(self) -> Text:
         out = Text(style="dim")
         for i, s in enumerate(self.sources, 1):
             ref = f" {s.reference}" if s.reference else ""
             note = f" ({s.note})" if s.note else ""
+            if s.stale and s.fetched_at is not None:
+                note += f" STALE: cached value fetched {s.fetched_at:%Y-%m-%d %H:%M} UTC, the provider failed"
             out.append(f.safe_text(f"[{i}] {s.provider}:{ref}{note}\n"))
         out.rstrip()
         return out

@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 from marketshock import config, csv_output, output
 from marketshock.config import Settings
-from marketshock.context import RunContext, error_entry
-from marketshock.errors import ExitCode, Unavailable, UsageError
+from marketshock.context import RunContext, current_section, error_entry
+from marketshock.errors import ExitCode, UsageError
 from marketshock.models.envelope import Envelope, ErrorEntry
 from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
@@ -53,6 +53,7 @@ class Request:
     section_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # by section name
     ytd: bool = True  # show the year-to-date columns of the crypto table
     csv: bool = False  # print the main table as CSV (see csv_output)
+    refresh: bool = False  # live: skip cache reads (a failed refresh still falls back to the cached value)
 
 
 def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
@@ -70,14 +71,36 @@ def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.dat
     return day
 
 
+LIVE_FIRST_DAY = dt.date(1970, 1, 1)
+
+
+def parse_live_as_of(text: str | None, today: dt.date) -> dt.date:
+    if text is None:
+        return today
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
+    if day > today:
+        raise UsageError(f"--as-of {day} is in the future (today is {today} UTC)")
+    if day < LIVE_FIRST_DAY:
+        raise UsageError(f"--as-of {day} is before {LIVE_FIRST_DAY}")
+    return day
+
+
 def data_source(request: Request, settings: Settings) -> tuple[MarketData, dt.date]:
     if request.offline:
         as_of = parse_as_of(request.as_of, bundled.DEFAULT_AS_OF, bundled.FIRST_DAY, bundled.LAST_DAY)
         return bundled.BundledData(), as_of
-    raise Unavailable("live data is not available yet; use --offline for the bundled February 2026 dataset")
+    from marketshock.providers.live import LiveData  # httpx and friends only when going online
+
+    as_of = parse_live_as_of(request.as_of, dt.datetime.now(dt.UTC).date())
+    trace = (lambda line: warn(line)) if request.verbose and not request.quiet else None
+    return LiveData(settings, as_of, refresh=request.refresh, trace=trace), as_of
 
 
 async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> BaseModel | ErrorEntry:
+    current_section.set(name)  # this task's own copy: a live source files its notes under it
     try:
         return await SECTIONS[name](ctx, **options)
     except UnknownSymbolError:
@@ -175,10 +198,31 @@ def execute(request: Request) -> Outcome:
     data, as_of = data_source(request, settings)
     ctx = RunContext(as_of=as_of, data=data)
     try:
-        result, errors = asyncio.run(_collect(ctx, request))
+        with _spinner(request, data):
+            result, errors = asyncio.run(_collect_and_close(ctx, request))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
+    # A live source's own notes: stale values it served, extras that failed.
+    errors += [e for e in getattr(data, "errors", []) if e not in errors]
     return Outcome(request.command, as_of, data.name, result, errors)
+
+
+async def _collect_and_close(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+    try:
+        return await _collect(ctx, request)
+    finally:
+        close = getattr(ctx.data, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def _spinner(request: Request, data: MarketData) -> Any:
+    """A spinner on stderr while requests are out: live data, stderr a terminal, not --quiet."""
+    import contextlib
+
+    if data.name == bundled.NAME or request.quiet or request.verbose or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    return Console(file=sys.stderr).status("fetching live data ...", spinner="dots")
 
 
 def show(outcome: Outcome, request: Request) -> None:

@@ -233,7 +233,12 @@ def load_claims_first_prints() -> tuple[ClaimsFirstPrint, ...]:
 
 @functools.cache
 def load_job_cuts() -> MonthlySeries:
-    rows = _rows("challenger_january_job_cuts_curated.csv") + _rows("challenger_other_months_curated.csv")
+    return job_cuts_from_rows(
+        _rows("challenger_january_job_cuts_curated.csv") + _rows("challenger_other_months_curated.csv")
+    )
+
+
+def job_cuts_from_rows(rows: list[dict[str, str]]) -> MonthlySeries:
     values = sorted(
         (
             MonthlyValue(
@@ -252,11 +257,15 @@ def load_job_cuts() -> MonthlySeries:
 
 @functools.cache
 def load_capex() -> dict[str, CapexRecord]:
+    return capex_from_rows(_rows("capex_curated.csv"))
+
+
+def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
     def source(url: str) -> Source | None:
         return Source(provider="curated", reference=url) if url else None
 
     records = {}
-    for r in _rows("capex_curated.csv"):
+    for r in rows:
         records[r["ticker"]] = CapexRecord(
             ticker=r["ticker"],
             name=r["name"],
@@ -308,6 +317,10 @@ def load_etf_daily_flows() -> tuple[DailyFlows, ...]:
 
 @functools.cache
 def load_etf_quoted_flows() -> tuple[QuotedMonthlyFlow, ...]:
+    return quoted_flows_from_rows(_rows("etf_flow_quotes_curated.csv"))
+
+
+def quoted_flows_from_rows(rows: list[dict[str, str]]) -> tuple[QuotedMonthlyFlow, ...]:
     return tuple(
         QuotedMonthlyFlow(
             month=r["month"],
@@ -317,12 +330,16 @@ def load_etf_quoted_flows() -> tuple[QuotedMonthlyFlow, ...]:
             known_from=_date(r["known_from"]),
             source=Source(provider=r["provider"], reference=r["source_url"], note=r["note"]),
         )
-        for r in _rows("etf_flow_quotes_curated.csv")
+        for r in rows
     )
 
 
 @functools.cache
 def load_market_cap_points() -> tuple[MarketCapPoint, ...]:
+    return market_cap_from_rows(_rows("crypto_market_cap_curated.csv"))
+
+
+def market_cap_from_rows(rows: list[dict[str, str]]) -> tuple[MarketCapPoint, ...]:
     return tuple(
         MarketCapPoint(
             provider=r["provider"],
@@ -331,7 +348,7 @@ def load_market_cap_points() -> tuple[MarketCapPoint, ...]:
             value_usd=float(r["value_usd"]),
             source=Source(provider=r["provider"], reference=r["source_url"], note=r["note"]),
         )
-        for r in _rows("crypto_market_cap_curated.csv")
+        for r in rows
     )
 
 

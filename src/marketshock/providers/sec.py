@@ -1,0 +1,166 @@
+"""SEC EDGAR: tickers to CIKs (`/files/company_tickers.json`) and capex actuals from the XBRL
+company-concept API (`/api/xbrl/companyconcept/CIK##########/us-gaap/{concept}.json`).
+
+Capex is filed under more than one concept over the years and across companies (Amazon uses
+PaymentsToAcquireProductiveAssets), so the pick is the latest full-year fact across all the
+synonym concepts, never the first concept that has any fact: a 10-K, fiscal period FY, a
+period of about a year, filed on or before the as-of date (a fiscal year filed in July is not
+known in February). When one period was filed more than once (a later 10-K repeats it as the
+prior year, possibly restated), the latest filing known on the as-of date wins.
+
+The SEC requires a User-Agent that names the requester and a contact. It comes from
+`sec.user_agent` or MARKETSHOCK_SEC_USER_AGENT; without it no request is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from marketshock.providers.base import NoDataError, UnknownSymbolError
+from marketshock.providers.http import BadResponse, MissingSetting, RequestSpec, json_body
+
+PROVIDER = "sec"
+CAPEX_CONCEPTS = ("PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets")
+ANNUAL_FORMS = ("10-K", "10-K/A", "10-KT")
+MISSING_USER_AGENT = (
+    "the SEC requires a User-Agent with a contact: set MARKETSHOCK_SEC_USER_AGENT='Your Name you@example.com' "
+    "or sec.user_agent in the config file"
+)
+
+
+@dataclass(frozen=True)
+class Company:
+    ticker: str
+    cik: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CapexFact:
+    concept: str
+    value_usd: float
+    start: dt.date
+    end: dt.date
+    fiscal_year: int
+    form: str
+    filed: dt.date
+    accession: str
+
+
+def headers(user_agent: str | None, dataset: str) -> dict[str, str]:
+    if not user_agent or not user_agent.strip():
+        raise MissingSetting(PROVIDER, dataset, MISSING_USER_AGENT)
+    return {"User-Agent": user_agent.strip()}
+
+
+def tickers_request(files_base_url: str, user_agent: str | None, *, ttl: float) -> RequestSpec:
+    dataset = "ticker map"
+    return RequestSpec(
+        PROVIDER,
+        dataset,
+        f"{files_base_url.rstrip('/')}/files/company_tickers.json",
+        headers=headers(user_agent, dataset),
+        ttl=ttl,
+    )
+
+
+def parse_tickers(text: str) -> dict[str, Company]:
+    dataset = "ticker map"
+    body = json_body(PROVIDER, dataset, text)
+    if not isinstance(body, dict) or not body:
+        raise BadResponse(PROVIDER, dataset, "expected a non-empty object of companies")
+    companies = {}
+    for key, item in body.items():
+        if not isinstance(item, dict) or not isinstance(item.get("cik_str"), int) or not item.get("ticker"):
+            raise BadResponse(PROVIDER, dataset, f"entry {key!r} lacks `cik_str` or `ticker`")
+        ticker = str(item["ticker"]).upper()
+        companies.setdefault(ticker, Company(ticker, item["cik_str"], str(item.get("title", ""))))
+    return companies
+
+
+def company(companies: dict[str, Company], ticker: str) -> Company:
+    found = companies.get(ticker.upper())
+    if found is None:
+        raise UnknownSymbolError(PROVIDER, "capex", f"ticker {ticker!r} is not in the SEC's ticker map")
+    return found
+
+
+def concept_request(cik: int, concept: str, base_url: str, user_agent: str | None, *, ttl: float) -> RequestSpec:
+    dataset = f"CIK{cik:010d} {concept}"
+    return RequestSpec(
+        PROVIDER,
+        dataset,
+        f"{base_url.rstrip('/')}/api/xbrl/companyconcept/CIK{cik:010d}/us-gaap/{concept}.json",
+        headers=headers(user_agent, dataset),
+        ttl=ttl,
+    )
+
+
+def _usd_entries(body: Any, concept: str, dataset: str) -> list[dict[str, Any]]:
+    """The USD entries of `concept` from a company-concept body or a company-facts body."""
+    if not isinstance(body, dict):
+        raise BadResponse(PROVIDER, dataset, "expected a JSON object")
+    if "units" in body:
+        units = body["units"]
+    elif isinstance(body.get("facts"), dict):
+        units = body["facts"].get("us-gaap", {}).get(concept, {}).get("units", {})
+    else:
+        raise BadResponse(PROVIDER, dataset, "neither `units` (company concept) nor `facts` (company facts)")
+    if not isinstance(units, dict):
+        raise BadResponse(PROVIDER, dataset, "`units` is not an object")
+    entries = units.get("USD", [])
+    if not isinstance(entries, list):
+        raise BadResponse(PROVIDER, dataset, "`units.USD` is not a list")
+    return entries
+
+
+def _date(entry: dict[str, Any], field: str, dataset: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(entry[field])
+    except (KeyError, TypeError, ValueError):
+        raise BadResponse(PROVIDER, dataset, f"a fact's `{field}` is missing or not a date") from None
+
+
+def annual_facts(text: str, concept: str, *, dataset: str) -> list[CapexFact]:
+    """Every full-year 10-K fact of `concept` in a body (company concept or company facts)."""
+    facts = []
+    for entry in _usd_entries(json_body(PROVIDER, dataset, text), concept, dataset):
+        if not isinstance(entry, dict):
+            raise BadResponse(PROVIDER, dataset, "a fact is not an object")
+        if entry.get("form") not in ANNUAL_FORMS or entry.get("fp") != "FY" or "start" not in entry:
+            continue
+        start, end = _date(entry, "start", dataset), _date(entry, "end", dataset)
+        if not 350 <= (end - start).days <= 380:
+            continue  # a quarter or a trailing period inside an annual report
+        value = entry.get("val")
+        if not isinstance(value, int | float):
+            raise BadResponse(PROVIDER, dataset, f"the fact for {end} has no numeric `val`")
+        facts.append(
+            CapexFact(
+                concept=concept,
+                value_usd=float(value),
+                start=start,
+                end=end,
+                fiscal_year=int(entry.get("fy") or end.year),
+                form=str(entry["form"]),
+                filed=_date(entry, "filed", dataset),
+                accession=str(entry.get("accn", "")),
+            )
+        )
+    return facts
+
+
+def latest_annual(facts: list[CapexFact], as_of: dt.date, *, ticker: str) -> CapexFact:
+    """The latest full fiscal year known on `as_of`, across concepts, in its latest filing then.
+    Its fiscal year is the `fy` of the first 10-K that reported the period (later 10-Ks repeat
+    it as a prior year under their own `fy`)."""
+    known = [f for f in facts if f.filed <= as_of]
+    if not known:
+        raise NoDataError(PROVIDER, f"{ticker} capex", f"no full-year 10-K capex fact filed on or before {as_of}")
+    end = max(f.end for f in known)
+    same_period = [f for f in known if f.end == end]
+    first = min(same_period, key=lambda f: f.filed)
+    latest = max(same_period, key=lambda f: (f.filed, f.concept == CAPEX_CONCEPTS[0]))
+    return CapexFact(**{**latest.__dict__, "fiscal_year": first.fiscal_year})

@@ -1,0 +1,222 @@
+"""Yahoo Finance chart API v8: daily bars (crypto as UTC days, indices and ETFs as exchange
+sessions) and intraday prices with the pre- and post-market, for after-hours reactions.
+
+Three steps, each testable alone: `chart_request` (query -> RequestSpec), the shared HTTP
+layer, `parse_daily` / `parse_sessions` (body -> models, rejecting what does not fit).
+Prices are as quoted (not dividend-adjusted): a level a reader can compare with a quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from marketshock.models.series import Bar
+from marketshock.providers.base import NoDataError
+from marketshock.providers.http import BadResponse, HttpStatusError, RequestSpec, json_body
+
+PROVIDER = "yahoo"
+CHART_PATH = "/v8/finance/chart/"
+
+
+@dataclass(frozen=True)
+class ChartQuery:
+    symbol: str  # Yahoo's symbol: BTC-USD, ^KS11, SPY
+    start: dt.date | None  # None: the whole history
+    end: dt.date  # inclusive
+    interval: str = "1d"
+    include_prepost: bool = False
+
+
+@dataclass(frozen=True)
+class Daily:
+    symbol: str
+    name: str
+    currency: str
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class SessionPrices:
+    """One trading day's regular close and what traded after it, from intraday bars."""
+
+    symbol: str
+    date: dt.date
+    regular_close: float | None
+    post_last: float | None
+    post_low: float | None
+    post_high: float | None
+
+    @property
+    def post_change_pct(self) -> float | None:
+        if self.regular_close and self.post_last is not None:
+            return (self.post_last / self.regular_close - 1) * 100
+        return None
+
+    @property
+    def post_low_pct(self) -> float | None:
+        if self.regular_close and self.post_low is not None:
+            return (self.post_low / self.regular_close - 1) * 100
+        return None
+
+
+def _epoch(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def chart_request(query: ChartQuery, base_url: str, *, dataset: str, ttl: float) -> RequestSpec:
+    """Step 1. period2 is the midnight (UTC) after `end`, so `end`'s bar is included and
+    nothing later is asked for."""
+    params = {
+        "period1": str(_epoch(query.start) if query.start else 0),
+        "period2": str(_epoch(query.end + dt.timedelta(days=1))),
+        "interval": query.interval,
+        "includePrePost": "true" if query.include_prepost else "false",
+    }
+    return RequestSpec(
+        provider=PROVIDER,
+        dataset=dataset,
+        url=f"{base_url.rstrip('/')}{CHART_PATH}{quote(query.symbol, safe='')}",
+        params=params,
+        ttl=ttl,
+    )
+
+
+def chart_error(error: HttpStatusError, symbol: str) -> NoDataError | None:
+    """Yahoo answers an unknown symbol or range with 404/400 and a `chart.error` body: that is
+    "no data", named in Yahoo's words, not a failure of the service."""
+    if error.status not in (400, 404):
+        return None
+    try:
+        import json
+
+        described = json.loads(error.body)["chart"]["error"]["description"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return NoDataError(PROVIDER, error.dataset, f"{symbol}: {described}")
+
+
+def _result(text: str, dataset: str) -> dict[str, Any]:
+    body = json_body(PROVIDER, dataset, text)
+    chart = body.get("chart") if isinstance(body, dict) else None
+    if not isinstance(chart, dict):
+        raise BadResponse(PROVIDER, dataset, "no `chart` object in the response")
+    if chart.get("error"):
+        error = chart["error"]
+        raise NoDataError(PROVIDER, dataset, str(error.get("description") or error.get("code") or error))
+    results = chart.get("result")
+    if not results:
+        raise NoDataError(PROVIDER, dataset, "empty `chart.result`")
+    result = results[0]
+    if not isinstance(result, dict) or not isinstance(result.get("meta"), dict):
+        raise BadResponse(PROVIDER, dataset, "`chart.result[0].meta` missing")
+    return result
+
+
+def _series(result: dict[str, Any], dataset: str) -> tuple[list[int], dict[str, list[Any]]]:
+    timestamps = result.get("timestamp")
+    if not timestamps:
+        raise NoDataError(PROVIDER, dataset, "no bars in the response (`timestamp` empty)")
+    try:
+        quote_ = result["indicators"]["quote"][0]
+    except (KeyError, IndexError, TypeError):
+        raise BadResponse(PROVIDER, dataset, "`indicators.quote[0]` missing") from None
+    columns = {}
+    for name in ("open", "high", "low", "close"):
+        values = quote_.get(name)
+        if not isinstance(values, list) or len(values) != len(timestamps):
+            raise BadResponse(PROVIDER, dataset, f"`indicators.quote[0].{name}` missing or not one per timestamp")
+        columns[name] = values
+    volume = quote_.get("volume")
+    columns["volume"] = (
+        volume if isinstance(volume, list) and len(volume) == len(timestamps) else [None] * len(timestamps)
+    )
+    return timestamps, columns
+
+
+def _offset(meta: dict[str, Any]) -> dt.timedelta:
+    offset = meta.get("gmtoffset", 0)
+    if not isinstance(offset, int):
+        raise BadResponse(PROVIDER, "chart", "`meta.gmtoffset` is not a number of seconds")
+    return dt.timedelta(seconds=offset)
+
+
+def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
+    """Step 3 for daily bars. A bar's date is its timestamp in the exchange's time (UTC for
+    crypto, so BTC-USD bars are UTC calendar days). Bars with a missing price (a holiday row)
+    are skipped; when Yahoo sends today's running bar beside the day's row, the later wins."""
+    result = _result(text, dataset)
+    meta = result["meta"]
+    if meta.get("symbol") and str(meta["symbol"]).upper() != symbol.upper():
+        raise BadResponse(PROVIDER, dataset, f"`meta.symbol` is {meta['symbol']!r}, asked for {symbol!r}")
+    timestamps, cols = _series(result, dataset)
+    offset = _offset(meta)
+    bars: dict[dt.date, Bar] = {}
+    for i, ts in enumerate(timestamps):
+        if not isinstance(ts, int):
+            raise BadResponse(PROVIDER, dataset, f"`timestamp[{i}]` is not an integer")
+        o, h, lo, c = cols["open"][i], cols["high"][i], cols["low"][i], cols["close"][i]
+        if None in (o, h, lo, c):
+            continue
+        day = (dt.datetime.fromtimestamp(ts, dt.UTC) + offset).date()
+        try:
+            bars[day] = Bar(date=day, open=o, high=h, low=lo, close=c, volume=cols["volume"][i])
+        except ValueError:
+            raise BadResponse(PROVIDER, dataset, f"bar {i} ({day}) has a non-numeric price") from None
+    if not bars:
+        raise NoDataError(PROVIDER, dataset, "every bar in the response has a missing price")
+    return Daily(
+        symbol=str(meta.get("symbol") or symbol),
+        name=str(meta.get("longName") or meta.get("shortName") or symbol),
+        currency=str(meta.get("currency") or "USD"),
+        bars=tuple(sorted(bars.values(), key=lambda b: b.date)),
+    )
+
+
+def parse_sessions(text: str, *, symbol: str, dataset: str, day: dt.date) -> SessionPrices:
+    """Step 3 for intraday bars with `includePrePost`: the regular session's last close on
+    `day` and the post-market's last price and range, split by `meta.tradingPeriods`."""
+    result = _result(text, dataset)
+    meta = result["meta"]
+    timestamps, cols = _series(result, dataset)
+    offset = _offset(meta)
+    periods = meta.get("tradingPeriods")
+    if not isinstance(periods, dict) or "regular" not in periods:
+        raise BadResponse(PROVIDER, dataset, "`meta.tradingPeriods.regular` missing (ask with includePrePost=true)")
+
+    def spans(kind: str) -> list[tuple[int, int]]:
+        out = []
+        for group in periods.get(kind) or []:
+            for period in group if isinstance(group, list) else [group]:
+                start, end = period.get("start"), period.get("end")
+                if isinstance(start, int) and isinstance(end, int):
+                    out.append((start, end))
+        return out
+
+    def on_day(ts: int) -> bool:
+        return (dt.datetime.fromtimestamp(ts, dt.UTC) + offset).date() == day
+
+    regular, post = spans("regular"), spans("post")
+    regular_closes, post_prices = [], []
+    for i, ts in enumerate(timestamps):
+        close = cols["close"][i]
+        if close is None or not on_day(ts):
+            continue
+        if any(start <= ts < end for start, end in regular):
+            regular_closes.append(close)
+        elif any(start <= ts < end for start, end in post):
+            post_prices.append((close, cols["low"][i], cols["high"][i]))
+    lows = [lo for _, lo, _ in post_prices if lo is not None]
+    highs = [hi for _, _, hi in post_prices if hi is not None]
+    if not regular_closes and not post_prices:
+        raise NoDataError(PROVIDER, dataset, f"no regular or post-market prices on {day}")
+    return SessionPrices(
+        symbol=symbol,
+        date=day,
+        regular_close=regular_closes[-1] if regular_closes else None,
+        post_last=post_prices[-1][0] if post_prices else None,
+        post_low=min(lows) if lows else None,
+        post_high=max(highs) if highs else None,
+    )
