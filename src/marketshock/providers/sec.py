@@ -103,6 +103,8 @@ def _usd_entries(body: Any, concept: str, dataset: str) -> list[dict[str, Any]]:
     if not isinstance(body, dict):
         raise BadResponse(PROVIDER, dataset, "expected a JSON object")
     if "units" in body:
+        if body.get("tag") not in (None, concept):
+            raise BadResponse(PROVIDER, dataset, f"the body is for concept {body.get('tag')!r}, asked for {concept!r}")
         units = body["units"]
     elif isinstance(body.get("facts"), dict):
         units = body["facts"].get("us-gaap", {}).get(concept, {}).get("units", {})

@@ -1,0 +1,343 @@
+"""The shared HTTP layer and its cache, on httpx mock transports (no network, no waiting)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import httpx
+import pytest
+import stamina
+
+from marketshock import __version__
+from marketshock.providers.cache import Cache, Entry
+from marketshock.providers.http import (
+    USER_AGENT,
+    BadResponse,
+    Http,
+    HttpStatusError,
+    NetworkError,
+    ProviderTimeout,
+    RateLimited,
+    RequestSpec,
+    json_body,
+    retry_after_seconds,
+)
+
+SPEC = RequestSpec("yahoo", "BTC price history", "https://example.test/v8/finance/chart/BTC-USD", ttl=600)
+
+
+@pytest.fixture(autouse=True)
+def no_backoff():
+    # Retries still happen as configured; only the waits between them are skipped.
+    with stamina.set_testing(True, attempts=10, cap=True):
+        yield
+
+
+def make_http(handler, *, retries=2, cache=None, refresh=False, trace=None, max_per_host=4) -> Http:
+    return Http(
+        timeout=0.5,
+        retries=retries,
+        max_per_host=max_per_host,
+        cache=cache,
+        refresh=refresh,
+        trace=trace,
+        transport=httpx.MockTransport(handler),
+    )
+
+
+def fetch(http: Http, spec: RequestSpec = SPEC, parse=lambda text: text, **kwargs):
+    async def go():
+        try:
+            return await http.fetch(spec, parse, **kwargs)
+        finally:
+            await http.aclose()
+
+    return asyncio.run(go())
+
+
+def counting(responses):
+    """A handler answering from a list (the last one repeats) and counting requests."""
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        answer = responses[min(len(calls), len(responses)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return handler, calls
+
+
+# --- retries ------------------------------------------------------------------------------
+
+
+def test_a_server_error_is_retried_until_it_answers():
+    handler, calls = counting([httpx.Response(503), httpx.Response(502), httpx.Response(200, text="ok")])
+    assert fetch(make_http(handler, retries=2)).value == "ok"
+    assert len(calls) == 3
+
+
+def test_a_client_error_is_not_retried_and_names_the_status():
+    handler, calls = counting([httpx.Response(404, text='{"chart":{"error":{"description":"gone"}}}')])
+    with pytest.raises(HttpStatusError) as error:
+        fetch(make_http(handler, retries=3))
+    assert len(calls) == 1
+    assert error.value.status == 404
+    assert str(error.value) == "yahoo: BTC price history: HTTP 404 Not Found"
+
+
+def test_retries_stop_at_the_configured_budget():
+    handler, calls = counting([httpx.Response(500)])
+    with pytest.raises(HttpStatusError, match="HTTP 500"):
+        fetch(make_http(handler, retries=1))
+    assert len(calls) == 2
+
+
+def test_rate_limited_after_retries_is_its_own_kind():
+    handler, calls = counting([httpx.Response(429, headers={"Retry-After": "0"})])
+    with pytest.raises(RateLimited) as error:
+        fetch(make_http(handler, retries=1))
+    assert error.value.kind == "rate-limited"
+    assert len(calls) == 2
+
+
+def test_a_retry_after_longer_than_the_budget_fails_at_once():
+    handler, calls = counting([httpx.Response(429, headers={"Retry-After": "3600"})])
+    with pytest.raises(RateLimited, match="wait 3600 s"):
+        fetch(make_http(handler, retries=3))
+    assert len(calls) == 1
+
+
+def test_connect_errors_are_retried_then_reported_as_network():
+    handler, calls = counting([httpx.ConnectError("[Errno 111] Connection refused")])
+    with pytest.raises(NetworkError, match="connection refused"):
+        fetch(make_http(handler, retries=2))
+    assert len(calls) == 3
+
+
+def test_read_timeouts_are_reported_as_timeouts():
+    handler, _ = counting([httpx.ReadTimeout("timed out")])
+    with pytest.raises(ProviderTimeout, match=r"no response within 0\.5 s, 2 attempts") as error:
+        fetch(make_http(handler, retries=1))
+    assert error.value.kind == "timeout"
+
+
+def test_a_cut_connection_is_a_network_error():
+    handler, _ = counting([httpx.RemoteProtocolError("peer closed connection without sending complete message body")])
+    with pytest.raises(NetworkError, match="closed before the whole response"):
+        fetch(make_http(handler, retries=0))
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("Wed, 25 Nov 2026 10:00:30 GMT", 30.0), ("Wed, 25 Nov 2026 09:00:00 GMT", 0.0), ("soon", None)],
+)
+def test_retry_after_reads_seconds_and_http_dates(header, seconds):
+    now = dt.datetime(2026, 11, 25, 10, 0, 0, tzinfo=dt.UTC)
+    assert retry_after_seconds(header, now) == seconds
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+def test_requests_carry_the_marketshock_user_agent():
+    handler, calls = counting([httpx.Response(200, text="ok")])
+    fetch(make_http(handler))
+    assert calls[0].headers["User-Agent"] == USER_AGENT
+    assert USER_AGENT.startswith(f"marketshock/{__version__} (+")
+
+
+def test_a_provider_header_overrides_the_user_agent():
+    handler, calls = counting([httpx.Response(200, text="ok")])
+    spec = RequestSpec("sec", "ticker map", "https://example.test/files/x.json", headers={"User-Agent": "Jo jo@x.org"})
+    fetch(make_http(handler), spec)
+    assert calls[0].headers["User-Agent"] == "Jo jo@x.org"
+
+
+def test_no_more_than_max_per_host_requests_are_in_flight():
+    in_flight, peak = 0, 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, text="ok")
+
+    http = make_http(handler, max_per_host=2)
+    specs = [RequestSpec("coinbase", "BTC", f"https://example.test/page/{i}") for i in range(8)]
+
+    async def go():
+        try:
+            await asyncio.gather(*(http.fetch(s, str) for s in specs))
+        finally:
+            await http.aclose()
+
+    asyncio.run(go())
+    assert peak == 2
+
+
+def test_concurrent_callers_of_one_request_share_one_response():
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)
+        return httpx.Response(200, text="tickers")
+
+    calls = []
+
+    async def counted(request):
+        calls.append(request)
+        return await handler(request)
+
+    http = make_http(counted)
+
+    async def go():
+        try:
+            return await asyncio.gather(*(http.fetch(SPEC, str) for _ in range(5)))
+        finally:
+            await http.aclose()
+
+    assert [f.value for f in asyncio.run(go())] == ["tickers"] * 5
+    assert len(calls) == 1
+
+
+def test_secret_parameters_never_reach_errors_or_traces():
+    lines: list[str] = []
+    handler, calls = counting([httpx.Response(500)])
+    spec = RequestSpec("fred", "ICSA claims", "https://example.test/fred/series/observations", {"api_key": "s3cr3tk3y"})
+    with pytest.raises(HttpStatusError) as error:
+        fetch(make_http(handler, retries=1, trace=lines.append), spec)
+    assert calls[0].url.params["api_key"] == "s3cr3tk3y"  # sent to the provider...
+    assert "s3cr3tk3y" not in str(error.value)  # ...and shown nowhere
+    assert lines and not any("s3cr3tk3y" in line for line in lines)
+    assert "api_key=%2A%2A%2A" in spec.display_url()
+
+
+def test_an_html_page_where_json_was_expected_is_a_bad_response():
+    with pytest.raises(BadResponse, match="HTML page"):
+        json_body("yahoo", "BTC", "<!DOCTYPE html><html><body>consent</body></html>")
+
+
+def test_an_unforeseen_shape_is_a_bad_response_naming_provider_and_dataset():
+    handler, _ = counting([httpx.Response(200, text="{}")])
+    with pytest.raises(BadResponse) as error:
+        fetch(make_http(handler), parse=lambda text: json_body("yahoo", "x", text)["chart"])
+    assert str(error.value).startswith("yahoo: BTC price history: unexpected response shape")
+
+
+# --- the cache ----------------------------------------------------------------------------
+
+
+def test_a_fresh_cache_entry_makes_no_request(tmp_path):
+    handler, calls = counting([httpx.Response(200, text="first")])
+    cache = Cache(tmp_path)
+    assert fetch(make_http(handler, cache=cache)).value == "first"
+    again = fetch(make_http(handler, cache=cache))
+    assert again.value == "first" and not again.stale
+    assert len(calls) == 1
+
+
+def test_entries_live_in_one_directory_per_provider(tmp_path):
+    handler, _ = counting([httpx.Response(200, text="x")])
+    fetch(make_http(handler, cache=Cache(tmp_path)))
+    assert [p.name for p in tmp_path.iterdir()] == ["yahoo"]
+    assert len(list((tmp_path / "yahoo").glob("*.json"))) == 1
+
+
+def test_an_expired_entry_is_fetched_again(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    handler, calls = counting([httpx.Response(200, text="new")])
+    assert fetch(make_http(handler, cache=cache)).value == "new"
+    assert len(calls) == 1
+
+
+def test_a_failing_provider_serves_the_last_good_value_marked_stale(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    handler, _ = counting([httpx.Response(503)])
+    result = fetch(make_http(handler, retries=0, cache=cache))
+    assert (result.value, result.stale, result.fetched_at) == ("old", True, old)
+    assert isinstance(result.error, HttpStatusError)
+
+
+def test_refresh_skips_a_fresh_entry_but_falls_back_to_it_when_the_provider_fails(tmp_path):
+    handler, _ = counting([httpx.Response(200, text="v1")])
+    cache = Cache(tmp_path)
+    fetch(make_http(handler, cache=cache))
+    handler2, calls2 = counting([httpx.Response(200, text="v2")])
+    assert fetch(make_http(handler2, cache=cache, refresh=True)).value == "v2"
+    assert len(calls2) == 1
+    failing, _ = counting([httpx.ConnectError("[Errno 111] Connection refused")])
+    fallback = fetch(make_http(failing, retries=0, cache=cache, refresh=True))
+    assert (fallback.value, fallback.stale) == ("v2", True)
+
+
+def test_a_body_that_does_not_parse_is_never_stored(tmp_path):
+    handler, _ = counting([httpx.Response(200, text="<html>oops</html>")])
+    with pytest.raises(BadResponse):
+        fetch(make_http(handler, cache=Cache(tmp_path)), parse=lambda t: json_body("yahoo", "x", t))
+    assert not list(tmp_path.rglob("*.json"))
+
+
+def test_a_corrupt_cache_file_is_a_miss(tmp_path):
+    cache = Cache(tmp_path)
+    (tmp_path / "yahoo").mkdir()
+    (tmp_path / "yahoo" / f"{SPEC.key}.json").write_text('{"format": 1, "body": "trunc')
+    handler, calls = counting([httpx.Response(200, text="fresh")])
+    assert fetch(make_http(handler, cache=cache)).value == "fresh"
+    assert len(calls) == 1
+
+
+def test_a_read_only_cache_directory_is_no_cache():
+    # /proc refuses new directories even to root, which writes through ordinary read-only modes.
+    read_only = Cache(Path("/proc/marketshock-cache"))
+    handler, calls = counting([httpx.Response(200, text="x")])
+    assert fetch(make_http(handler, cache=read_only)).value == "x"
+    assert fetch(make_http(handler, cache=read_only)).value == "x"
+    assert len(calls) == 2
+
+
+def test_a_cache_root_that_cannot_be_created_is_no_cache(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    handler, calls = counting([httpx.Response(200, text="x")])
+    assert fetch(make_http(handler, cache=Cache(blocker / "cache"))).value == "x"
+    assert len(calls) == 1
+
+
+def test_a_write_replaces_the_file_atomically_and_leaves_no_temporary(tmp_path):
+    cache = Cache(tmp_path)
+    now = dt.datetime(2026, 2, 6, tzinfo=dt.UTC)
+    for body in ("one", "two"):
+        assert cache.put("fred", "k", Entry(body, now, now), url="u", dataset="d")
+    assert cache.get("fred", "k").body == "two"
+    assert [p.name for p in Path(tmp_path, "fred").iterdir()] == ["k.json"]
+
+
+def test_two_processes_writing_one_key_leave_a_readable_entry(tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_write_many, args=(str(tmp_path), n)) for n in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(30)
+    assert all(p.exitcode == 0 for p in procs)
+    entry = Cache(tmp_path).get("yahoo", "shared")
+    assert entry is not None and entry.body.startswith("writer-")
+
+
+def _write_many(root: str, n: int) -> None:
+    cache = Cache(Path(root))
+    now = dt.datetime(2026, 2, 6, tzinfo=dt.UTC)
+    for i in range(200):
+        cache.put("yahoo", "shared", Entry(f"writer-{n}-{i}" * 50, now, now), url="u", dataset="d")
+        got = cache.get("yahoo", "shared")
+        assert got is None or got.body.startswith("writer-")
