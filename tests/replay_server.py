@@ -279,23 +279,25 @@ class Provider:
         return Answer(200, text.encode(), "text/csv")
 
 
-EMPTY = {
-    "yahoo": _json(
-        {
-            "chart": {
-                "result": [{"meta": {"symbol": "BTC-USD", "gmtoffset": 0}, "indicators": {"quote": [{}]}}],
-                "error": None,
-            }
-        }
-    ),
-    "coinbase": _json([]),
-    "coingecko": _json({"data": {"total_market_cap": {}, "updated_at": 1770379200}}),
-    "fred": Answer(200, b"observation_date,ICSA\n", "text/csv"),
-    "sec": _json(
-        {"cik": 1018724, "taxonomy": "us-gaap", "tag": "PaymentsToAcquireProductiveAssets", "units": {"USD": []}}
-    ),
-    "stooq": Answer(200, b"No data", "text/plain"),
-}
+def empty(provider: str, path: str, query: dict[str, str]) -> Answer:
+    """A well-formed answer with nothing in it, in the provider's own shape."""
+    if provider == "yahoo":
+        symbol = unquote(path.rsplit("/", 1)[-1])
+        meta = {"symbol": symbol, "gmtoffset": 0}
+        return _json({"chart": {"result": [{"meta": meta, "indicators": {"quote": [{}]}}], "error": None}})
+    if provider == "coinbase":
+        return _json([])
+    if provider == "coingecko":
+        return _json({"data": {"total_market_cap": {}, "updated_at": 1770379200}})
+    if provider == "fred":
+        return Answer(200, f"observation_date,{query.get('id', '')}\n".encode(), "text/csv")
+    if provider == "sec":
+        if path.startswith("/files/"):
+            return _json({})
+        return _json({"cik": 1018724, "taxonomy": "us-gaap", "tag": path.rsplit("/", 1)[-1][:-5], "units": {"USD": []}})
+    return Answer(200, b"No data", "text/plain")  # stooq
+
+
 MALFORMED = {
     "yahoo": Answer(200, b'{"chart": {"result": [{"meta": ', "application/json"),
     "coinbase": Answer(200, b"[[1770336000, 60074.2, 71681.3,", "application/json"),
@@ -362,7 +364,7 @@ class ReplayServer(ThreadingHTTPServer):
         elif fault == "malformed":
             return MALFORMED[provider]
         elif fault == "empty":
-            return EMPTY[provider]
+            return empty(provider, path, query)
         elif fault == "html":
             return HTML_PAGE
         return getattr(self.answers, provider)(path, query)

@@ -211,6 +211,13 @@ async def _collect_and_close(ctx: RunContext, request: Request) -> tuple[BaseMod
     try:
         return await _collect(ctx, request)
     finally:
+        # A section that failed early can leave its sibling requests running: end them before the
+        # client closes, so no connection is abandoned mid-request.
+        current = asyncio.current_task()
+        pending = [t for t in asyncio.all_tasks() if t is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         close = getattr(ctx.data, "aclose", None)
         if close is not None:
             await close()

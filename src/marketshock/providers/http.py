@@ -94,6 +94,9 @@ class RequestSpec:
     params: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     ttl: float = 600.0  # seconds a stored answer stays fresh
+    # Statuses that are an answer, not a failure ("this company never filed that concept"):
+    # they come back (and are cached) as an empty body, for the parser to read as "none".
+    empty_on: tuple[int, ...] = ()
 
     def public_params(self) -> dict[str, str]:
         return {k: v for k, v in self.params.items() if k.lower() not in SECRET_PARAMS}
@@ -298,7 +301,9 @@ class Http:
 
     async def _send(self, spec: RequestSpec) -> str:
         attempts = self.retries + 1
-        budget = self.timeout * attempts + min(BACKOFF_MAX, BACKOFF_INITIAL * 2**self.retries) * self.retries
+        # The cap on total time: every attempt may time out, and each retry may wait its longest backoff
+        # (a Retry-After that does not fit in what is left is not waited for).
+        budget = self.timeout * attempts + BACKOFF_MAX * self.retries
         started = time.monotonic()
         shown = spec.display_url()
 
@@ -352,6 +357,8 @@ class Http:
             raise NetworkError(spec.provider, spec.dataset, f"{_describe_transport(error)} ({host})") from None
         assert response is not None
         status = response.status_code
+        if status in spec.empty_on:
+            return ""
         if status >= 400:
             reason = response.reason_phrase or ""
             body = response.text[:2000]

@@ -14,6 +14,7 @@ that day, FRED's vintage of that day (with an API key), SEC facts filed by then.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from collections.abc import Awaitable, Callable
@@ -174,6 +175,16 @@ def base_urls(settings: Settings) -> dict[str, str]:
     return urls
 
 
+async def gather_all(*pending: Awaitable[T]) -> list[T]:
+    """Like asyncio.gather, but every request finishes before the first error is raised: no
+    request is left running when a run ends (httpx warns about abandoned connections)."""
+    results = await asyncio.gather(*pending, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
+
+
 def _stamp(model: T, fetched: Fetched[Any], stale: bool) -> T:
     source: Source = model.source  # type: ignore[attr-defined]
     updated = source.model_copy(update={"fetched_at": fetched.fetched_at.replace(microsecond=0), "stale": stale})
@@ -327,7 +338,6 @@ class LiveData:
         return Fetched(series, fetched.fetched_at, fetched.stale)
 
     async def _coinbase_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
-        import asyncio
 
         dataset = f"{inst.symbol} price history"
         assert inst.coinbase
@@ -340,7 +350,7 @@ class LiveData:
             ttl=daily_ttl(self.as_of, utc_now()),
         )
         # Pages wholly in the past never change: only the last one follows the daily TTL.
-        pages = await asyncio.gather(
+        pages = await gather_all(
             *(self.http.fetch(s, lambda t: coinbase.parse_candles(t, dataset=dataset), stale=mode) for s in specs)
         )
         bars = coinbase.merge_pages([p.value for p in pages])
@@ -494,13 +504,18 @@ class LiveData:
             except ProviderError as error:
                 errors.append(error)
                 continue
+            if curated is not None and curated.actual_fiscal_year and fact.fiscal_year < curated.actual_fiscal_year:
+                # The earnings release gave a newer year than any 10-K filed by the as-of date (a
+                # release precedes its 10-K by days): keep the release's figure, say why.
+                year = curated.actual_fiscal_year
+                gap = f"SEC: the FY{year} 10-K was not filed by {self.as_of}; the release's figure is shown"
+                return curated.model_copy(update={"gaps": (*curated.gaps, gap)})
             return self._with_sec_actual(ticker, curated, fact, company)
         if errors:
             raise _combined(errors)
         raise UnknownSymbolError(NAME, "capex", f"unknown ticker {ticker!r}")
 
     async def _sec_capex(self, ticker: str) -> tuple[sec.CapexFact, sec.Company]:
-        import asyncio
 
         ua = self.settings.sec.user_agent
         tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
@@ -512,24 +527,19 @@ class LiveData:
 
         async def concept(name: str) -> list[sec.CapexFact]:
             spec = sec.concept_request(company.cik, name, self.urls["sec"], ua, ttl=FILINGS_TTL)
-            try:
-                return await self._first(
-                    [
-                        (
-                            "sec",
-                            lambda mode: self.http.fetch(
-                                spec, lambda t: sec.annual_facts(t, name, dataset=dataset), stale=mode
-                            ),
-                        )
-                    ],
-                    stamp=False,
-                )
-            except HttpStatusError as error:
-                if error.status == 404:
-                    return []  # the company never filed under this concept
-                raise
+            return await self._first(
+                [
+                    (
+                        "sec",
+                        lambda mode: self.http.fetch(
+                            spec, lambda t: sec.annual_facts(t, name, dataset=dataset), stale=mode
+                        ),
+                    )
+                ],
+                stamp=False,
+            )
 
-        lists = await asyncio.gather(*(concept(c) for c in sec.CAPEX_CONCEPTS))
+        lists = await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
         return sec.latest_annual([f for facts in lists for f in facts], self.as_of, ticker=ticker), company
 
     def _with_sec_actual(

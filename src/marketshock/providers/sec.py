@@ -69,8 +69,10 @@ def tickers_request(files_base_url: str, user_agent: str | None, *, ttl: float) 
 def parse_tickers(text: str) -> dict[str, Company]:
     dataset = "ticker map"
     body = json_body(PROVIDER, dataset, text)
-    if not isinstance(body, dict) or not body:
-        raise BadResponse(PROVIDER, dataset, "expected a non-empty object of companies")
+    if not isinstance(body, dict):
+        raise BadResponse(PROVIDER, dataset, "expected an object of companies")
+    if not body:
+        raise NoDataError(PROVIDER, dataset, "the ticker map is empty")
     companies = {}
     for key, item in body.items():
         if not isinstance(item, dict) or not isinstance(item.get("cik_str"), int) or not item.get("ticker"):
@@ -95,6 +97,7 @@ def concept_request(cik: int, concept: str, base_url: str, user_agent: str | Non
         f"{base_url.rstrip('/')}/api/xbrl/companyconcept/CIK{cik:010d}/us-gaap/{concept}.json",
         headers=headers(user_agent, dataset),
         ttl=ttl,
+        empty_on=(404,),  # the company never filed under this concept: an answer, cached like one
     )
 
 
@@ -126,7 +129,10 @@ def _date(entry: dict[str, Any], field: str, dataset: str) -> dt.date:
 
 
 def annual_facts(text: str, concept: str, *, dataset: str) -> list[CapexFact]:
-    """Every full-year 10-K fact of `concept` in a body (company concept or company facts)."""
+    """Every full-year 10-K fact of `concept` in a body (company concept or company facts);
+    an empty body (a 404: never filed under this concept) has none."""
+    if text == "":
+        return []
     facts = []
     for entry in _usd_entries(json_body(PROVIDER, dataset, text), concept, dataset):
         if not isinstance(entry, dict):

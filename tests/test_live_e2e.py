@@ -1,0 +1,454 @@
+"""End to end: the installed `marketshock` command, as a subprocess, against a local server on
+127.0.0.1 that stands in for every provider (tests/replay_server.py). Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from replay_server import FAULTS, ReplayServer
+
+MARKETSHOCK = str(Path(sys.executable).with_name("marketshock"))
+PLANTED_KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f"
+
+
+@pytest.fixture
+def server():
+    srv = ReplayServer("replay").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def recorded():
+    srv = ReplayServer("recorded").start()
+    yield srv
+    srv.stop()
+
+
+class Run:
+    def __init__(self, done: subprocess.CompletedProcess[str]) -> None:
+        self.code = done.returncode
+        self.out = done.stdout
+        self.err = done.stderr
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+def write_config(path: Path, datasets: dict[str, list[str]] | None = None) -> Path:
+    lines = ["[datasets]"] + [f"{k} = {json.dumps(v)}" for k, v in (datasets or {}).items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run(
+    srv: ReplayServer | None,
+    *args: str,
+    tmp_path: Path,
+    datasets: dict[str, list[str]] | None = None,
+    env: dict[str, str] | None = None,
+) -> Run:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MARKETSHOCK_")}
+    environ.update(
+        {
+            "MARKETSHOCK_CONFIG": str(write_config(tmp_path / "config.toml", datasets)),
+            "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+            "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+            "MARKETSHOCK_HTTP_TIMEOUT": "0.5",
+            "MARKETSHOCK_HTTP_RETRIES": "0",
+            "NO_COLOR": "1",
+            "COLUMNS": "200",
+        }
+    )
+    if srv is not None:
+        environ.update(srv.env())
+    environ.update(env or {})
+    done = subprocess.run(
+        [MARKETSHOCK, *args], capture_output=True, text=True, env=environ, stdin=subprocess.DEVNULL, timeout=120
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return Run(done)
+
+
+def offline(*args: str, tmp_path: Path) -> Run:
+    result = run(None, *args, "--offline", tmp_path=tmp_path)
+    assert result.code == 0, result.err
+    return result
+
+
+def keys(value):
+    """The shape of a JSON value: dict keys, recursively, and the shape of a list's first item."""
+    if isinstance(value, dict):
+        return {k: keys(v) for k, v in value.items() if k != "source"}
+    if isinstance(value, list):
+        return [keys(value[0])] if value and isinstance(value[0], dict) else []
+    return None
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+ASIA_CURATED = {"asia_measure": ["curated"]}
+
+
+# --- recorded responses -----------------------------------------------------------------------
+
+
+def test_recorded_yahoo_bitcoin_gives_the_offline_fields_with_the_recorded_values(recorded, tmp_path):
+    live = run(recorded, "crypto", "--symbols", "BTC", "--as-of", "2020-01-03", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    asset = live.json["data"]["assets"][0]
+    assert keys(asset) == keys(
+        offline("crypto", "--symbols", "BTC", "--json", tmp_path=tmp_path).json["data"]["assets"][0]
+    )
+    assert (asset["date"], asset["price"], asset["low"]) == ("2020-01-03", 7344.88, 6915.0)
+    assert asset["change_1d_pct"] == round((7344.88427734375 / 6985.47021484375 - 1) * 100, 2)
+    assert asset["data_starts"] == "2020-01-01"
+    assert asset["source"]["provider"] == "Yahoo Finance" and "fetched_at" in asset["source"]
+    assert live.json["source"] == "live"
+
+
+def test_recorded_coinbase_candles_serve_crypto_when_configured(recorded, tmp_path):
+    live = run(
+        recorded,
+        "crypto",
+        "--symbols",
+        "BTC",
+        "--as-of",
+        "2026-07-31",
+        "--json",
+        tmp_path=tmp_path,
+        datasets={"crypto_history": ["coinbase"]},
+    )
+    assert live.code == 0, live.err
+    asset = live.json["data"]["assets"][0]
+    assert (asset["date"], asset["price"], asset["low"], asset["high"]) == ("2026-07-31", 62826.78, 62358.96, 65360.0)
+    assert asset["data_starts"] == "2026-06-22"
+    assert asset["source"]["provider"] == "Coinbase Exchange"
+
+
+def test_recorded_stooq_serves_indices_when_yahoo_has_no_data(recorded, tmp_path):
+    live = run(recorded, "indices", "--symbols", "KOSPI,SPY", "--as-of", "2024-01-26", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    rows = {r["symbol"]: r for r in live.json["data"]["indices"]}
+    assert keys(rows["SPY"]) == keys(
+        offline("indices", "--symbols", "SPY", "--json", tmp_path=tmp_path).json["data"]["indices"][0]
+    )
+    assert (rows["KOSPI"]["date"], rows["KOSPI"]["last"]) == ("2024-01-26", 2478.56)
+    assert rows["KOSPI"]["source"]["provider"] == "Stooq"
+    assert rows["SPY"]["date"] == "2024-01-26" and rows["SPY"]["proxy_for"] == "S&P 500"
+
+
+def test_recorded_fred_claims_in_both_header_styles_as_of_the_last_recorded_week(recorded, tmp_path):
+    live = run(recorded, "labor", "--as-of", "2023-11-16", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    claims = live.json["data"]["claims"]
+    assert keys(live.json["data"]) == keys(offline("labor", "--json", tmp_path=tmp_path).json["data"]) | {
+        "claims_first_print": None
+    }
+    icsa = dict(
+        line.split(",")
+        for line in (Path(__file__).parent / "fixtures/real/fred_fredgraph_ICSA.csv").read_text().split()
+    )
+    ccsa = dict(
+        line.split(",")
+        for line in (Path(__file__).parent / "fixtures/real/fred_fredgraph_CCSA_DATEheader_2023-11.csv")
+        .read_text()
+        .split()
+    )
+    # Initial claims appear the Thursday after the week; continuing claims a week later.
+    assert (claims["week_ending"], claims["initial"]) == ("2023-11-11", int(icsa["2023-11-11"]))
+    assert (claims["continuing_week_ending"], claims["continuing"]) == ("2023-11-04", int(ccsa["2023-11-04"]))
+    assert claims["change"] == int(icsa["2023-11-11"]) - int(icsa["2023-11-04"])
+
+
+def test_recorded_sec_facts_give_capex_actuals_filed_by_the_as_of_date(recorded, tmp_path):
+    args = ("earnings-capex", "--tickers", "AMZN,GOOGL,META,MSFT", "--as-of", "2026-02-06", "--json")
+    live = run(recorded, *args, tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    companies = {c["ticker"]: c for c in live.json["data"]["companies"]}
+    assert keys(live.json["data"]["companies"][0]) == keys(
+        offline(*args, tmp_path=tmp_path).json["data"]["companies"][0]
+    )
+    actuals = {t: (c["capex_actual_usd"], c["capex_actual_year"]) for t, c in companies.items()}
+    assert actuals == {
+        "AMZN": (131819e6, 2025),
+        "GOOGL": (91447e6, 2025),
+        "META": (69691e6, 2025),
+        "MSFT": (64551e6, 2025),  # FY2026 (filed 2026-07-29) was not known yet
+    }
+    assert "PaymentsToAcquireProductiveAssets" in companies["AMZN"]["capex_actual_basis"]
+    assert any(s["provider"] == "SEC EDGAR" for s in companies["MSFT"]["sources"])
+
+
+# --- replay: live equals offline ------------------------------------------------------------------
+
+
+def without(value: dict, *names: str) -> dict:
+    return {k: v for k, v in value.items() if k not in names}
+
+
+def test_replay_crypto_matches_offline(server, tmp_path):
+    live = run(server, "crypto", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    off = offline("crypto", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    assert [without(a, "source") for a in live.json["data"]["assets"]] == [
+        without(a, "source") for a in off.json["data"]["assets"]
+    ]
+    assert live.json["data"]["market_cap"] == off.json["data"]["market_cap"]
+    assert live.json["data"]["etf_flows"] == off.json["data"]["etf_flows"]
+    btc = live.json["data"]["assets"][0]
+    assert (btc["lowest_since"], btc["change_7d_pct"]) == ("2024-10-11", -16.13)
+    assert server.hits["coingecko"] == 0  # /global is "now": a past as-of date never asks it
+
+
+def test_replay_crypto_from_coinbase_pages_matches_offline(server, tmp_path):
+    live = run(
+        server,
+        "crypto",
+        "--as-of",
+        "2026-02-06",
+        "--json",
+        tmp_path=tmp_path,
+        datasets={"crypto_history": ["coinbase"]},
+    )
+    off = offline("crypto", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    live_btc, off_btc = live.json["data"]["assets"][0], off.json["data"]["assets"][0]
+    # The candles start in 2015 (Coinbase's BTC-USD listing), the bundled series in 2014: every figure
+    # that looks back less than that agrees.
+    for field in ("price", "low", "change_1d_pct", "change_7d_pct", "change_ytd_pct", "lowest_since", "drawdown_pct"):
+        assert live_btc[field] == off_btc[field], field
+    assert server.hits["coinbase"] > 1  # paged, 300 days a request
+
+
+def test_replay_labor_matches_offline(server, tmp_path):
+    live = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    off = offline("labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    data, expected = live.json["data"], off.json["data"]
+    assert data["job_cuts"] == expected["job_cuts"]  # curated stays curated
+    assert without(data["claims"], "vintage", "source") == without(expected["claims"], "vintage", "source")
+    assert data["claims_first_print"] == expected["claims_first_print"]
+    assert data["recent_initial_claims"] == expected["recent_initial_claims"]
+    assert (data["claims"]["week_ending"], data["claims"]["initial"]) == ("2026-01-31", 230000)
+
+
+def test_replay_labor_never_uses_a_claims_week_published_after_the_as_of_date(server, tmp_path):
+    # 2026-02-04 is a Wednesday: the week to 2026-01-31 was published on Thursday 2026-02-05.
+    live = run(server, "labor", "--as-of", "2026-02-04", "--json", tmp_path=tmp_path)
+    off = offline("labor", "--as-of", "2026-02-04", "--json", tmp_path=tmp_path)
+    assert live.json["data"]["claims"]["week_ending"] == "2026-01-24"
+    assert without(live.json["data"]["claims"], "vintage", "source") == without(
+        off.json["data"]["claims"], "vintage", "source"
+    )
+
+
+def test_replay_earnings_capex_matches_offline_where_both_have_the_figure(server, tmp_path):
+    live = run(server, "earnings-capex", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    off = offline("earnings-capex", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    got = {c["ticker"]: c for c in live.json["data"]["companies"]}
+    want = {c["ticker"]: c for c in off.json["data"]["companies"]}
+    assert list(got) == list(want)
+    curated_fields = ("capex_guidance_low_usd", "capex_guidance_high_usd", "guidance_year", "guidance_text")
+    curated_fields += ("reaction_pct", "reaction_session", "reaction_date", "reaction_text", "report_date", "reported")
+    for ticker in got:
+        for field in curated_fields:
+            assert got[ticker][field] == want[ticker][field], (ticker, field)
+    # Amazon's and Alphabet's bundled actuals are the SEC facts: the figures agree.
+    for ticker in ("AMZN", "GOOGL"):
+        for field in ("capex_actual_usd", "capex_actual_year", "guidance_growth_pct"):
+            assert got[ticker][field] == want[ticker][field], (ticker, field)
+    # Meta's and Microsoft's bundled actuals are company figures with finance leases, not the SEC
+    # fact; live shows the SEC fact and says so.
+    assert got["META"]["capex_actual_usd"] == 69691e6 and want["META"]["capex_actual_usd"] == 72220e6
+    assert got["META"]["capex_actual_basis"].startswith("SEC XBRL PaymentsToAcquirePropertyPlantAndEquipment")
+    assert got["QCOM"]["capex_actual_usd"] is None and any(g.startswith("SEC: ") for g in got["QCOM"]["gaps"])
+
+
+def test_replay_a_10_k_filed_after_the_as_of_date_is_never_used(server, tmp_path):
+    # Amazon released its results on 2026-02-05 and filed the 10-K on 2026-02-06.
+    live = run(server, "earnings-capex", "--tickers", "AMZN", "--as-of", "2026-02-05", "--json", tmp_path=tmp_path)
+    amzn = live.json["data"]["companies"][0]
+    assert amzn["capex_actual_usd"] == 131819e6  # from the release, the bundled curated figure
+    assert not any(s["provider"] == "SEC EDGAR" for s in amzn["sources"])
+    assert any("10-K was not filed by 2026-02-05" in g for g in amzn["gaps"])
+
+
+def test_replay_report_renders_every_section(server, tmp_path):
+    live = run(server, "report", "--as-of", "2026-02-06", tmp_path=tmp_path, datasets=ASIA_CURATED)
+    assert live.code == 0, live.err
+    for title in ("Crypto", "Indices", "Big-tech capex", "jobless claims"):
+        assert title in live.out
+    assert live.err == ""  # stderr is not a terminal: no spinner, and nothing failed
+
+
+# --- the cache, end to end ------------------------------------------------------------------------
+
+
+def test_a_warm_cache_makes_no_request(server, tmp_path):
+    first = run(server, "report", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, datasets=ASIA_CURATED)
+    sent = sum(server.hits.values())
+    second = run(server, "report", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, datasets=ASIA_CURATED)
+    assert sent > 0 and sum(server.hits.values()) == sent
+    assert second.json["data"] == first.json["data"]
+    assert {p.name for p in (tmp_path / "cache").iterdir()} == {"yahoo", "fred", "sec"}
+
+
+def test_refresh_asks_again(server, tmp_path):
+    run(server, "crypto", "--symbols", "BTC", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    run(server, "--refresh", "crypto", "--symbols", "BTC", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert server.hits["yahoo"] == 2
+
+
+def test_a_fallback_provider_answers_when_the_first_one_fails(server, tmp_path):
+    server.faults["yahoo"] = "500"
+    result = run(server, "crypto", "--symbols", "BTC", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert result.code == 0 and result.json["errors"] == []
+    assert result.json["data"]["assets"][0]["source"]["provider"] == "Coinbase Exchange"
+
+
+def test_a_failed_refresh_shows_the_cached_value_marked_stale(server, tmp_path):
+    args = ("crypto", "--symbols", "BTC", "--as-of", "2026-02-06")
+    only_yahoo = {"crypto_history": ["yahoo"]}
+    good = run(server, *args, "--json", tmp_path=tmp_path, datasets=only_yahoo)
+    server.faults["yahoo"] = "500"
+    stale = run(server, *args, "--refresh", "--json", tmp_path=tmp_path, datasets=only_yahoo)
+    assert stale.code == 3
+    asset = stale.json["data"]["assets"][0]
+    assert asset["source"]["stale"] is True
+    assert without(asset, "source") == without(good.json["data"]["assets"][0], "source")
+    [error] = stale.json["errors"]
+    assert (error["section"], error["provider"], error["kind"]) == ("crypto", "yahoo", "http-status")
+    assert "(stale)" in error["message"]
+    table = run(server, *args, "--refresh", tmp_path=tmp_path, datasets=only_yahoo)
+    assert table.code == 3 and "[1 stale]" in table.out and "STALE: cached value fetched" in table.out
+    assert table.err_lines == [f"marketshock: crypto: {error['message']}"]
+
+
+def test_a_corrupt_cache_file_is_a_miss_end_to_end(server, tmp_path):
+    args = ("crypto", "--symbols", "BTC", "--as-of", "2026-02-06", "--json")
+    run(server, *args, tmp_path=tmp_path)
+    for file in (tmp_path / "cache" / "yahoo").glob("*.json"):
+        file.write_text(file.read_text()[:100])
+    again = run(server, *args, tmp_path=tmp_path)
+    assert again.code == 0 and server.hits["yahoo"] == 2
+
+
+# --- secrets, settings ------------------------------------------------------------------------------
+
+
+def test_a_fred_api_key_never_appears_in_output_logs_or_errors(server, tmp_path):
+    env = {"MARKETSHOCK_FRED_API_KEY": PLANTED_KEY}
+    ok = run(server, "-v", "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=env)
+    assert ok.code == 0, ok.err
+    assert ok.json["data"]["claims"]["vintage"].startswith("FRED vintage of 2026-02-06")  # the JSON API served it
+    server.faults["fred"] = "500"
+    failed = run(server, "-v", "--refresh", "labor", "--as-of", "2026-02-06", tmp_path=tmp_path, env=env)
+    assert failed.code == 3
+    shown = run(server, "-v", "--refresh", "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=env)
+    for result in (ok, failed, shown):
+        assert PLANTED_KEY not in result.out + result.err
+    assert "api_key=%2A%2A%2A" in ok.err  # the -v trace shows the request, key masked
+    for file in (tmp_path / "cache").rglob("*"):
+        if file.is_file():
+            assert PLANTED_KEY not in file.read_text()
+
+
+def test_sec_without_a_user_agent_refuses_and_sends_nothing(server, tmp_path):
+    result = run(
+        server,
+        "earnings-capex",
+        "--tickers",
+        "AMZN",
+        "--as-of",
+        "2026-02-06",
+        "--json",
+        tmp_path=tmp_path,
+        env={"MARKETSHOCK_SEC_USER_AGENT": ""},
+    )
+    assert result.code == 3  # the curated actual is shown, the refusal is listed
+    assert server.hits["sec"] == 0
+    [error] = result.json["errors"]
+    assert error["kind"] == "config" and "MARKETSHOCK_SEC_USER_AGENT" in error["message"]
+    assert result.json["data"]["companies"][0]["capex_actual_usd"] == 131819e6
+
+
+def test_one_base_url_variable_serves_both_fred_hosts(server, tmp_path):
+    env = {"MARKETSHOCK_FRED_API_KEY": PLANTED_KEY}
+    result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=env)
+    assert result.code == 0, result.err
+    assert any(p.startswith("/fred/series/observations") for p in server.paths)
+
+
+def test_an_as_of_date_in_the_future_is_a_usage_error(server, tmp_path):
+    result = run(server, "crypto", "--as-of", "2999-01-01", tmp_path=tmp_path)
+    assert result.code == 2
+    assert result.err_lines == [result.err_lines[0]] and "in the future" in result.err
+
+
+# --- the fault matrix -------------------------------------------------------------------------------
+
+# provider -> (command, datasets restricted so that the provider has no fallback, exit code when it fails)
+SCENARIOS = {
+    "yahoo": (("crypto", "--symbols", "BTC"), {"crypto_history": ["yahoo"], "market_value": ["curated"]}, 1),
+    "coinbase": (("crypto", "--symbols", "BTC"), {"crypto_history": ["coinbase"], "market_value": ["curated"]}, 1),
+    "coingecko": (("crypto", "--symbols", "BTC"), {"market_value": ["coingecko", "curated"]}, 3),
+    "fred": (("labor",), {}, 3),
+    "sec": (("earnings-capex", "--tickers", "AMZN"), {}, 3),
+    "stooq": (("indices", "--symbols", "SPY"), {"etf_history": ["stooq"]}, 1),
+}
+KINDS = {
+    "timeout": "timeout",
+    "refused": "network",
+    "500": "http-status",
+    "429": "rate-limited",
+    "malformed": "bad-response",
+    "truncated": "network",
+    "empty": "no-data",
+    "html": "bad-response",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", [*FAULTS[:1], "refused", *FAULTS[1:]])
+@pytest.mark.parametrize("provider", list(SCENARIOS))
+def test_fault_matrix(server, tmp_path, provider, fault):
+    command, datasets, code = SCENARIOS[provider]
+    env = {"MARKETSHOCK_HTTP_TIMEOUT": "0.3"}
+    if fault == "refused":
+        env[f"MARKETSHOCK_{provider.upper()}_BASE_URL"] = f"http://127.0.0.1:{closed_port()}"
+    else:
+        server.faults[provider] = fault
+    if fault == "429":
+        env["MARKETSHOCK_HTTP_RETRIES"] = "1"  # one retry, after the server's Retry-After: 1
+    result = run(server, *command, "--json", tmp_path=tmp_path, datasets=datasets, env=env)
+    assert result.code == code, result.err
+    errors = result.json["errors"]
+    assert errors and all(e["provider"] == provider for e in errors), errors
+    assert {e["kind"] for e in errors} == {KINDS[fault]}, errors
+    # One readable line per failed dataset (FRED's labor asks two series), each naming the provider.
+    assert 1 <= len(result.err_lines) <= 2
+    for line in result.err_lines:
+        assert line.startswith("marketshock: ") and f": {provider}: " in line
+    if code == 3:
+        assert result.json["data"] is not None
+    if fault == "429" and provider in ("yahoo", "stooq"):
+        assert server.hits[provider] == 2  # the request was retried once, after Retry-After
