@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import gzip
 import io
 import json
@@ -57,6 +58,7 @@ SEC_RECORDED = {
 GLOBAL_REPLAY = {"total": 2.38e12, "change_24h": -3.1, "updated_at": 1770379200}  # 2026-02-06 12:00 UTC
 
 
+@functools.cache
 def bundled_rows(name: str) -> list[dict[str, str]]:
     raw = resources.files("marketshock.data").joinpath(name).read_bytes()
     if name.endswith(".gz"):
@@ -322,6 +324,7 @@ class ReplayServer(ThreadingHTTPServer):
         self.answers = Provider(mode)
         self.latency = latency
         self.faults: dict[str, str] = {}
+        self._answers: dict[tuple[str, str], Answer] = {}  # built once: the server must not be the bottleneck
         self.retry_after = "1"
         self.hang = 3.0  # seconds a "timeout" fault waits before answering
         self.hits: Counter[str] = Counter()
@@ -367,7 +370,10 @@ class ReplayServer(ThreadingHTTPServer):
             return empty(provider, path, query)
         elif fault == "html":
             return HTML_PAGE
-        return getattr(self.answers, provider)(path, query)
+        key = (path, json.dumps(sorted(query.items())))
+        if key not in self._answers:
+            self._answers[key] = getattr(self.answers, provider)(path, query)
+        return self._answers[key]
 
 
 class _Handler(BaseHTTPRequestHandler):

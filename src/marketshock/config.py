@@ -39,12 +39,14 @@ class ProviderSettings(_Section):
 
 
 class FredProviderSettings(ProviderSettings):
+    base_url: str = Field("https://fred.stlouisfed.org", description="host of fredgraph.csv")
     # FRED serves fredgraph.csv and its JSON API from two hosts. Unset: the real API host when
     # base_url is the real one, else base_url itself, so one variable points a test server or mirror at both.
     api_base_url: str | None = Field(None, description="host of the JSON API (default: api.stlouisfed.org)")
 
 
 class SecProviderSettings(ProviderSettings):
+    base_url: str = Field("https://data.sec.gov", description="host of the XBRL APIs")
     # The same for the SEC: company_tickers.json lives on www.sec.gov, the XBRL APIs on data.sec.gov.
     files_base_url: str | None = Field(None, description="host of /files/company_tickers.json (default: www.sec.gov)")
 

@@ -1,0 +1,103 @@
+"""Live settings: base URLs and second hosts, the [datasets] section, times to live, symbols."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marketshock import config
+from marketshock.providers import live
+from marketshock.providers.base import UnknownSymbolError
+
+
+def settings(environ: dict[str, str] | None = None, toml: str = "", tmp_path=None) -> config.Settings:
+    path = None
+    if toml:
+        path = tmp_path / "config.toml"
+        path.write_text(toml)
+    return config.load(path, environ=environ or {}).settings
+
+
+def test_real_hosts_by_default_including_the_second_hosts():
+    urls = live.base_urls(settings())
+    assert urls["fred"] == "https://fred.stlouisfed.org" and urls["fred-2"] == "https://api.stlouisfed.org"
+    assert urls["sec"] == "https://data.sec.gov" and urls["sec-2"] == "https://www.sec.gov"
+
+
+def test_one_base_url_variable_points_both_hosts_of_a_provider_at_a_mirror():
+    urls = live.base_urls(
+        settings({"MARKETSHOCK_FRED_BASE_URL": "http://127.0.0.1:9", "MARKETSHOCK_SEC_BASE_URL": "http://mirror"})
+    )
+    assert urls["fred"] == urls["fred-2"] == "http://127.0.0.1:9"
+    assert urls["sec"] == urls["sec-2"] == "http://mirror"
+
+
+def test_the_second_host_has_its_own_setting(tmp_path):
+    s = settings({"MARKETSHOCK_FRED_API_BASE_URL": "http://api-mirror"})
+    assert live.base_urls(s)["fred-2"] == "http://api-mirror"
+    s = settings(toml='[providers.sec]\nbase_url = "http://a"\nfiles_base_url = "http://b"\n', tmp_path=tmp_path)
+    assert (live.base_urls(s)["sec"], live.base_urls(s)["sec-2"]) == ("http://a", "http://b")
+
+
+def test_datasets_default_to_the_documented_fallback_order():
+    d = settings().datasets
+    assert d.crypto_history == ["yahoo", "coinbase"]
+    assert d.index_history == d.etf_history == ["yahoo", "stooq"]
+    assert d.capex_actuals == ["sec", "curated"]
+
+
+def test_datasets_are_read_from_the_config_file(tmp_path):
+    d = settings(toml='[datasets]\ncrypto_history = ["coinbase", "yahoo"]\n', tmp_path=tmp_path).datasets
+    assert d.crypto_history == ["coinbase", "yahoo"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[datasets]\ncrypto_history = ["coingecko"]\n', "datasets.crypto_history.0"),
+        ("[datasets]\nclaims = []\n", "datasets.claims"),
+        ('[datasets]\nweather = ["yahoo"]\n', "unknown key"),
+    ],
+)
+def test_a_bad_datasets_entry_is_a_config_error(tmp_path, toml, message):
+    with pytest.raises(config.ConfigError, match=message) as error:
+        settings(toml=toml, tmp_path=tmp_path)
+    assert error.value.exit_code == 2
+
+
+def test_a_running_day_is_cached_for_minutes():
+    now = dt.datetime(2026, 2, 6, 15, 0, tzinfo=dt.UTC)
+    assert live.daily_ttl(dt.date(2026, 2, 6), now) == live.RUNNING_DAY_TTL
+
+
+def test_closed_days_are_cached_until_the_next_close():
+    now = dt.datetime(2026, 2, 6, 15, 0, tzinfo=dt.UTC)
+    assert live.daily_ttl(dt.date(2026, 2, 5), now) == (6 * 60 + 15) * 60  # to 21:15 UTC today
+    late = dt.datetime(2026, 2, 6, 22, 0, tzinfo=dt.UTC)
+    assert live.daily_ttl(dt.date(2026, 2, 5), late) == (23 * 60 + 15) * 60  # to 21:15 UTC tomorrow
+
+
+def test_claims_are_cached_until_the_next_thursday_release():
+    friday = dt.datetime(2026, 2, 6, 12, 0, tzinfo=dt.UTC)
+    assert live.claims_ttl(friday) == dt.timedelta(days=6, hours=1, minutes=45).total_seconds()
+
+
+@pytest.mark.parametrize(
+    ("asked", "symbol", "yahoo"),
+    [("BTC", "BTC", "BTC-USD"), ("^GSPC", "SPX", "^GSPC"), ("kospi", "KOSPI", "^KS11"), ("AAXJ", "AAXJ", "AAXJ")],
+)
+def test_symbols_map_to_each_providers_names(asked, symbol, yahoo):
+    inst = live.instrument(asked)
+    assert (inst.symbol, inst.yahoo) == (symbol, yahoo)
+
+
+def test_the_msci_asia_measure_is_a_named_etf_proxy():
+    inst = live.instrument(live.ASIA_PROXY)
+    assert inst.kind == "etf" and inst.proxy_for == "MSCI AC Asia ex Japan"
+
+
+def test_any_plain_ticker_is_a_stock_and_nonsense_is_refused():
+    assert live.instrument("amzn").kind == "stock"
+    with pytest.raises(UnknownSymbolError):
+        live.instrument("../etc")
