@@ -92,7 +92,7 @@ def offline(*args: str, tmp_path: Path) -> Run:
 def keys(value):
     """The shape of a JSON value: dict keys, recursively, and the shape of a list's first item."""
     if isinstance(value, dict):
-        return {k: keys(v) for k, v in value.items() if k != "source"}
+        return {k: keys(v) for k, v in value.items() if k not in ("source", "sources")}  # sources gain fetched_at
     if isinstance(value, list):
         return [keys(value[0])] if value and isinstance(value[0], dict) else []
     return None
@@ -452,3 +452,25 @@ def test_fault_matrix(server, tmp_path, provider, fault):
         assert result.json["data"] is not None
     if fault == "429" and provider in ("yahoo", "stooq"):
         assert server.hits[provider] == 2  # the request was retried once, after Retry-After
+
+
+def test_a_stale_sec_fact_is_marked_stale_in_the_capex_sources(server, tmp_path):
+    args = ("earnings-capex", "--tickers", "GOOGL", "--as-of", "2026-02-06", "--json")
+    run(server, *args, tmp_path=tmp_path)
+    server.faults["sec"] = "500"
+    stale = run(server, "--refresh", *args, tmp_path=tmp_path)
+    assert stale.code == 3
+    company = stale.json["data"]["companies"][0]
+    assert company["capex_actual_usd"] == 91447e6
+    [sec_source] = [s for s in company["sources"] if s["provider"] == "SEC EDGAR"]
+    assert sec_source["stale"] is True
+    assert {(e["provider"], e["kind"]) for e in stale.json["errors"]} == {("sec", "http-status")}
+
+
+def test_a_disabled_cache_writes_nothing_and_asks_every_time(server, tmp_path):
+    env = {"MARKETSHOCK_CACHE_ENABLED": "false"}
+    for _ in range(2):
+        result = run(server, "crypto", "--symbols", "BTC", "--as-of", "2026-02-06", tmp_path=tmp_path, env=env)
+        assert result.code == 0, result.err
+    assert server.hits["yahoo"] == 2
+    assert not (tmp_path / "cache").exists()

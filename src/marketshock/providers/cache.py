@@ -29,6 +29,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from marketshock.config import CacheSettings
 
 FORMAT = 1
 
@@ -54,7 +58,15 @@ def cache_key(provider: str, dataset: str, url: str, params: dict[str, str]) -> 
 def default_dir() -> Path:
     from platformdirs import user_cache_path
 
-    return user_cache_path("marketshock") / "http"
+    return user_cache_path("marketshock")
+
+
+def cache_root(settings: CacheSettings) -> Path | None:
+    """Where the cache lives (`cache.dir`, else the platform's user cache directory), or None
+    when `cache.enabled` is false. Each provider's answers are in `<root>/<provider>/`."""
+    if not settings.enabled:
+        return None
+    return Path(settings.dir).expanduser() if settings.dir else default_dir()
 
 
 class Cache:

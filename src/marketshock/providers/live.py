@@ -19,7 +19,6 @@ import datetime as dt
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from marketshock.config import Settings
@@ -42,7 +41,7 @@ from marketshock.models.series import (
 )
 from marketshock.providers import bundled, coinbase, coingecko, fred, sec, stooq, yahoo
 from marketshock.providers.base import NoDataError, ProviderError, UnknownSymbolError
-from marketshock.providers.cache import Cache, default_dir
+from marketshock.providers.cache import Cache, cache_root
 from marketshock.providers.curated import Curated
 from marketshock.providers.http import Fetched, Http, HttpStatusError, utc_now
 
@@ -218,14 +217,11 @@ class LiveData:
         self.settings = settings
         self.as_of = as_of
         self.urls = base_urls(settings)
-        cache_root = None
-        if settings.cache.enabled:
-            cache_root = Path(settings.cache.dir).expanduser() if settings.cache.dir else default_dir()
         self.http = http or Http(
             timeout=settings.http.timeout,
             retries=settings.http.retries,
             max_per_host=settings.http.max_per_host,
-            cache=Cache(cache_root),
+            cache=Cache(cache_root(settings.cache)),
             refresh=refresh,
             trace=trace,
         )
@@ -252,7 +248,8 @@ class LiveData:
         self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[T]]]]], stamp: bool = True
     ) -> T:
         """Ask providers in order; if all fail, serve the first cached value found, stale.
-        Models get their source stamped with the fetch time (and `stale`)."""
+        Models get their source stamped with the fetch time (and `stale`); with `stamp=False`
+        the `Fetched` itself comes back, for values that carry no source."""
         errors: list[ProviderError] = []
         for _name, make in attempts:
             try:
@@ -264,7 +261,7 @@ class LiveData:
                 continue
             if errors:
                 self.http.trace(f"{errors[0].provider} failed ({errors[0].cause}); served by {_name}")
-            return _stamp(fetched.value, fetched, False) if stamp else fetched.value
+            return _stamp(fetched.value, fetched, False) if stamp else fetched  # type: ignore[return-value]
         if self.http.cache.root is not None:
             for _name, make in attempts:
                 try:
@@ -273,7 +270,8 @@ class LiveData:
                     continue
                 when = f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC"
                 self.note(_combined(errors), f"showing the value cached {when} (stale)")
-                return _stamp(fetched.value, fetched, True) if stamp else fetched.value
+                stale = Fetched(fetched.value, fetched.fetched_at, stale=True)
+                return _stamp(fetched.value, fetched, True) if stamp else stale  # type: ignore[return-value]
         raise _combined(errors)
 
     # -- price history ---------------------------------------------------------------------------
@@ -490,7 +488,7 @@ class LiveData:
                     self.note(_combined(errors), "showing the curated capex actual instead")
                 return curated
             try:
-                fact, company = await self._sec_capex(ticker)
+                fact, company, freshness = await self._sec_capex(ticker)
             except NoDataError as error:
                 if curated is not None and curated.capex_actual_usd is None:
                     # Nothing to fall back to: the absence is the answer, shown as a gap.
@@ -510,40 +508,36 @@ class LiveData:
                 year = curated.actual_fiscal_year
                 gap = f"SEC: the FY{year} 10-K was not filed by {self.as_of}; the release's figure is shown"
                 return curated.model_copy(update={"gaps": (*curated.gaps, gap)})
-            return self._with_sec_actual(ticker, curated, fact, company)
+            return self._with_sec_actual(ticker, curated, fact, company, freshness)
         if errors:
             raise _combined(errors)
         raise UnknownSymbolError(NAME, "capex", f"unknown ticker {ticker!r}")
 
-    async def _sec_capex(self, ticker: str) -> tuple[sec.CapexFact, sec.Company]:
-
+    async def _sec_capex(self, ticker: str) -> tuple[sec.CapexFact, sec.Company, Fetched[Any]]:
+        """The fact, the company, and how fresh the answers behind it were (stale if any was)."""
         ua = self.settings.sec.user_agent
         tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
-        tickers = await self._first(
+        tickers: Fetched[dict[str, sec.Company]] = await self._first(
             [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))], stamp=False
         )
-        company = sec.company(tickers, ticker)
+        company = sec.company(tickers.value, ticker)
         dataset = f"{ticker} capex"
 
-        async def concept(name: str) -> list[sec.CapexFact]:
+        async def concept(name: str) -> Fetched[list[sec.CapexFact]]:
             spec = sec.concept_request(company.cik, name, self.urls["sec"], ua, ttl=FILINGS_TTL)
-            return await self._first(
-                [
-                    (
-                        "sec",
-                        lambda mode: self.http.fetch(
-                            spec, lambda t: sec.annual_facts(t, name, dataset=dataset), stale=mode
-                        ),
-                    )
-                ],
-                stamp=False,
-            )
 
-        lists = await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
-        return sec.latest_annual([f for facts in lists for f in facts], self.as_of, ticker=ticker), company
+            def parse(text: str) -> list[sec.CapexFact]:
+                return sec.annual_facts(text, name, dataset=dataset)
+
+            return await self._first([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))], stamp=False)
+
+        answers = [tickers, *await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))]
+        freshness = Fetched(None, min(a.fetched_at for a in answers), stale=any(a.stale for a in answers))
+        facts = [f for answer in answers[1:] for f in answer.value]
+        return sec.latest_annual(facts, self.as_of, ticker=ticker), company, freshness
 
     def _with_sec_actual(
-        self, ticker: str, curated: CapexRecord | None, fact: sec.CapexFact, company: sec.Company
+        self, ticker: str, curated: CapexRecord | None, fact: sec.CapexFact, company: sec.Company, fresh: Fetched[Any]
     ) -> CapexRecord:
         basis = (
             f"SEC XBRL {fact.concept}, {fact.form} fiscal year ending {fact.end} "
@@ -553,6 +547,8 @@ class LiveData:
             provider="SEC EDGAR",
             reference=f"https://data.sec.gov/api/xbrl/companyconcept/CIK{company.cik:010d}/us-gaap/{fact.concept}.json",
             note=f"filed {fact.filed}",
+            fetched_at=fresh.fetched_at.replace(microsecond=0),
+            stale=fresh.stale,
         )
         update = {
             "actual_fiscal_year": fact.fiscal_year,
