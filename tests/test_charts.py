@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 
@@ -318,10 +319,19 @@ def test_bad_chart_input_is_one_line_on_stderr_and_exit_2(args, message):
     assert "Traceback" not in out.stderr
 
 
-def test_chart_without_offline_says_live_data_is_not_available():
-    out = cli("chart", "BTC")
+def test_chart_without_offline_uses_live_data_and_says_when_the_provider_fails():
+    with socket.socket() as s:  # a port nobody listens on: the provider refuses, nothing leaves the machine
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    env = {
+        "MARKETSHOCK_YAHOO_BASE_URL": closed,
+        "MARKETSHOCK_COINBASE_BASE_URL": closed,
+        "MARKETSHOCK_HTTP_RETRIES": "0",
+        "MARKETSHOCK_CACHE_ENABLED": "false",
+    }
+    out = cli("chart", "BTC", env=env)
     assert out.returncode == 1
-    assert "live data is not available" in out.stderr
+    assert out.stderr.count("\n") == 1 and "yahoo: BTC price history: connection refused" in out.stderr
 
 
 def test_help_does_not_load_the_chart_or_export_code():

@@ -450,6 +450,8 @@ def test_fault_matrix(server, tmp_path, provider, fault):
         assert line.startswith("marketshock: ") and f": {provider}: " in line
     if code == 3:
         assert result.json["data"] is not None
+    if fault == "refused":
+        assert "connection refused" in result.err
     if fault == "429" and provider in ("yahoo", "stooq"):
         assert server.hits[provider] == 2  # the request was retried once, after Retry-After
 

@@ -826,9 +826,16 @@ def run(
     to = export.target(export_path) if export_path else None
     settings = config.load(request.config_path).settings
     data, as_of = runner.data_source(request, settings)
-    result = asyncio.run(
-        build(RunContext(as_of=as_of, data=data), series, since=parse_since(since, as_of), month=month)
-    )
+
+    async def build_and_close() -> ChartResult:
+        try:
+            return await build(RunContext(as_of=as_of, data=data), series, since=parse_since(since, as_of), month=month)
+        finally:
+            close = getattr(data, "aclose", None)  # a live source holds an HTTP client
+            if close is not None:
+                await close()
+
+    result = asyncio.run(build_and_close())
     if request.json:
         output.write_json(output.envelope("chart", as_of, data.name, result, []))
     else:

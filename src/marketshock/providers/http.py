@@ -154,8 +154,8 @@ class _RetryableStatus(Exception):
 def _describe_transport(error: httpx.TransportError) -> str:
     text = str(error).strip()
     lowered = text.lower()
-    if "refused" in lowered:
-        return "connection refused"
+    if "refused" in lowered or "all connection attempts failed" in lowered:
+        return "connection refused"  # httpx's words for a refused connect on every address
     if isinstance(error, httpx.RemoteProtocolError):
         return "the connection closed before the whole response arrived"
     if "name or service not known" in lowered or "nodename nor servname" in lowered:

@@ -145,7 +145,9 @@ CLAIMS_SERIES = {
 }
 # Full crypto history is needed: the all-time high and "lowest since" look back years.
 COINBASE_FIRST_DAY = dt.date(2015, 7, 20)  # BTC-USD's first day on the exchange
-SESSION_LOOKBACK = dt.timedelta(days=400)  # enough sessions for streaks, 5-day changes and sparklines
+# Whole histories, as the bundled series have: "largest fall since", volatility percentiles and
+# all-time highs look back as far as the data goes. The cache makes it a once-a-day cost.
+HISTORY_START = dt.date(1900, 1, 1)
 CLAIMS_LOOKBACK = dt.timedelta(days=3 * 365)
 
 
@@ -322,8 +324,7 @@ class LiveData:
 
     async def _yahoo_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
-        start = None if inst.kind == "crypto" else self.as_of - SESSION_LOOKBACK
-        query = yahoo.ChartQuery(inst.yahoo, start, self.as_of)
+        query = yahoo.ChartQuery(inst.yahoo, None, self.as_of)
         spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(self.as_of, utc_now()))
         try:
             fetched = await self.http.fetch(
@@ -363,7 +364,7 @@ class LiveData:
         assert inst.stooq
         spec = stooq.daily_request(
             inst.stooq,
-            self.as_of - SESSION_LOOKBACK,
+            HISTORY_START,
             self.as_of,
             self.urls["stooq"],
             dataset=dataset,
