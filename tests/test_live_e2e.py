@@ -292,6 +292,18 @@ def test_replay_a_10_k_filed_after_the_as_of_date_is_never_used(server, tmp_path
     assert any("10-K was not filed by 2026-02-05" in g for g in amzn["gaps"])
 
 
+def test_replay_indices_match_offline_with_curated_sidecar_notes(server, tmp_path):
+    live = run(server, "indices", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, datasets=ASIA_CURATED)
+    off = offline("indices", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert live.code == 0, live.err
+    assert [without(r, "source") for r in live.json["data"]["indices"]] == [
+        without(r, "source") for r in off.json["data"]["indices"]
+    ]
+    kospi = live.json["data"]["indices"][0]
+    assert kospi["source"]["provider"] == "Yahoo Finance"
+    assert any("sidecar" in note for note in kospi["notes"])  # no API has it: joined from the curated table
+
+
 def test_replay_report_renders_every_section(server, tmp_path):
     live = run(server, "report", "--as-of", "2026-02-06", tmp_path=tmp_path, datasets=ASIA_CURATED)
     assert live.code == 0, live.err

@@ -381,6 +381,10 @@ class LiveData:
         if inst.kind != "index":
             raise UnknownSymbolError(NAME, "index closes", f"{symbol!r} is not an index")
         series = await self.price_history(inst.symbol)
+        # No API reports sidecars or circuit breakers: those notes stay curated, joined by date.
+        measures = {}
+        if inst.symbol in bundled.INDEX_SESSIONS:
+            measures = {s.date: s.market_measure for s in bundled.load_index_sessions(inst.symbol).sessions}
         sessions = []
         previous = None
         for bar in series.bars:
@@ -391,6 +395,7 @@ class LiveData:
                     close=round(bar.close, 2),
                     change_pct=change,
                     intraday_low=bar.low,
+                    market_measure=measures.get(bar.date, ""),
                     source=series.source,
                 )
             )
