@@ -488,3 +488,13 @@ def test_a_disabled_cache_writes_nothing_and_asks_every_time(server, tmp_path):
         assert result.code == 0, result.err
     assert server.hits["yahoo"] == 2
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_ticker_outside_the_curated_table_is_found_through_the_sec_ticker_map(server, tmp_path):
+    result = run(server, "earnings-capex", "--tickers", "GOOG", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
+    assert result.code == 0, result.err
+    assert "/files/company_tickers.json" in server.paths
+    [company] = result.json["data"]["companies"]
+    assert (company["ticker"], company["name"]) == ("GOOG", "Alphabet Inc.")
+    assert (company["capex_actual_usd"], company["capex_actual_year"]) == (91447e6, 2025)
+    assert company["guidance_text"] == "" and company["gaps"] == ["no curated guidance or reaction for this ticker"]

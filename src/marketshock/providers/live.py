@@ -522,11 +522,17 @@ class LiveData:
     async def _sec_capex(self, ticker: str) -> tuple[sec.CapexFact, sec.Company, Fetched[Any]]:
         """The fact, the company, and how fresh the answers behind it were (stale if any was)."""
         ua = self.settings.sec.user_agent
-        tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
-        tickers: Fetched[dict[str, sec.Company]] = await self._first(
-            [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))], stamp=False
-        )
-        company = sec.company(tickers.value, ticker)
+        answers: list[Fetched[Any]] = []
+        if ticker in sec.KNOWN_CIKS:
+            sec.headers(ua, f"{ticker} capex")  # refuse before anything else when the User-Agent is unset
+            company = sec.Company(ticker, sec.KNOWN_CIKS[ticker], ticker)
+        else:
+            tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
+            tickers: Fetched[dict[str, sec.Company]] = await self._first(
+                [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))], stamp=False
+            )
+            answers.append(tickers)
+            company = sec.company(tickers.value, ticker)
         dataset = f"{ticker} capex"
 
         async def concept(name: str) -> Fetched[list[sec.CapexFact]]:
@@ -537,9 +543,10 @@ class LiveData:
 
             return await self._first([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))], stamp=False)
 
-        answers = [tickers, *await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))]
+        concepts = await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
+        answers += concepts
         freshness = Fetched(None, min(a.fetched_at for a in answers), stale=any(a.stale for a in answers))
-        facts = [f for answer in answers[1:] for f in answer.value]
+        facts = [f for answer in concepts for f in answer.value]
         return sec.latest_annual(facts, self.as_of, ticker=ticker), company, freshness
 
     def _with_sec_actual(

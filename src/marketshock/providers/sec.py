@@ -24,6 +24,9 @@ from marketshock.providers.http import BadResponse, MissingSetting, RequestSpec,
 PROVIDER = "sec"
 CAPEX_CONCEPTS = ("PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets")
 ANNUAL_FORMS = ("10-K", "10-K/A", "10-KT")
+# CIKs never change: for the default companies the ticker map is not needed, which takes a
+# round trip off the critical path (taken from company_tickers.json of 2026-02-01).
+KNOWN_CIKS = {"AMZN": 1018724, "GOOGL": 1652044, "MSFT": 789019, "META": 1326801, "QCOM": 804328}
 MISSING_USER_AGENT = (
     "the SEC requires a User-Agent with a contact: set MARKETSHOCK_SEC_USER_AGENT='Your Name you@example.com' "
     "or sec.user_agent in the config file"
