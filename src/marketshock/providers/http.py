@@ -189,8 +189,8 @@ class Http:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._host_limits: dict[str, asyncio.Semaphore] = {}
-        self._inflight: dict[str, asyncio.Future[str]] = {}
-        self._texts: dict[str, str] = {}  # bodies fetched during this run, by cache key
+        self._inflight: dict[str, asyncio.Future[tuple[str, dt.datetime]]] = {}
+        self._texts: dict[str, tuple[str, dt.datetime]] = {}  # bodies fetched during this run, by cache key
         self.requests_sent = 0
         # stamina logs every retry through `logging` by default, which would print on stderr;
         # retries are traced through `trace` (shown with --verbose) instead.
@@ -247,7 +247,7 @@ class Http:
                 self.trace(f"{spec.provider}: {spec.dataset}: cache hit (fetched {entry.fetched_at:%Y-%m-%d %H:%M}Z)")
                 return Fetched(value, entry.fetched_at)
         try:
-            text = await self._text(spec)
+            text, fetched_at = await self._text(spec)
             value = self._parse(spec, parse, text)
         except ProviderError as error:
             if stale == "fallback" and entry is not None:
@@ -260,7 +260,6 @@ class Http:
                 )
                 return Fetched(value, entry.fetched_at, stale=True, error=error)
             raise
-        fetched_at = utc_now()
         stored = Entry(body=text, fetched_at=fetched_at, expires_at=fetched_at + dt.timedelta(seconds=spec.ttl))
         self.cache.put(spec.provider, spec.key, stored, url=spec.url, dataset=spec.dataset)
         return Fetched(value, fetched_at)
@@ -278,26 +277,27 @@ class Http:
             detail = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise BadResponse(spec.provider, spec.dataset, f"unexpected response shape ({detail})") from None
 
-    async def _text(self, spec: RequestSpec) -> str:
-        """The body, sent once per run and key however many callers ask at the same time."""
+    async def _text(self, spec: RequestSpec) -> tuple[str, dt.datetime]:
+        """The body and when it arrived, sent once per run and key however many callers ask
+        at the same time (they all see the same fetch time)."""
         key = spec.key
         if key in self._texts:
             return self._texts[key]
         if key in self._inflight:
             return await asyncio.shield(self._inflight[key])
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[str, dt.datetime]] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            text = await self._send(spec)
+            answer = (await self._send(spec), utc_now())
         except BaseException as error:
             future.set_exception(error)
             future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
             raise
         finally:
             self._inflight.pop(key, None)
-        future.set_result(text)
-        self._texts[key] = text
-        return text
+        future.set_result(answer)
+        self._texts[key] = answer
+        return answer
 
     async def _send(self, spec: RequestSpec) -> str:
         attempts = self.retries + 1
