@@ -101,3 +101,10 @@ def test_any_plain_ticker_is_a_stock_and_nonsense_is_refused():
     assert live.instrument("amzn").kind == "stock"
     with pytest.raises(UnknownSymbolError):
         live.instrument("../etc")
+
+
+def test_datasets_can_be_set_from_the_environment_as_a_comma_separated_list():
+    d = settings({"MARKETSHOCK_DATASETS_CRYPTO_HISTORY": "coinbase, yahoo"}).datasets
+    assert d.crypto_history == ["coinbase", "yahoo"]
+    with pytest.raises(config.ConfigError, match="MARKETSHOCK_DATASETS_CLAIMS"):
+        settings({"MARKETSHOCK_DATASETS_CLAIMS": "bloomberg"})

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from marketshock.errors import UsageError
 
@@ -104,6 +104,12 @@ MarketValueProvider = Literal["coingecko", "curated"]
 class DatasetsSettings(_Section):
     """Which provider serves each live dataset, in fallback order (the first that answers wins)."""
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        # The environment gives "yahoo,coinbase"; the config file a TOML list.
+        return [p.strip() for p in value.split(",") if p.strip()] if isinstance(value, str) else value
+
     crypto_history: list[CryptoHistoryProvider] = _providers_field(
         ["yahoo", "coinbase"], "BTC/ETH daily bars (UTC days) with lows"
     )
@@ -140,6 +146,7 @@ ENVIRONMENT: dict[str, str] = {
     **{f"providers.{p}.base_url": f"MARKETSHOCK_{p.upper()}_BASE_URL" for p in ProvidersSettings.model_fields},
     "providers.fred.api_base_url": "MARKETSHOCK_FRED_API_BASE_URL",
     "providers.sec.files_base_url": "MARKETSHOCK_SEC_FILES_BASE_URL",
+    **{f"datasets.{d}": f"MARKETSHOCK_DATASETS_{d.upper()}" for d in DatasetsSettings.model_fields},
     "fred.api_key": "MARKETSHOCK_FRED_API_KEY",
     "sec.user_agent": "MARKETSHOCK_SEC_USER_AGENT",
     "snapshot.dir": "MARKETSHOCK_SNAPSHOT_DIR",
@@ -227,8 +234,10 @@ def load(explicit: str | Path | None = None, environ: dict[str, str] | None = No
     try:
         settings = Settings.model_validate(tree)
     except ValidationError as error:
-        key = ".".join(str(p) for p in error.errors()[0]["loc"])
-        raise ConfigError(f"environment variable {ENVIRONMENT.get(key, key)}: {_describe(error)}") from None
+        loc = [str(p) for p in error.errors()[0]["loc"]]
+        # The variable that set the key, or the one that set the list an item of it is in.
+        key = next((".".join(loc[:n]) for n in range(len(loc), 0, -1) if ".".join(loc[:n]) in ENVIRONMENT), "")
+        raise ConfigError(f"environment variable {ENVIRONMENT.get(key, '.'.join(loc))}: {_describe(error)}") from None
     for key in _leaves(settings.model_dump()):
         origins.setdefault(key, "default")
     return LoadedSettings(settings=settings, path=path, file_exists=exists, origins=origins)
@@ -242,6 +251,12 @@ _EXAMPLES: dict[str, str] = {
     "sec.user_agent": "Your Name you@example.com",
     "snapshot.dir": "~/marketshock/snapshots",
     "cache.dir": "~/.cache/marketshock",
+    "providers.fred.api_base_url": "https://api.stlouisfed.org",
+    "providers.sec.files_base_url": "https://www.sec.gov",
+    "curated.capex_file": "~/marketshock/my_capex.csv",
+    "curated.job_cuts_file": "~/marketshock/my_job_cuts.csv",
+    "curated.etf_flows_file": "~/marketshock/my_etf_flows.csv",
+    "curated.market_cap_file": "~/marketshock/my_market_cap.csv",
 }
 _HEADER = """\
 # marketshock configuration, written by `marketshock config init` from the built-in defaults.

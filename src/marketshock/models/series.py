@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict
 
 
 class _Frozen(BaseModel):
@@ -23,20 +22,10 @@ class Source(_Frozen):
     provider: str
     reference: str = ""
     note: str = ""
-    # Live data only: when the figure was fetched, and whether it is a cached value served
-    # because the provider failed (then the envelope's `errors` says why).
+    # Live data: when the figure was fetched, and whether it is a cached value served because
+    # the provider failed (then the envelope's `errors` says why). Bundled: null and false.
     fetched_at: dt.datetime | None = None
     stale: bool = False
-
-    @model_serializer(mode="wrap")
-    def _omit_unset_live_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Bundled figures keep their exact JSON: the live-only fields appear only when set.
-        data = handler(self)
-        if self.fetched_at is None:
-            data.pop("fetched_at", None)
-        if not self.stale:
-            data.pop("stale", None)
-        return data
 
 
 class Bar(_Frozen):
