@@ -229,6 +229,7 @@ class LiveData:
         )
         self.curated = Curated(settings.curated)
         self.errors: list[ErrorEntry] = []  # stale values served and extras that failed
+        self._histories: dict[str, asyncio.Future[PriceSeries]] = {}
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -285,7 +286,16 @@ class LiveData:
         return list(d.index_history if inst.kind == "index" else d.etf_history)
 
     async def price_history(self, symbol: str) -> PriceSeries:
+        """One fetch and one parse per series and run, however many sections ask (report's
+        crypto, indices and shock sections share BTC, SPY, ...)."""
         inst = instrument(symbol)
+        task = self._histories.get(inst.symbol)
+        if task is None:
+            task = asyncio.ensure_future(self._price_history(inst))
+            self._histories[inst.symbol] = task
+        return await asyncio.shield(task)
+
+    async def _price_history(self, inst: Instrument) -> PriceSeries:
         attempts = []
         for provider in self._history_chain(inst):
             if (provider == "coinbase" and not inst.coinbase) or (provider == "stooq" and not inst.stooq):
