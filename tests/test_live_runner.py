@@ -25,7 +25,9 @@ def test_live_as_of_takes_any_past_day():
     assert runner.parse_live_as_of("2020-01-03", TODAY) == dt.date(2020, 1, 3)
 
 
-@pytest.mark.parametrize(("text", "message"), [("2026-11-26", "in the future"), ("06/02/2026", "YYYY-MM-DD")])
+@pytest.mark.parametrize(
+    ("text", "message"), [("2026-11-26", "in the future"), ("06/02/2026", "YYYY-MM-DD"), ("20260206", "YYYY-MM-DD")]
+)
 def test_live_as_of_refuses_the_future_and_bad_dates(text, message):
     with pytest.raises(UsageError, match=message):
         runner.parse_live_as_of(text, TODAY)

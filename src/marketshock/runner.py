@@ -78,6 +78,8 @@ def parse_live_as_of(text: str | None, today: dt.date) -> dt.date:
     if text is None:
         return today
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)  # as parse_as_of: exactly YYYY-MM-DD
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
@@ -229,6 +231,8 @@ def _spinner(request: Request, data: MarketData) -> Any:
 
     if data.name == bundled.NAME or request.quiet or request.verbose or not sys.stderr.isatty():
         return contextlib.nullcontext()
+    from rich.console import Console
+
     return Console(file=sys.stderr).status("fetching live data ...", spinner="dots")
 
 
