@@ -110,7 +110,20 @@ def test_a_table_run_with_a_failing_section_prints_the_rest(main):
     assert code == 3
     assert "Bitcoin touched $60,074" in out
     assert "Challenger" not in out
-    # One line a failing dataset, each named: job cuts, initial claims, continuing claims.
-    assert err.count("\n") == 3
+    # One line a distinct failure: this fake provider words the initial and continuing claims
+    # failures alike, so they share a line (real providers name the series).
+    assert err.count("\n") == 2
     assert err.count("marketshock: labor: testprovider: job_cuts: timed out") == 1
-    assert err.count("marketshock: labor: testprovider: weekly_claims: timed out") == 2
+    assert err.count("marketshock: labor: testprovider: weekly_claims: timed out") == 1
+
+
+def test_a_failure_shared_by_two_sections_is_one_stderr_line_naming_both():
+    from marketshock.models.envelope import ErrorEntry
+
+    shared = "yahoo: SPY price history: host name not found (query1.finance.yahoo.com)"
+    errors = [
+        ErrorEntry(section="indices", provider="yahoo", kind="network", message=shared),
+        ErrorEntry(section="shock", provider="yahoo", kind="network", message=shared),
+        ErrorEntry(section="labor", provider="fred", kind="network", message="fred: ICSA claims: timeout"),
+    ]
+    assert runner.error_lines(errors) == [f"indices, shock: {shared}", "labor: fred: ICSA claims: timeout"]

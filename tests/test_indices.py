@@ -82,6 +82,19 @@ def test_moves_only_index_has_no_level_and_a_lower_bound_streak():
     assert (row.last, row.change_1d_pct, row.streak, row.streak_complete) == (None, -1.0, -2, False)
 
 
+def test_a_reported_move_older_than_a_week_is_not_shown_as_the_latest():
+    moves = IndexMoves(
+        symbol="MSCI-APXJ",
+        name="MSCI AC Asia Pacific ex-Japan",
+        moves=(IndexMove(date=D(2026, 2, 16), change_pct=0.1, measured_at="intraday", source=SOURCE),),
+    )
+    fresh = indices.moves_row(moves, RunContext(D(2026, 2, 23), bundled.BundledData()))
+    stale = indices.moves_row(moves, RunContext(D(2026, 2, 24), bundled.BundledData()))
+    assert fresh.change_1d_pct == 0.1
+    assert (stale.change_1d_pct, stale.date) == (None, None)
+    assert "the last was on 2026-02-16" in (stale.unavailable or "")
+
+
 def headline(row: IndexRow) -> str:
     (line,) = report.indices_headlines(IndicesResult(indices=[row]))
     return line.text

@@ -118,6 +118,14 @@ def test_connect_errors_are_retried_then_reported_as_network():
     assert len(calls) == 3
 
 
+def test_a_host_name_that_does_not_exist_is_not_retried():
+    # Without a network every retry of a failed name lookup fails the same way, only later.
+    handler, calls = counting([httpx.ConnectError("[Errno -2] Name or service not known")])
+    with pytest.raises(NetworkError, match="host name not found"):
+        fetch(make_http(handler, retries=3))
+    assert len(calls) == 1
+
+
 def test_read_timeouts_are_reported_as_timeouts():
     handler, _ = counting([httpx.ReadTimeout("timed out")])
     with pytest.raises(ProviderTimeout, match=r"no response within 0\.5 s, 2 attempts") as error:

@@ -174,6 +174,17 @@ def warn(message: str) -> None:
     sys.stderr.write(f"marketshock: {message}\n")
 
 
+def error_lines(errors: list[ErrorEntry]) -> list[str]:
+    """One stderr line per distinct failure: sections that share a dataset (the report's
+    indices and shock both read SPY) share one line naming them all."""
+    sections: dict[str, list[str]] = {}
+    for e in errors:
+        names = sections.setdefault(e.message, [])
+        if e.section not in names:
+            names.append(e.section)
+    return [f"{', '.join(names)}: {message}" for message, names in sections.items()]
+
+
 @dataclass
 class Outcome:
     """A finished run: what a printer, a snapshot writer or a test needs."""
@@ -239,8 +250,8 @@ def _spinner(request: Request, data: MarketData) -> Any:
 def show(outcome: Outcome, request: Request) -> None:
     """Print a finished run: warnings on stderr, then the JSON envelope, the CSV or the tables on stdout."""
     if not request.quiet:
-        for e in outcome.errors:
-            warn(f"{e.section}: {e.message}")
+        for line in error_lines(outcome.errors):
+            warn(line)
     if request.json:
         output.write_json(outcome.envelope())
     elif request.csv and outcome.result is not None:

@@ -319,7 +319,12 @@ class Http:
                 self.trace(f"{spec.provider}: HTTP {error.response.status_code}, retrying")
                 return True
             if isinstance(error, httpx.TransportError) and not isinstance(error, httpx.UnsupportedProtocol):
-                self.trace(f"{spec.provider}: {_describe_transport(error)}, retrying")
+                cause = _describe_transport(error)
+                if cause == "host name not found":
+                    # The resolver says the name does not exist (not "try again"): on a machine
+                    # without network every retry would fail the same way, only later.
+                    return False
+                self.trace(f"{spec.provider}: {cause}, retrying")
                 return True
             return False
 

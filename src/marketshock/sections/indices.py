@@ -23,6 +23,7 @@ MOVE_INDICES = ("MSCI-APXJ",)
 SPARK_SESSIONS = 30
 NOTE_DAYS = 7  # market-measure events of the past week are shown with the row
 KOSPI_CIRCUIT_BREAKER_PCT = -8.0  # KRX level 1: KOSPI -8% from the prior close for a minute
+MOVE_MAX_AGE_DAYS = 7  # a reported index move older than this is not shown as the latest move
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -150,8 +151,24 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
 
 
 def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
-    moves = [m for m in index.moves if m.date <= ctx.as_of]
+    known = [m for m in index.moves if m.date <= ctx.as_of]
+    # Reported moves are sparse: one from weeks ago is not "the day's move" of the as-of date.
+    moves = [m for m in known if (ctx.as_of - m.date).days <= MOVE_MAX_AGE_DAYS] and known
     no_level = "no index levels in the data: reported day moves only"
+    if known and not moves:
+        return IndexRow(
+            symbol=index.symbol,
+            name=index.name,
+            kind="index (moves only)",
+            date=None,
+            last=None,
+            change_1d_pct=None,
+            change_5d_pct=None,
+            streak=0,
+            unavailable=f"no reported move in the {MOVE_MAX_AGE_DAYS} days to {ctx.as_of} "
+            f"(the last was on {known[-1].date}); {no_level}",
+            source=known[-1].source,
+        )
     if not moves:
         return IndexRow(
             symbol=index.symbol,
