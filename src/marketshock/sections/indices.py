@@ -60,23 +60,31 @@ def streak_is_complete(changes: list[float | None], streak: int) -> bool:
     return before >= 0 and changes[before] is not None
 
 
+def no_figure_row(
+    symbol: str, name: str, kind: str, reason: str, source: Source, proxy_for: str | None = None
+) -> IndexRow:
+    """A row that says why it has no figure, rather than a missing row."""
+    return IndexRow(
+        symbol=symbol,
+        name=name,
+        kind=kind,
+        proxy_for=proxy_for,
+        date=None,
+        last=None,
+        change_1d_pct=None,
+        change_5d_pct=None,
+        streak=0,
+        unavailable=reason,
+        source=source,
+    )
+
+
 def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
     bars = series.up_to(ctx.as_of).bars
     kind = "ETF proxy" if series.proxy_for else "index"
     if not bars:
-        return IndexRow(
-            symbol=series.symbol,
-            name=series.name,
-            kind=kind,
-            proxy_for=series.proxy_for,
-            date=None,
-            last=None,
-            change_1d_pct=None,
-            change_5d_pct=None,
-            streak=0,
-            unavailable=f"no data on or before {ctx.as_of}",
-            source=series.source,
-        )
+        reason = f"no data on or before {ctx.as_of}"
+        return no_figure_row(series.symbol, series.name, kind, reason, series.source, series.proxy_for)
     closes = [b.close for b in bars]
     return IndexRow(
         symbol=series.symbol,
@@ -97,18 +105,8 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
     sessions = [s for s in index.sessions if s.date <= ctx.as_of]
     if not sessions:
         first = index.sessions[0].date if index.sessions else None
-        return IndexRow(
-            symbol=index.symbol,
-            name=index.name,
-            kind="index",
-            date=None,
-            last=None,
-            change_1d_pct=None,
-            change_5d_pct=None,
-            streak=0,
-            unavailable=f"no closes on or before {ctx.as_of} (data starts {first})",
-            source=Source(provider="curated"),
-        )
+        reason = f"no closes on or before {ctx.as_of} (data starts {first})"
+        return no_figure_row(index.symbol, index.name, "index", reason, Source(provider="curated"))
     last = sessions[-1]
     dates = [s.date for s in sessions]
     # A streak or a 5-day change may only span rows that are consecutive sessions.
@@ -151,37 +149,19 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
 
 
 def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
-    known = [m for m in index.moves if m.date <= ctx.as_of]
-    # Reported moves are sparse: one from weeks ago is not "the day's move" of the as-of date.
-    moves = [m for m in known if (ctx.as_of - m.date).days <= MOVE_MAX_AGE_DAYS] and known
+    moves = [m for m in index.moves if m.date <= ctx.as_of]
     no_level = "no index levels in the data: reported day moves only"
-    if known and not moves:
-        return IndexRow(
-            symbol=index.symbol,
-            name=index.name,
-            kind="index (moves only)",
-            date=None,
-            last=None,
-            change_1d_pct=None,
-            change_5d_pct=None,
-            streak=0,
-            unavailable=f"no reported move in the {MOVE_MAX_AGE_DAYS} days to {ctx.as_of} "
-            f"(the last was on {known[-1].date}); {no_level}",
-            source=known[-1].source,
-        )
+    kind = "index (moves only)"
     if not moves:
-        return IndexRow(
-            symbol=index.symbol,
-            name=index.name,
-            kind="index (moves only)",
-            date=None,
-            last=None,
-            change_1d_pct=None,
-            change_5d_pct=None,
-            streak=0,
-            unavailable=f"no reported move on or before {ctx.as_of}; {no_level}",
-            source=Source(provider="curated"),
+        reason = f"no reported move on or before {ctx.as_of}; {no_level}"
+        return no_figure_row(index.symbol, index.name, kind, reason, Source(provider="curated"))
+    # Reported moves are sparse: one from weeks ago is not "the day's move" of the as-of date.
+    if (ctx.as_of - moves[-1].date).days > MOVE_MAX_AGE_DAYS:
+        reason = (
+            f"no reported move in the {MOVE_MAX_AGE_DAYS} days to {ctx.as_of} "
+            f"(the last was on {moves[-1].date}); {no_level}"
         )
+        return no_figure_row(index.symbol, index.name, kind, reason, moves[-1].source)
     last = moves[-1]
     run = contiguous_tail([m.date for m in moves])
     tail = moves[-run:]
@@ -190,7 +170,7 @@ def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
     return IndexRow(
         symbol=index.symbol,
         name=index.name,
-        kind="index (moves only)",
+        kind=kind,
         date=last.date,
         last=None,
         change_1d_pct=last.change_pct,
