@@ -67,7 +67,7 @@ DAILY_SERIES: dict[str, _Daily] = {
     "SLV": _Daily("etf_slv_daily_yahoo.csv.gz", "iShares Silver Trust", "sessions", "SLV", "silver"),
     "VIX": _Daily("index_vix_daily_yahoo.csv.gz", "CBOE Volatility Index", "sessions", "^VIX"),
 }
-INDEX_SESSIONS = {"KOSPI": "Korea Composite Stock Price Index"}
+INDEX_SESSIONS = {"KOSPI": "KOSPI Composite"}
 INDEX_MOVES = {"MSCI-APXJ": "MSCI AC Asia Pacific ex-Japan"}
 CLAIMS = {
     "ICSA": ("fred_icsa_weekly.csv.gz", "Initial jobless claims (SA)"),

@@ -113,7 +113,7 @@ INSTRUMENTS: dict[str, Instrument] = {
     for i in (
         Instrument("BTC", "Bitcoin", "crypto", "BTC-USD", coinbase="BTC-USD"),
         Instrument("ETH", "Ether", "crypto", "ETH-USD", coinbase="ETH-USD"),
-        Instrument("KOSPI", "Korea Composite Stock Price Index", "index", "^KS11", stooq="^kospi"),
+        Instrument("KOSPI", "KOSPI Composite", "index", "^KS11", stooq="^kospi"),
         Instrument("SPX", "S&P 500", "index", "^GSPC", stooq="^spx"),
         Instrument("N225", "Nikkei 225", "index", "^N225", stooq="^nkx"),
         Instrument("HSI", "Hang Seng Index", "index", "^HSI", stooq="^hsi"),
