@@ -92,6 +92,32 @@ def test_keep_prunes_all_but_the_latest_dates(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["2026-02-04.json", "2026-02-05.json"]
 
 
+def test_export_writes_the_report_pictures_beside_the_json_and_prints_every_path(tmp_path: Path):
+    result = snapshot(tmp_path, "--as-of", "2026-02-06", "--export", "svg", "--export", "html")
+    written = [tmp_path / f"2026-02-06.{ext}" for ext in ("json", "svg", "html")]
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines() == [str(p.absolute()) for p in written]
+    svg, page = written[1].read_text(), written[2].read_text()
+    assert svg.startswith("<svg") and "2026-02-06" in svg
+    assert "Bitcoin touched $60,074" in page and "<script" not in page
+
+
+def test_keep_prunes_the_pictures_of_a_pruned_date_too(tmp_path: Path):
+    assert snapshot(tmp_path, "--as-of", "2026-02-05", "--export", "txt").code == 0
+    assert snapshot(tmp_path, "--as-of", "2026-02-06", "--export", "txt", "--keep", "1").code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "2026-02-06.json",
+        "2026-02-06.txt",
+    ]
+
+
+def test_an_unknown_export_format_is_a_usage_error_before_any_work(tmp_path: Path):
+    result = snapshot(tmp_path, "--export", "png")
+    assert result.code == 2
+    assert result.err == "marketshock: error: --export 'png': choose svg, html or txt\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_keep_must_be_positive(tmp_path: Path):
     result = snapshot(tmp_path, "--keep", "0")
     assert result.code == 2

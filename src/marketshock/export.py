@@ -223,22 +223,31 @@ def write(
     return to.path
 
 
-def export_outcome(outcome: Outcome, to: Target, *, ytd: bool = True, no_color: bool = False) -> Path:
-    """The tables of a finished run (report or one section), as a picture at `to`."""
+def outcome_picture(outcome: Outcome, fmt: str, *, ytd: bool = True, no_color: bool = False) -> str:
+    """The tables of a finished run (report or one section) as the text of an SVG, HTML or
+    text file, for a caller that writes it itself (`snapshot --export`, under its lock)."""
     from marketshock import runner
 
     if outcome.result is None:
         raise ValueError("nothing to export: the run produced no result")
     result = outcome.result
-    return write(
+    title = f"marketshock {outcome.command}"
+    console = record(
         lambda console: runner.renderable(result, outcome.command, console, ytd=ytd),
-        to,
-        title=f"marketshock {outcome.command}",
+        title=title,
         as_of=outcome.as_of,
         source=outcome.source,
         sources=sources_of(result),
+        width=None,
         no_color=no_color,
     )
+    return render(console, fmt, title, outcome.as_of)
+
+
+def export_outcome(outcome: Outcome, to: Target, *, ytd: bool = True, no_color: bool = False) -> Path:
+    """The tables of a finished run (report or one section), as a picture at `to`."""
+    atomic_write(to.path, outcome_picture(outcome, to.format, ytd=ytd, no_color=no_color))
+    return to.path
 
 
 def run(request: Request, path: str) -> int:

@@ -37,7 +37,9 @@ from marketshock.models.envelope import SCHEMA_VERSION
 
 LOCK_NAME = ".marketshock.lock"
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
-TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.json\..+\.tmp$")
+# Pictures of a snapshot (`snapshot --export`) sit beside it as <date>.svg, .html or .txt.
+PICTURE_SUFFIXES = (".svg", ".html", ".txt")
+TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)\..+\.tmp$")
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
 # Test hook: seconds to pause in the middle of writing the temporary file and again between
 # its fsync and the rename, so a test can SIGKILL a run inside the write. Never set it in production.
@@ -181,10 +183,13 @@ def snapshot_files(directory: Path) -> list[tuple[dt.date, Path]]:
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
-    """Delete all but the `keep` latest snapshot dates. Other files are never touched."""
+    """Delete all but the `keep` latest snapshot dates, with the pictures exported beside
+    them. Other files are never touched."""
     if keep < 1:
         raise ValueError("keep must be at least 1")
-    doomed = [path for _, path in snapshot_files(directory)[:-keep]]
+    doomed = []
+    for _, path in snapshot_files(directory)[:-keep]:
+        doomed += [path, *(p for p in (path.with_suffix(s) for s in PICTURE_SUFFIXES) if p.exists())]
     for path in doomed:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
@@ -196,6 +201,7 @@ class WriteResult:
     path: Path
     written: bool  # false: --no-overwrite kept an existing file
     pruned: list[Path] = field(default_factory=list)
+    pictures: list[Path] = field(default_factory=list)  # written beside the snapshot
 
 
 def write_snapshot(
@@ -206,8 +212,10 @@ def write_snapshot(
     overwrite: bool = True,
     keep: int | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    pictures: dict[str, str] | None = None,
 ) -> WriteResult:
-    """Write `content` (an envelope's JSON) as the snapshot of `as_of`, under the lock."""
+    """Write `content` (an envelope's JSON) as the snapshot of `as_of`, under the lock, and
+    each of `pictures` (suffix -> content, e.g. ".svg") beside it as `<as_of><suffix>`."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -219,12 +227,16 @@ def write_snapshot(
         with locked(directory, lock_timeout):
             remove_stale_temporaries(directory)
             written = overwrite or not path.exists()
+            beside = []
             if written:
                 atomic_write(path, content.encode("utf-8"))
+                for suffix, picture in (pictures or {}).items():
+                    beside.append(path.with_suffix(suffix))
+                    atomic_write(beside[-1], picture.encode("utf-8"))
             pruned = prune(directory, keep) if keep else []
     except OSError as error:
         raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None
-    return WriteResult(path=path, written=written, pruned=pruned)
+    return WriteResult(path=path, written=written, pruned=pruned, pictures=beside)
 
 
 # --- reading -----------------------------------------------------------------

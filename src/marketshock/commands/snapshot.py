@@ -89,6 +89,15 @@ def snapshot(
             help="Wait this long for another run writing to the same directory, then exit 4.",
         ),
     ] = 30.0,
+    export: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--export",
+            metavar="FORMAT",
+            help="Also write the report as a picture beside the JSON: svg, html or txt (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
     offline: Offline = None,
     as_of: AsOf = None,
 ) -> None:
@@ -102,6 +111,7 @@ def snapshot(
     from marketshock.errors import Busy, Unavailable
 
     top = _top(ctx)
+    formats = _picture_formats(export or [])
     request = runner.Request(
         command="report",
         offline=bool(offline if offline is not None else top.get("offline")),
@@ -128,9 +138,21 @@ def snapshot(
     if outcome.result is None:
         raise Unavailable(f"nothing could be produced as of {outcome.as_of}; no snapshot written")
     content = output.to_json(outcome.envelope()) + "\n"
+    pictures = {}
+    if formats:
+        from marketshock import export as exporting
+
+        no_color = bool(top.get("no_color"))
+        pictures = {f".{fmt}": exporting.outcome_picture(outcome, fmt, no_color=no_color) for fmt in formats}
     try:
         written = store.write_snapshot(
-            directory, outcome.as_of, content, overwrite=not no_overwrite, keep=keep, lock_timeout=lock_timeout
+            directory,
+            outcome.as_of,
+            content,
+            overwrite=not no_overwrite,
+            keep=keep,
+            lock_timeout=lock_timeout,
+            pictures=pictures,
         )
     except store.LockBusy as error:
         raise Busy(f"{error}; nothing written, try again later") from None
@@ -142,7 +164,20 @@ def snapshot(
         for path in written.pruned:
             _warn(ctx, f"pruned {path}")
     typer.echo(str(written.path.absolute()))
+    for picture in written.pictures:
+        typer.echo(str(picture.absolute()))
     raise typer.Exit(int(outcome.exit_code))
+
+
+def _picture_formats(names: list[str]) -> list[str]:
+    """Check `--export` formats before any work is done (exit 2 on an unknown one)."""
+    from marketshock.errors import UsageError
+
+    formats = list(dict.fromkeys(n.strip().lower().lstrip(".") for n in names))
+    unknown = [f for f in formats if f not in ("svg", "html", "txt")]
+    if unknown:
+        raise UsageError(f"--export {unknown[0]!r}: choose svg, html or txt")
+    return formats
 
 
 def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) -> None:
