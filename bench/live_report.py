@@ -10,7 +10,7 @@ median of --runs whole processes:
   request at all, which is the point of the cache);
 - `report` live with a cold cache: how many requests went out, the wall time, and what the
   same requests would take one after another (N x latency);
-- the same with the per-host limit raised (to show what the default limit of 4 costs);
+- the same with the per-host limit raised (to show what the default limit of 8 costs);
 - `report --offline`, for comparison (it parses the whole bundled history of every series).
 
 The servers build each answer once and serve it again from memory on later runs, so their
@@ -93,10 +93,10 @@ def main() -> None:
                     rows.append(timed(argv, environment(servers, cache, config, max_per_host), servers))
                 return statistics.median(r[0] for r in rows), max(r[1] for r in rows), max(r[2] for r in rows)
 
-            offline = median_of([*report[:1], "report", "--offline", "--as-of", AS_OF, "--json"], 4, True)
-            timed(report, environment(servers, work / "warm", config, 4), servers)  # fill the warm cache
-            floor = median_of(report, 4, False)
-            cold = median_of(report, 4, True)
+            offline = median_of([*report[:1], "report", "--offline", "--as-of", AS_OF, "--json"], 8, True)
+            timed(report, environment(servers, work / "warm", config, 8), servers)  # fill the warm cache
+            floor = median_of(report, 8, False)
+            cold = median_of(report, 8, True)
             wide = median_of(report, 32, True)
     finally:
         for s in servers.values():
@@ -104,11 +104,11 @@ def main() -> None:
     n, latency = cold[1], args.latency
     print(f"marketshock report --as-of {AS_OF}, {latency * 1000:.0f} ms per answer, median of {args.runs} runs")
     print(f"{'live, warm cache (the floor)':44s} {floor[0] * 1000:7.0f} ms  {floor[1]} requests, exit {floor[2]}")
-    print(f"{'live, cold cache, 4 per host (default)':44s} {cold[0] * 1000:7.0f} ms  {n} requests, exit {cold[2]}")
+    print(f"{'live, cold cache, 8 per host (default)':44s} {cold[0] * 1000:7.0f} ms  {n} requests, exit {cold[2]}")
     print(f"{'live, cold cache, 32 per host':44s} {wide[0] * 1000:7.0f} ms  {wide[1]} requests, exit {wide[2]}")
     print(f"{'offline, for comparison':44s} {offline[0] * 1000:7.0f} ms")
     print(f"{'the same requests one after another':44s} {n * latency * 1000:7.0f} ms  (N x latency)")
-    for label, run in (("4 per host", cold), ("32 per host", wide)):
+    for label, run in (("8 per host", cold), ("32 per host", wide)):
         over = run[0] - floor[0]
         print(f"cold minus warm, {label}: {over * 1000:.0f} ms = {over / latency:.1f} x latency")
 

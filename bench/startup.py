@@ -17,9 +17,7 @@ import time
 
 # The floor: a one-command Typer app configured as marketshock's is (plain help, no Rich
 # markup), so the ratio measures what marketshock itself adds.
-BARE_TYPER = (
-    "import typer\napp = typer.Typer(rich_markup_mode=None)\n@app.command()\ndef main() -> None: pass\napp()"
-)
+BARE_TYPER = "import typer\napp = typer.Typer(rich_markup_mode=None)\n@app.command()\ndef main() -> None: pass\napp()"
 
 
 def median_seconds(argv: list[str], runs: int) -> float:

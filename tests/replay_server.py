@@ -318,6 +318,10 @@ HTML_PAGE = Answer(
 class ReplayServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default listen backlog is 5: a burst of concurrent connects beyond it is
+    # dropped and retried by the client's TCP stack a second later, which would show up as
+    # one extra "latency" in the concurrency benchmark.
+    request_queue_size = 128
 
     def __init__(self, mode: str = "replay", latency: float = 0.0) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -85,7 +85,7 @@ def test_show_says_where_each_setting_came_from(tmp_path: Path, monkeypatch):
     assert rows["http.timeout"] == ("5.0", "file")
     assert rows["providers.yahoo.base_url"] == ("http://127.0.0.1:9", "file")
     assert rows["http.retries"] == ("7", "environment (MARKETSHOCK_HTTP_RETRIES)")
-    assert rows["http.max_per_host"] == ("4", "default")
+    assert rows["http.max_per_host"] == ("8", "default")
 
 
 def test_show_names_the_directories_the_defaults_resolve_to():

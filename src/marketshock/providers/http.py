@@ -174,7 +174,7 @@ class Http:
         *,
         timeout: float,
         retries: int,
-        max_per_host: int = 4,
+        max_per_host: int = 8,
         cache: Cache | None = None,
         refresh: bool = False,
         trace: Callable[[str], None] | None = None,
