@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from marketshock.cli import AsOf, Export, Json, NoColor, Offline, _request, app
+from marketshock.app import AsOf, Export, Json, NoColor, Offline, app, build_request
 
 
 @app.command()
@@ -64,7 +64,7 @@ def chart(
     lows, highs and ranks the tables report are marked on it."""
     from marketshock import charts
 
-    request = _request(ctx, "chart", offline=offline, as_of=as_of, no_color=no_color, json=json)
+    request = build_request(ctx, "chart", offline=offline, as_of=as_of, no_color=no_color, json=json)
     raise typer.Exit(
         charts.run(request, series, since=since, month=month, width=width, height=height, export_path=export)
     )

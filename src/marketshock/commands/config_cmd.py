@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from marketshock.cli import NoColor, app
+from marketshock.app import NoColor, app
 
 config_app = typer.Typer(
     name="config",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketshock.cli import app
+from marketshock.app import app
 
 
 @app.command()

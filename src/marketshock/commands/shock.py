@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from marketshock.cli import AsOf, Csv, Json, NoColor, Offline, _run, app
+from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app, run_command
 
 # The same bounds as sections.shock.DEFAULT_WINDOW / MAX_WINDOW (a test keeps them equal);
 # repeated here so `--help` does not import the section.
@@ -39,7 +39,7 @@ def shock(
     no_color: NoColor = None,
 ) -> None:
     """How unusual each move is: z-scores, "largest fall since", worst week, volatility; cross-asset view."""
-    _run(
+    run_command(
         ctx,
         "shock",
         offline=offline,

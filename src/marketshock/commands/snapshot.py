@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from marketshock.cli import AsOf, Csv, Json, NoColor, Offline, app
+from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app
 
 if TYPE_CHECKING:
     from marketshock.config import Settings

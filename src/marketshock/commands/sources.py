@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from marketshock.cli import NoColor, app
+from marketshock.app import NoColor, app
 
 if TYPE_CHECKING:
     from marketshock.config import Settings
