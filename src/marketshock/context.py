@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from marketshock.models.envelope import ErrorEntry
 from marketshock.providers.base import MarketData, ProviderError
-
-# The section whose task is running: a live source files a stale or fallback note under it.
-# Each section runs in its own asyncio task, so each sees its own value.
-current_section: ContextVar[str] = ContextVar("current_section", default="")
 
 
 @dataclass

@@ -19,12 +19,12 @@ from pydantic import BaseModel
 
 from marketshock import config, csv_output, output
 from marketshock.config import Settings
-from marketshock.context import RunContext, current_section, error_entry
+from marketshock.context import RunContext, error_entry
 from marketshock.errors import ExitCode, UsageError
 from marketshock.models.envelope import Envelope, ErrorEntry
 from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
-from marketshock.providers.base import MarketData, UnknownSymbolError
+from marketshock.providers.base import MarketData, UnknownSymbolError, current_section
 from marketshock.sections import capex, crypto, indices, labor, report, shock
 
 if TYPE_CHECKING:  # Rich is imported when tables are printed: --json never pays for it

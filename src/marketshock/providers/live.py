@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from marketshock.config import Settings
-from marketshock.context import current_section
 from marketshock.models.envelope import ErrorEntry
 from marketshock.models.series import (
     CapexRecord,
@@ -40,7 +39,7 @@ from marketshock.models.series import (
     WeeklySeries,
 )
 from marketshock.providers import bundled, coinbase, coingecko, fred, sec, stooq, yahoo
-from marketshock.providers.base import NoDataError, ProviderError, UnknownSymbolError
+from marketshock.providers.base import NoDataError, ProviderError, UnknownSymbolError, current_section
 from marketshock.providers.cache import Cache, cache_root
 from marketshock.providers.curated import Curated
 from marketshock.providers.http import Fetched, Http, HttpStatusError, utc_now
