@@ -56,16 +56,21 @@ class Request:
     refresh: bool = False  # live: skip cache reads (a failed refresh still falls back to the cached value)
 
 
+def parse_date(text: str) -> dt.date:
+    """An --as-of value: exactly YYYY-MM-DD (fromisoformat alone also takes "20260206" and
+    "2026-W06-5")."""
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
+
+
 def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
     if text is None:
         return default
-    try:
-        # fromisoformat alone also takes "20260206" and "2026-W06-5"; the option says YYYY-MM-DD.
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
+    day = parse_date(text)
     if not first <= day <= last:
         raise UsageError(f"--as-of {day} is outside the bundled data ({first} .. {last})")
     return day
@@ -77,12 +82,7 @@ LIVE_FIRST_DAY = dt.date(1970, 1, 1)
 def parse_live_as_of(text: str | None, today: dt.date) -> dt.date:
     if text is None:
         return today
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            raise ValueError(text)  # as parse_as_of: exactly YYYY-MM-DD
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
+    day = parse_date(text)
     if day > today:
         raise UsageError(f"--as-of {day} is in the future (today is {today} UTC)")
     if day < LIVE_FIRST_DAY:
