@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from marketshock import runner
 from marketshock.cli import app
 
-DATA_COMMANDS = ["crypto", "indices", "earnings-capex", "labor", "report"]
+DATA_COMMANDS = ["crypto", "indices", "earnings-capex", "labor", "report", "shock"]
 
 
 @pytest.fixture

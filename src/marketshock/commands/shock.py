@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app, run_command
+from marketshock.app import AsOf, Csv, Json, NoColor, Offline, Refresh, app, run_command
 
 # The same bounds as sections.shock.DEFAULT_WINDOW / MAX_WINDOW (a test keeps them equal);
 # repeated here so `--help` does not import the section.
@@ -37,6 +37,7 @@ def shock(
     offline: Offline = None,
     as_of: AsOf = None,
     no_color: NoColor = None,
+    refresh: Refresh = None,
 ) -> None:
     """How unusual each move is: z-scores, "largest fall since", worst week, volatility; cross-asset view."""
     run_command(
@@ -48,4 +49,5 @@ def shock(
         json=json,
         csv=csv,
         section_options={"shock": {"window": window}},
+        refresh=refresh,
     )
