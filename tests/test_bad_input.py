@@ -16,6 +16,7 @@ BAD_INPUT = {
     "global --as-of out of the window": (("--offline", "--as-of", "1999-01-01", "labor"), "outside"),
     "unknown crypto symbol": (("crypto", "--offline", "-s", "XRP"), "'XRP'"),
     "unknown index symbol": (("indices", "--offline", "-s", "FOO"), "'FOO'"),
+    "an ETF asked of crypto": (("crypto", "--offline", "-s", "SPY"), "'SPY' is not a crypto asset"),
     "unknown ticker": (("earnings-capex", "--offline", "-t", "ZZZZ"), "'ZZZZ'"),
     "unknown symbol in JSON mode": (("crypto", "--offline", "--json", "-s", "BTC,XRP"), "'XRP'"),
     "unknown option": (("crypto", "--offline", "--bogus"), "--bogus"),

@@ -104,7 +104,7 @@ def _opt_date(text: str) -> dt.date | None:
 def load_price_series(symbol: str) -> PriceSeries:
     spec = DAILY_SERIES.get(symbol.upper())
     if spec is None:
-        known = ", ".join(DAILY_SERIES)
+        known = ", ".join([*DAILY_SERIES, *INDEX_SESSIONS, *INDEX_MOVES])
         raise UnknownSymbolError(NAME, "price history", f"unknown symbol {symbol!r} (bundled data has {known})")
     bars = [{field: r[field] for field in _BAR_FIELDS} for r in _rows(spec.file)]
     for bar in bars:

@@ -10,7 +10,7 @@ from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
-from marketshock.providers.base import NoDataError, ProviderError
+from marketshock.providers.base import NoDataError, ProviderError, UnknownSymbolError
 
 DEFAULT_SYMBOLS = ("BTC", "ETH")
 SPARK_DAYS = 30
@@ -147,6 +147,11 @@ async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> 
     series, (points, daily, quoted) = await asyncio.gather(
         asyncio.gather(*(data.price_history(s) for s in symbols)), extras
     )
+    for one in series:
+        if one.calendar != "utc-days":  # crypto trades every UTC day; the rest are `indices`
+            raise UnknownSymbolError(
+                one.source.provider, "crypto", f"{one.symbol!r} is not a crypto asset (see `marketshock indices`)"
+            )
     market_cap, etf_flows = [], []
     for part in (points, daily, quoted):
         if isinstance(part, ProviderError):
