@@ -195,10 +195,13 @@ def test_a_series_with_a_single_close_has_no_move():
         dates=(SHOCK_DAY,),
         closes=(1.0,),
         source=Source(provider="test"),
+        proxy_for="gold",
     )
     move = shock.move_figures(one, SHOCK_DAY)
     assert move.zscore is None and move.change_pct is None
     assert "no move" in move.note
+    # what is known still shows: the close, its date, the proxy and the volatility convention
+    assert (move.date, move.close, move.proxy_for, move.vol_annualization) == (SHOCK_DAY, 1.0, "gold", "sqrt(252)")
 
 
 def test_a_short_history_gets_no_z_score_and_says_how_many_returns_it_had():

@@ -62,38 +62,19 @@ def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
     s = series.up_to(as_of)
     dates, closes = list(s.dates), list(s.closes)
     periods = ms.PERIODS_PER_YEAR.get(s.calendar, ms.PERIODS_PER_YEAR["sessions"])
-    empty = dict(
-        symbol=s.symbol,
-        name=s.name,
-        kind=_kind(s),
-        proxy_for=s.proxy_for,
-        vol_annualization=f"sqrt({periods})",
-        source=s.source,
-    )
     if len(dates) < 2:
-        return MoveStats(
-            **empty,
+        return _unranked(
+            s.symbol,
+            s.name,
+            _kind(s),
+            s.source,
+            f"{len(dates)} close(s) on or before {as_of}: no move to measure",
+            proxy_for=s.proxy_for,
+            vol_annualization=f"sqrt({periods})",
             date=dates[-1] if dates else None,
             close=_round(closes[-1]) if closes else None,
-            change_pct=None,
-            zscore=None,
-            zscore_observations=0,
-            largest_fall_since=None,
-            largest_rise_since=None,
-            largest_in_data=False,
-            rank_text="",
-            change_7d_pct=None,
-            worst_week_since=None,
-            best_week_since=None,
-            week_largest_in_data=False,
-            week_rank_text="",
-            vol_30d_annualized_pct=None,
-            vol_30d_observations=0,
-            vol_percentile=None,
-            vol_history_starts=None,
             data_starts=dates[0] if dates else None,
             observations=len(dates),
-            note=f"{len(dates)} close(s) on or before {as_of}: no move to measure",
         )
     i = len(dates) - 1
     returns = ms.log_returns(closes)
@@ -112,7 +93,12 @@ def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
             f"fewer than {ms.MIN_OBSERVATIONS}"
         )
     return MoveStats(
-        **empty,
+        symbol=s.symbol,
+        name=s.name,
+        kind=_kind(s),
+        proxy_for=s.proxy_for,
+        vol_annualization=f"sqrt({periods})",
+        source=s.source,
         date=dates[i],
         close=_round(closes[i]),
         change_pct=_round(ms.to_pct(returns[i])),
@@ -138,10 +124,12 @@ def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
 
 
 def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **figures) -> MoveStats:
+    """A row with no statistics, saying why; `figures` holds what is known (date, close, ...)."""
     return MoveStats(
         symbol=symbol,
         name=name,
         kind=kind,
+        proxy_for=figures.get("proxy_for"),
         date=figures.get("date"),
         close=figures.get("close"),
         change_pct=figures.get("change_pct"),
@@ -158,7 +146,7 @@ def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **fi
         week_rank_text="",
         vol_30d_annualized_pct=None,
         vol_30d_observations=0,
-        vol_annualization="",
+        vol_annualization=figures.get("vol_annualization", ""),
         vol_percentile=None,
         vol_history_starts=None,
         data_starts=figures.get("data_starts"),
