@@ -67,7 +67,9 @@ def run(
             "MARKETSHOCK_CONFIG": str(write_config(tmp_path / "config.toml", datasets)),
             "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
             "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
-            "MARKETSHOCK_HTTP_TIMEOUT": "0.5",
+            # Generous for answers that do come: the replay server builds whole histories on a
+            # busy 2-core machine. Tests of timeouts set their own sub-second value.
+            "MARKETSHOCK_HTTP_TIMEOUT": "10",
             "MARKETSHOCK_HTTP_RETRIES": "0",
             "NO_COLOR": "1",
             "COLUMNS": "200",
