@@ -12,9 +12,9 @@ from importlib import resources
 
 import pytest
 
+from marketshock.errors import UnknownSymbolError
 from marketshock.models.series import Bar
 from marketshock.providers import bundled
-from marketshock.providers.base import UnknownSymbolError
 
 DATA = resources.files("marketshock.data")
 

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from marketshock import cli, runner
+from marketshock.errors import ProviderError
 from marketshock.providers import bundled
-from marketshock.providers.base import ProviderError
 
 
 class Timeout(ProviderError):

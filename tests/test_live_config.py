@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from marketshock import config
+from marketshock.errors import ConfigError, UnknownSymbolError
 from marketshock.providers import live
-from marketshock.providers.base import UnknownSymbolError
 
 
 def settings(environ: dict[str, str] | None = None, toml: str = "", tmp_path=None) -> config.Settings:
@@ -61,7 +61,7 @@ def test_datasets_are_read_from_the_config_file(tmp_path):
     ],
 )
 def test_a_bad_datasets_entry_is_a_config_error(tmp_path, toml, message):
-    with pytest.raises(config.ConfigError, match=message) as error:
+    with pytest.raises(ConfigError, match=message) as error:
         settings(toml=toml, tmp_path=tmp_path)
     assert error.value.exit_code == 2
 
@@ -106,5 +106,5 @@ def test_any_plain_ticker_is_a_stock_and_nonsense_is_refused():
 def test_datasets_can_be_set_from_the_environment_as_a_comma_separated_list():
     d = settings({"MARKETSHOCK_DATASETS_CRYPTO_HISTORY": "coinbase, yahoo"}).datasets
     assert d.crypto_history == ["coinbase", "yahoo"]
-    with pytest.raises(config.ConfigError, match="MARKETSHOCK_DATASETS_CLAIMS"):
+    with pytest.raises(ConfigError, match="MARKETSHOCK_DATASETS_CLAIMS"):
         settings({"MARKETSHOCK_DATASETS_CLAIMS": "bloomberg"})

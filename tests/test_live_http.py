@@ -11,19 +11,9 @@ import pytest
 import stamina
 
 from marketshock import __version__
+from marketshock.errors import BadResponse, HttpStatusError, NetworkError, ProviderTimeout, RateLimited
 from marketshock.providers.cache import Cache, Entry
-from marketshock.providers.http import (
-    USER_AGENT,
-    BadResponse,
-    Http,
-    HttpStatusError,
-    NetworkError,
-    ProviderTimeout,
-    RateLimited,
-    RequestSpec,
-    json_body,
-    retry_after_seconds,
-)
+from marketshock.providers.http import USER_AGENT, Http, RequestSpec, json_body, retry_after_seconds
 
 SPEC = RequestSpec("yahoo", "BTC price history", "https://example.test/v8/finance/chart/BTC-USD", ttl=600)
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from marketshock.errors import BadResponse, HttpStatusError, MissingSetting, NoDataError, RateLimited
 from marketshock.providers import coinbase, coingecko, fred, sec, stooq, yahoo
-from marketshock.providers.base import NoDataError
-from marketshock.providers.http import BadResponse, HttpStatusError, MissingSetting, RateLimited
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 

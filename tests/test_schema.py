@@ -9,9 +9,9 @@ import pytest
 
 from cron_support import REPO, assert_valid_envelope, invoke, isolated_env, run, schema_validator  # noqa: F401
 from marketshock import runner
+from marketshock.errors import NoDataError
 from marketshock.models.contract import DATA_MODELS, json_schema
 from marketshock.models.envelope import SCHEMA_VERSION
-from marketshock.providers.base import NoDataError
 
 PINNED = REPO / "schema" / "envelope.schema.json"
 REGENERATE = "python -m marketshock schema > schema/envelope.schema.json"

@@ -13,9 +13,9 @@ import pytest
 
 from marketshock.commands import shock as shock_command
 from marketshock.context import RunContext
+from marketshock.errors import NoDataError
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, PriceSeries, Source
 from marketshock.providers import bundled
-from marketshock.providers.base import NoDataError
 from marketshock.runner import Request, execute
 from marketshock.sections import shock
 

@@ -18,7 +18,7 @@ import pytest
 
 from cron_support import assert_valid_envelope, command, home_dir, invoke, isolated_env  # noqa: F401
 from marketshock import runner, store
-from marketshock.providers.base import NoDataError
+from marketshock.errors import NoDataError
 
 
 def snapshot(out: Path, *args: str):

@@ -12,6 +12,7 @@ import pytest
 
 from cron_support import isolated_env  # noqa: F401  (autouse fixture)
 from marketshock import store
+from marketshock.errors import LockBusy, StoreError
 
 DAY = dt.date(2026, 2, 6)
 
@@ -84,7 +85,7 @@ def test_atomic_write_gives_the_file_the_umask_permissions_not_mkstemps_0600(tmp
 def test_lock_held_by_another_owner_raises_busy_after_the_timeout(tmp_path: Path):
     from filelock import FileLock
 
-    with FileLock(tmp_path / store.LOCK_NAME), pytest.raises(store.LockBusy, match="another marketshock run"):
+    with FileLock(tmp_path / store.LOCK_NAME), pytest.raises(LockBusy, match="another marketshock run"):
         store.write_snapshot(tmp_path, DAY, "{}", lock_timeout=0.05)
     assert not (tmp_path / "2026-02-06.json").exists()
 
@@ -120,7 +121,7 @@ def test_prune_keeps_the_latest_dates_and_never_touches_other_files(tmp_path: Pa
 def test_snapshot_directory_that_is_a_file_is_a_store_error(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(store.StoreError, match="file"):
+    with pytest.raises(StoreError, match="file"):
         store.write_snapshot(blocker, DAY, "{}")
 
 
@@ -166,7 +167,7 @@ def test_scan_ignores_the_lock_and_temporaries_silently(tmp_path: Path):
 
 
 def test_scan_of_a_missing_directory_is_a_store_error(tmp_path: Path):
-    with pytest.raises(store.StoreError, match="does not exist"):
+    with pytest.raises(StoreError, match="does not exist"):
         store.scan(tmp_path / "nope")
 
 

@@ -24,10 +24,9 @@ from typing import TYPE_CHECKING
 from marketshock import analytics
 from marketshock import formatting as f
 from marketshock.context import RunContext
-from marketshock.errors import Unavailable, UsageError
+from marketshock.errors import ProviderError, Unavailable, UnknownSymbolError, UsageError
 from marketshock.models.charts import ChartMark, ChartPoint, ChartResult
 from marketshock.models.series import ClaimsFirstPrint, IndexSessions, MonthlySeries, PriceSeries, WeeklySeries
-from marketshock.providers.base import ProviderError, UnknownSymbolError
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

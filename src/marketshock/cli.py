@@ -30,11 +30,11 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: every failure ends as one line on stderr and a documented exit code."""
-    from marketshock.errors import ExitCode, UsageError
+    from marketshock.errors import ExitCode, MarketshockError
 
     try:
         code = app(standalone_mode=False)
-    except UsageError as error:
+    except MarketshockError as error:  # every error raised on purpose carries its exit code
         _fail(str(error), error.exit_code)
     except typer.TyperException as error:  # Typer's usage errors: unknown option, missing value, ...
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare `marketshock`: the usage, as Click prints it

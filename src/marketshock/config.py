@@ -14,14 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from marketshock.errors import UsageError
+from marketshock.errors import ConfigError
 
 APP_NAME = "marketshock"
 CONFIG_ENV = "MARKETSHOCK_CONFIG"
-
-
-class ConfigError(UsageError):
-    """The config file or an environment variable is broken (exit 2)."""
 
 
 class _Section(BaseModel):

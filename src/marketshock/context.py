@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from marketshock.errors import ProviderError
 from marketshock.models.envelope import ErrorEntry
-from marketshock.providers.base import MarketData, ProviderError
+from marketshock.providers.base import MarketData
 
 
 @dataclass

@@ -1,4 +1,29 @@
-"""Exit codes and the errors the CLI turns into them (one line on stderr, never a traceback)."""
+"""Every error marketshock raises, in one hierarchy a caller catches by kind (httpx's
+`_exceptions.py` is the model), and the exit codes they map to.
+
+    MarketshockError                      exit_code   kind
+    +-- UsageError                        2           usage       bad input: a date, a symbol, an option
+    |   +-- ConfigError                   2           config      a broken config file or variable
+    |   +-- Unavailable                   1           unavailable nothing can be produced at all
+    |   +-- Busy                          4           busy        a snapshot directory's lock is held
+    +-- StoreError                        2           store       a snapshot directory or file is unusable
+    |   +-- LockBusy                      4           busy
+    +-- ProviderError                     3           provider    one dataset could not be served
+        +-- NoDataError                   3           no-data     the provider has nothing for the query
+        +-- NotCached                     3           no-data     a cache-only read found nothing
+        +-- UnknownSymbolError            2           unknown-symbol
+        +-- ProviderTimeout               3           timeout
+        +-- NetworkError                  3           network
+        +-- HttpStatusError               3           http-status
+        |   +-- RateLimited               3           rate-limited
+        +-- BadResponse                   3           bad-response  the body does not fit the format
+        +-- MissingSetting                2           config      the provider needs a setting (SEC User-Agent)
+        +-- CuratedFileError              2           config      the user's curated file is unreadable
+
+A `ProviderError` inside a section fails that section only: the others still render and
+the run exits 3 (or 1 when nothing at all was produced). `kind` is what the JSON
+envelope's `errors[].kind` says.
+"""
 
 from __future__ import annotations
 
@@ -15,19 +40,138 @@ class ExitCode(IntEnum):
     BUSY = 4
 
 
-class UsageError(Exception):
+class MarketshockError(Exception):
+    """The root: every error marketshock raises on purpose. Anything else is a bug."""
+
+    exit_code = ExitCode.NOTHING
+    kind = "error"
+
+
+# --- the user's input -----------------------------------------------------------------------
+
+
+class UsageError(MarketshockError):
     """Bad input from the user; exit 2 with this message."""
 
     exit_code = ExitCode.USAGE
+    kind = "usage"
+
+
+class ConfigError(UsageError):
+    """The config file or an environment variable is broken (exit 2)."""
+
+    kind = "config"
 
 
 class Unavailable(UsageError):
     """What was asked for cannot be produced at all (exit 1)."""
 
     exit_code = ExitCode.NOTHING
+    kind = "unavailable"
 
 
 class Busy(UsageError):
     """Another run holds the snapshot directory's lock (exit 4); nothing was written."""
 
     exit_code = ExitCode.BUSY
+    kind = "busy"
+
+
+# --- the snapshot store ---------------------------------------------------------------------
+
+
+class StoreError(MarketshockError):
+    """A snapshot directory or file cannot be used; the message names it."""
+
+    exit_code = ExitCode.USAGE
+    kind = "store"
+
+
+class LockBusy(StoreError):
+    """Another run held the directory's lock for longer than the timeout."""
+
+    exit_code = ExitCode.BUSY
+    kind = "busy"
+
+
+# --- providers ------------------------------------------------------------------------------
+
+
+class ProviderError(MarketshockError):
+    """A dataset could not be served by `provider`; the message names provider, dataset and cause."""
+
+    exit_code = ExitCode.PARTIAL
+    kind = "provider"
+
+    def __init__(self, provider: str, dataset: str, cause: str) -> None:
+        super().__init__(f"{provider}: {dataset}: {cause}")
+        self.provider = provider
+        self.dataset = dataset
+        self.cause = cause
+
+
+class NoDataError(ProviderError):
+    kind = "no-data"
+
+
+class NotCached(ProviderError):
+    """A read that may only use the cache found nothing there."""
+
+    kind = "no-data"
+
+
+class UnknownSymbolError(ProviderError):
+    """No provider knows the symbol: bad input, so exit 2 rather than a failed section."""
+
+    exit_code = ExitCode.USAGE
+    kind = "unknown-symbol"
+
+
+class ProviderTimeout(ProviderError):
+    kind = "timeout"
+
+
+class NetworkError(ProviderError):
+    kind = "network"
+
+
+class HttpStatusError(ProviderError):
+    kind = "http-status"
+
+    def __init__(self, provider: str, dataset: str, cause: str, status: int = 0, body: str = "") -> None:
+        super().__init__(provider, dataset, cause)
+        self.status = status
+        self.body = body  # the start of the error body, for adapters that can read it
+
+
+class RateLimited(HttpStatusError):
+    kind = "rate-limited"
+
+
+class BadResponse(ProviderError):
+    kind = "bad-response"
+
+
+class MissingSetting(ProviderError):
+    """A provider cannot be asked at all without a setting (the SEC's User-Agent)."""
+
+    exit_code = ExitCode.USAGE
+    kind = "config"
+
+
+class CuratedFileError(ProviderError):
+    """The user's own curated file cannot be read or does not fit its columns."""
+
+    exit_code = ExitCode.USAGE
+    kind = "config"
+
+
+def combined(errors: list[ProviderError]) -> ProviderError:
+    """Several providers' failures for one dataset as one error, the first one's kind kept."""
+    first = errors[0]
+    if len(errors) == 1:
+        return first
+    rest = "; ".join(f"then {e.provider}: {e.cause}" for e in errors[1:])
+    joined = ProviderError(first.provider, first.dataset, f"{first.cause}; {rest}")
+    joined.kind = first.kind
+    return joined

@@ -20,11 +20,11 @@ from pydantic import BaseModel
 from marketshock import config, csv_output, output
 from marketshock.config import Settings
 from marketshock.context import RunContext, error_entry
-from marketshock.errors import ExitCode, UsageError
+from marketshock.errors import ExitCode, UnknownSymbolError, UsageError
 from marketshock.models.envelope import Envelope, ErrorEntry
 from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
-from marketshock.providers.base import MarketData, UnknownSymbolError, current_section
+from marketshock.providers.base import MarketData, current_section
 from marketshock.sections import capex, crypto, indices, labor, report, shock
 
 if TYPE_CHECKING:  # Rich is imported when tables are printed: --json never pays for it

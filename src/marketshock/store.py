@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from marketshock.config import APP_NAME, Settings
+from marketshock.errors import LockBusy, StoreError
 from marketshock.models.envelope import SCHEMA_VERSION
 
 LOCK_NAME = ".marketshock.lock"
@@ -44,14 +45,6 @@ DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting thi
 # Test hook: seconds to pause in the middle of writing the temporary file and again between
 # its fsync and the rename, so a test can SIGKILL a run inside the write. Never set it in production.
 SLOW_WRITE_ENV = "MARKETSHOCK_TEST_SLOW_WRITE"
-
-
-class StoreError(Exception):
-    """A snapshot directory or file cannot be used; the message names it."""
-
-
-class LockBusy(StoreError):
-    """Another run held the directory's lock for longer than the timeout."""
 
 
 # --- where -------------------------------------------------------------------

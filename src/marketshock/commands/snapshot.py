@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app
+from marketshock.errors import LockBusy, StoreError
 
 if TYPE_CHECKING:
     from marketshock.config import Settings
@@ -154,9 +155,9 @@ def snapshot(
             lock_timeout=lock_timeout,
             pictures=pictures,
         )
-    except store.LockBusy as error:
+    except LockBusy as error:
         raise Busy(f"{error}; nothing written, try again later") from None
-    except store.StoreError as error:
+    except StoreError as error:
         raise Unavailable(str(error)) from None
     if not written.written:
         _warn(ctx, f"kept {written.path} (--no-overwrite)")
@@ -187,7 +188,7 @@ def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) 
     try:
         with store.locked(directory, lock_timeout):
             pruned = store.prune(directory, keep)
-    except store.LockBusy as error:
+    except LockBusy as error:
         raise Busy(str(error)) from None
     if _top(ctx).get("verbose"):
         for path in pruned:
@@ -203,7 +204,7 @@ def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Ski
 
     try:
         snapshots, skipped = store.scan(directory)
-    except store.StoreError as error:
+    except StoreError as error:
         raise Unavailable(f"{error}; write one with `marketshock snapshot`") from None
     for s in skipped:
         _warn(ctx, f"skipped {s.path}: {s.reason}")
@@ -364,7 +365,7 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
         raise UsageError(f"{ref}: no such snapshot file (give a date YYYY-MM-DD or a path)")
     try:
         return store.read(path)
-    except store.StoreError as error:
+    except StoreError as error:
         raise UsageError(f"{path}: {error}") from None
 
 

@@ -24,27 +24,6 @@ from marketshock.models.series import (
 current_section: ContextVar[str] = ContextVar("current_section", default="")
 
 
-class ProviderError(Exception):
-    """A dataset could not be served. `kind` is one of: no-data, unknown-symbol,
-    timeout, network, http-status, rate-limited, bad-response."""
-
-    kind = "provider"
-
-    def __init__(self, provider: str, dataset: str, cause: str) -> None:
-        super().__init__(f"{provider}: {dataset}: {cause}")
-        self.provider = provider
-        self.dataset = dataset
-        self.cause = cause
-
-
-class NoDataError(ProviderError):
-    kind = "no-data"
-
-
-class UnknownSymbolError(ProviderError):
-    kind = "unknown-symbol"
-
-
 class MarketData(Protocol):
     """What sections ask for. Methods are async so a live source can fetch concurrently;
     each returns the whole series it has, and sections cut it to the as-of date."""

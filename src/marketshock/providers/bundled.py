@@ -14,6 +14,7 @@ import gzip
 import io
 from importlib import resources
 
+from marketshock.errors import NoDataError, UnknownSymbolError
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
@@ -33,7 +34,6 @@ from marketshock.models.series import (
     WeeklyObservation,
     WeeklySeries,
 )
-from marketshock.providers.base import NoDataError, UnknownSymbolError
 
 NAME = "bundled"
 # --as-of must fall in this window: the crypto and market series cover it in full.

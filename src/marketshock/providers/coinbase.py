@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from marketshock.errors import BadResponse
 from marketshock.models.series import Bar
-from marketshock.providers.http import BadResponse, RequestSpec, json_body
+from marketshock.providers.http import RequestSpec, json_body
 
 PROVIDER = "coinbase"
 PAGE_DAYS = 300

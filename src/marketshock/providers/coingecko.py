@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from marketshock.providers.base import NoDataError
-from marketshock.providers.http import BadResponse, RequestSpec, json_body
+from marketshock.errors import BadResponse, NoDataError
+from marketshock.providers.http import RequestSpec, json_body
 
 PROVIDER = "coingecko"
 NAME = "CoinGecko"  # the provider name the curated market-value rows use

@@ -14,15 +14,11 @@ import io
 from pathlib import Path
 
 from marketshock.config import CuratedSettings
+from marketshock.errors import CuratedFileError
 from marketshock.models.series import CapexRecord, MarketCapPoint, MonthlySeries, QuotedMonthlyFlow
 from marketshock.providers import bundled
-from marketshock.providers.base import ProviderError
 
 PROVIDER = "curated"
-
-
-class CuratedFileError(ProviderError):
-    kind = "config"
 
 
 def _user_rows(path: str | None, dataset: str, required: set[str]) -> list[dict[str, str]]:

@@ -13,9 +13,9 @@ import csv
 import datetime as dt
 import io
 
+from marketshock.errors import BadResponse, HttpStatusError, NoDataError
 from marketshock.models.series import WeeklyObservation
-from marketshock.providers.base import NoDataError
-from marketshock.providers.http import BadResponse, HttpStatusError, RequestSpec, json_body, looks_like_html
+from marketshock.providers.http import RequestSpec, json_body, looks_like_html
 
 PROVIDER = "fred"
 DATE_COLUMNS = ("observation_date", "DATE")

@@ -29,7 +29,15 @@ import httpx
 import stamina
 
 from marketshock import __version__
-from marketshock.providers.base import ProviderError
+from marketshock.errors import (
+    BadResponse,
+    HttpStatusError,
+    NetworkError,
+    NotCached,
+    ProviderError,
+    ProviderTimeout,
+    RateLimited,
+)
 from marketshock.providers.cache import Cache, Entry, cache_key
 
 T = TypeVar("T")
@@ -41,44 +49,6 @@ BACKOFF_INITIAL = 0.25  # seconds before the first retry (plus jitter)
 BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
 RETRY_AFTER_MAX = 60.0  # a server asking for longer than this is treated as "not now"
-
-
-# --- errors ---------------------------------------------------------------------------
-
-
-class ProviderTimeout(ProviderError):
-    kind = "timeout"
-
-
-class NetworkError(ProviderError):
-    kind = "network"
-
-
-class HttpStatusError(ProviderError):
-    kind = "http-status"
-
-    def __init__(self, provider: str, dataset: str, cause: str, status: int = 0, body: str = "") -> None:
-        super().__init__(provider, dataset, cause)
-        self.status = status
-        self.body = body  # the start of the error body, for adapters that can read it
-
-
-class RateLimited(HttpStatusError):
-    kind = "rate-limited"
-
-
-class BadResponse(ProviderError):
-    kind = "bad-response"
-
-
-class MissingSetting(ProviderError):
-    """A provider cannot be asked at all without a setting (the SEC's User-Agent)."""
-
-    kind = "config"
-
-
-class NotCached(ProviderError):
-    kind = "no-data"
 
 
 # --- requests and results ---------------------------------------------------------------

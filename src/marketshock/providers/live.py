@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from marketshock.config import Settings
+from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.envelope import ErrorEntry
 from marketshock.models.series import (
     CapexRecord,
@@ -39,10 +40,10 @@ from marketshock.models.series import (
     WeeklySeries,
 )
 from marketshock.providers import bundled, coinbase, coingecko, fred, sec, stooq, yahoo
-from marketshock.providers.base import NoDataError, ProviderError, UnknownSymbolError, current_section
+from marketshock.providers.base import current_section
 from marketshock.providers.cache import Cache, cache_root
 from marketshock.providers.curated import Curated
-from marketshock.providers.http import Fetched, Http, HttpStatusError, utc_now
+from marketshock.providers.http import Fetched, Http, utc_now
 
 NAME = "live"
 T = TypeVar("T")

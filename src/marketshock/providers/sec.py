@@ -18,8 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from marketshock.providers.base import NoDataError, UnknownSymbolError
-from marketshock.providers.http import BadResponse, MissingSetting, RequestSpec, json_body
+from marketshock.errors import BadResponse, MissingSetting, NoDataError, UnknownSymbolError
+from marketshock.providers.http import RequestSpec, json_body
 
 PROVIDER = "sec"
 CAPEX_CONCEPTS = ("PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets")

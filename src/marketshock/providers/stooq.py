@@ -11,9 +11,9 @@ import csv
 import datetime as dt
 import io
 
+from marketshock.errors import BadResponse, NoDataError, RateLimited
 from marketshock.models.series import Bar
-from marketshock.providers.base import NoDataError
-from marketshock.providers.http import BadResponse, RateLimited, RequestSpec, looks_like_html
+from marketshock.providers.http import RequestSpec, looks_like_html
 
 PROVIDER = "stooq"
 HEADERS = {

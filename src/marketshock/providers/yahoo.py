@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from marketshock.errors import BadResponse, HttpStatusError, NoDataError
 from marketshock.models.series import Bar
-from marketshock.providers.base import NoDataError
-from marketshock.providers.http import BadResponse, HttpStatusError, RequestSpec, json_body
+from marketshock.providers.http import RequestSpec, json_body
 
 PROVIDER = "yahoo"
 CHART_PATH = "/v8/finance/chart/"

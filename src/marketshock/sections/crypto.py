@@ -8,9 +8,9 @@ import datetime as dt
 
 from marketshock import analytics
 from marketshock.context import RunContext
+from marketshock.errors import NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
-from marketshock.providers.base import NoDataError, ProviderError, UnknownSymbolError
 
 DEFAULT_SYMBOLS = ("BTC", "ETH")
 SPARK_DAYS = 30

@@ -12,9 +12,9 @@ import datetime as dt
 
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
+from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
-from marketshock.providers.base import ProviderError, UnknownSymbolError
 
 # The Asian gauges the article names, then the US benchmarks and metals it ran through.
 DEFAULT_SYMBOLS = ("KOSPI", "MSCI-APXJ", "SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV")

@@ -7,9 +7,9 @@ import datetime as dt
 
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
+from marketshock.errors import ProviderError
 from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
 from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
-from marketshock.providers.base import ProviderError
 
 # The Labor Department publishes a week's initial claims on the Thursday after the
 # week ends (Saturday), and continuing claims one week later.

@@ -14,9 +14,10 @@ import datetime as dt
 
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
+from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, ShockWindow, WindowChange
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
-from marketshock.providers.base import ProviderError, UnknownSymbolError, daily_closes
+from marketshock.providers.base import daily_closes
 from marketshock.sections import crypto, indices
 
 DEFAULT_WINDOW = 10  # sessions up to as-of
