@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import assert_valid_envelope, command, home_dir, invoke, isolated_env  # noqa: F401
+from harness import assert_valid_envelope, command, home_dir, invoke
 from marketshock import runner, store
 from marketshock.providers.base import NoDataError
 
