@@ -17,6 +17,7 @@ test's tmp_path), and both ways in start from it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -81,7 +82,7 @@ def environ(env: Env = None) -> dict[str, str]:
     return result
 
 
-def invoke(*args: str, env: Env = None, input: str | None = None) -> Run:
+def invoke(*args: str, env: Env = None, input: str | None = None, cwd: Path | str | None = None) -> Run:
     """Run the CLI in this process, through `main()` (exit codes and error lines included)."""
     from typer.testing import CliRunner
 
@@ -90,7 +91,10 @@ def invoke(*args: str, env: Env = None, input: str | None = None) -> Run:
     runner = CliRunner()
     argv = sys.argv
     code = 0
-    with runner.isolation(input=input, env=dict(env or {})) as (out, err, _):
+    with (
+        contextlib.chdir(cwd if cwd is not None else os.getcwd()),
+        runner.isolation(input=input, env=dict(env or {})) as (out, err, _),
+    ):
         sys.argv = ["marketshock", *args]
         try:
             cli.main()
