@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, settings
 
 from harness import Cli, isolate
 
+LIVE_CREDENTIALS = ("MARKETSHOCK_SEC_USER_AGENT", "MARKETSHOCK_FRED_API_KEY")
+
 # CI has two cores and no patience for flaky deadlines: no per-example deadline, a modest
 # number of examples. `HYPOTHESIS_PROFILE=thorough pytest tests/test_analytics.py` digs deeper.
 settings.register_profile(
@@ -46,12 +48,16 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """No test reads or writes the real user's files or depends on the terminal it runs in:
     HOME and the XDG directories live in a directory of the test's own (beside its tmp_path, so
     a test that lists its tmp_path sees only its own files), MARKETSHOCK_* settings and colour
-    or width switches are gone, for in-process runs and child processes alike."""
-    return isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+    or width switches are gone, for in-process runs and child processes alike. The opt-in
+    `live` tests keep the two credentials the README tells the developer to set."""
+    keep = LIVE_CREDENTIALS if request.node.get_closest_marker("live") else ()
+    return isolate(monkeypatch, tmp_path_factory.mktemp("home"), keep=keep)
 
 
 @pytest.fixture(scope="session")

@@ -54,10 +54,10 @@ class Run:
         return [line for line in self.err.splitlines() if line.strip()]
 
 
-def isolate(monkeypatch: Any, home: Path) -> Path:
-    """Point HOME and every platform directory at `home`; drop MARKETSHOCK_* and terminal switches."""
+def isolate(monkeypatch: Any, home: Path, keep: Sequence[str] = ()) -> Path:
+    """Point HOME and every platform directory at `home`; drop MARKETSHOCK_* (but `keep`) and terminal switches."""
     for name in list(os.environ):
-        if name.startswith("MARKETSHOCK_") or name in LEAKY_ENV:
+        if (name.startswith("MARKETSHOCK_") and name not in keep) or name in LEAKY_ENV:
             monkeypatch.delenv(name, raising=False)
     for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(var, str(home / sub))
