@@ -9,7 +9,8 @@ provider is asked. Two kinds of answers:
 
 Faults are injected per provider (timeout, 500, 429 with Retry-After, malformed body,
 truncated body, empty result, HTML page) and a latency can be added to every answer. Used by
-the end-to-end tests (started and stopped by a fixture) and by bench/live_report.py.
+the end-to-end tests (one server a session, started and stopped by a fixture, `reset()` for
+each test) and by bench/live_report.py.
 """
 
 from __future__ import annotations
@@ -347,6 +348,17 @@ class ReplayServer(ThreadingHTTPServer):
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
+
+    def reset(self) -> ReplayServer:
+        """As just started: no faults, no hits, the default Retry-After and hang. The answers
+        already built stay: they depend on the request alone."""
+        with self._lock:
+            self.faults.clear()
+            self.hits.clear()
+            self.paths.clear()
+        self.retry_after = "1"
+        self.hang = 3.0
+        return self
 
     def env(self) -> dict[str, str]:
         """MARKETSHOCK_*_BASE_URL for every provider, all pointing here."""
