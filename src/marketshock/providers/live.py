@@ -17,8 +17,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from marketshock import instruments
 from marketshock.config import Settings
@@ -40,14 +40,13 @@ from marketshock.models.series import (
     WeeklySeries,
 )
 from marketshock.notes import note
-from marketshock.providers import bundled, coinbase, coingecko, fred, sec, stooq, yahoo
+from marketshock.providers import bundled, chain, coinbase, coingecko, fred, sec, stooq, yahoo
 from marketshock.providers.cache import Cache, cache_root
 from marketshock.providers.curated import Curated
 from marketshock.providers.http import Fetched, Http, utc_now
 
 NAME = "live"
 T = TypeVar("T")
-Mode = Literal["never", "only"]  # first pass: fresh (or fresh cache) only; second: cached, any age
 
 PROVIDER_NAMES = {
     "yahoo": "Yahoo Finance",
@@ -189,35 +188,15 @@ class LiveData:
     def instrument(self, symbol: str) -> Instrument:
         return instrument(symbol, self.table)
 
-    async def _first(
-        self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[T]]]]], stamp: bool = True
-    ) -> T:
-        """Ask providers in order; if all fail, serve the first cached value found, stale.
-        Models get their source stamped with the fetch time (and `stale`); with `stamp=False`
-        the `Fetched` itself comes back, for values that carry no source."""
-        errors: list[ProviderError] = []
-        for _name, make in attempts:
-            try:
-                fetched = await make("never")
-            except UnknownSymbolError:
-                raise
-            except ProviderError as error:
-                errors.append(error)
-                continue
-            if errors:
-                self.http.trace(f"{errors[0].provider} failed ({errors[0].cause}); served by {_name}")
-            return _stamp(fetched.value, fetched, False) if stamp else fetched  # type: ignore[return-value]
-        if self.http.cache.root is not None:
-            for _name, make in attempts:
-                try:
-                    fetched = await make("only")
-                except ProviderError:
-                    continue
-                when = f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC"
-                note(combined(errors), f"showing the value cached {when} (stale)")
-                stale = Fetched(fetched.value, fetched.fetched_at, stale=True)
-                return _stamp(fetched.value, fetched, True) if stamp else stale  # type: ignore[return-value]
-        raise combined(errors)
+    async def _first(self, attempts: Sequence[chain.Attempt[T]]) -> T:
+        """The chain's answer (see providers/chain.py), its source stamped with the fetch time
+        and whether it is stale."""
+        fetched = await self._fetched(attempts)
+        return _stamp(fetched.value, fetched, fetched.stale)
+
+    async def _fetched(self, attempts: Sequence[chain.Attempt[T]]) -> Fetched[T]:
+        """The chain's answer as fetched, for values that carry no source of their own."""
+        return await chain.first(attempts, cached=self.http.cache.root is not None, trace=self.http.trace)
 
     # -- price history ---------------------------------------------------------------------------
 
@@ -254,8 +233,10 @@ class LiveData:
             cause = f"no provider knows {inst.symbol!r}: {error.cause}"
             raise UnknownSymbolError(error.provider, error.dataset, cause) from None
 
-    def _history_fetcher(self, provider: str, inst: Instrument) -> Callable[[Mode], Awaitable[Fetched[PriceSeries]]]:
-        async def fetch(mode: Mode) -> Fetched[PriceSeries]:
+    def _history_fetcher(
+        self, provider: str, inst: Instrument
+    ) -> Callable[[chain.Mode], Awaitable[Fetched[PriceSeries]]]:
+        async def fetch(mode: chain.Mode) -> Fetched[PriceSeries]:
             if provider == "yahoo":
                 return await self._yahoo_history(inst, mode)
             if provider == "coinbase":
@@ -281,7 +262,7 @@ class LiveData:
             ),
         )
 
-    async def _yahoo_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
+    async def _yahoo_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
         assert inst.yahoo  # the chain skips a provider without a symbol
         query = yahoo.ChartQuery(inst.yahoo, None, self.as_of)
@@ -296,7 +277,7 @@ class LiveData:
         series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name)
         return Fetched(series, fetched.fetched_at, fetched.stale)
 
-    async def _coinbase_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
+    async def _coinbase_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
 
         dataset = f"{inst.symbol} price history"
         assert inst.coinbase
@@ -319,7 +300,7 @@ class LiveData:
         series = self._series(inst, bars, "coinbase", f"{specs[0].url} (granularity 86400)")
         return Fetched(series, oldest.fetched_at, any(p.stale for p in pages))
 
-    async def _stooq_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
+    async def _stooq_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
         assert inst.stooq
         spec = stooq.daily_request(
@@ -417,7 +398,7 @@ class LiveData:
             raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
         return await self._first([("fred", lambda mode: self._fred(series_id, mode))])
 
-    async def _fred(self, series_id: str, mode: Mode) -> Fetched[WeeklySeries]:
+    async def _fred(self, series_id: str, mode: chain.Mode) -> Fetched[WeeklySeries]:
         start, end = self.as_of - CLAIMS_LOOKBACK, self.as_of
         key = self.settings.fred.api_key
         ttl = claims_ttl(utc_now())
@@ -501,8 +482,8 @@ class LiveData:
             company = sec.Company(ticker, sec.KNOWN_CIKS[ticker], ticker)
         else:
             tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
-            tickers: Fetched[dict[str, sec.Company]] = await self._first(
-                [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))], stamp=False
+            tickers: Fetched[dict[str, sec.Company]] = await self._fetched(
+                [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))]
             )
             answers.append(tickers)
             company = sec.company(tickers.value, ticker)
@@ -514,7 +495,7 @@ class LiveData:
             def parse(text: str) -> list[sec.CapexFact]:
                 return sec.annual_facts(text, name, dataset=dataset)
 
-            return await self._first([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))], stamp=False)
+            return await self._fetched([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))])
 
         concepts = await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
         answers += concepts
@@ -588,7 +569,7 @@ class LiveData:
             raise NoDataError(NAME, "market value", "no configured provider has market-value points")
         return points
 
-    async def _coingecko_point(self, mode: Mode) -> Fetched[MarketCapPoint]:
+    async def _coingecko_point(self, mode: chain.Mode) -> Fetched[MarketCapPoint]:
         spec = coingecko.global_request(self.urls["coingecko"], ttl=QUOTES_TTL)
         fetched = await self.http.fetch(spec, coingecko.parse_global, stale=mode)
         market = fetched.value
@@ -609,14 +590,18 @@ class LiveData:
     async def quotes(self, coin_ids: list[str]) -> dict[str, float]:
         """Spot USD quotes from CoinGecko (not history: it has no lows)."""
         spec = coingecko.simple_price_request(coin_ids, self.urls["coingecko"], ttl=QUOTES_TTL)
-        return (await self.http.fetch(spec, lambda t: coingecko.parse_simple_price(t, coin_ids))).value
+
+        def parse(text: str) -> dict[str, float]:
+            return coingecko.parse_simple_price(text, coin_ids)
+
+        return (await self._fetched([("coingecko", lambda mode: self.http.fetch(spec, parse, stale=mode))])).value
 
     async def after_hours(self, ticker: str, day: dt.date) -> yahoo.SessionPrices:
         """A stock's regular close on `day` and its post-market prices (Yahoo, 5-minute bars)."""
         query = yahoo.ChartQuery(ticker.upper(), day, day, interval="5m", include_prepost=True)
         dataset = f"{ticker.upper()} after-hours prices"
         spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(day, utc_now()))
-        fetched = await self.http.fetch(
-            spec, lambda t: yahoo.parse_sessions(t, symbol=ticker.upper(), dataset=dataset, day=day)
-        )
-        return fetched.value
+        def parse(text: str) -> yahoo.SessionPrices:
+            return yahoo.parse_sessions(text, symbol=ticker.upper(), dataset=dataset, day=day)
+
+        return (await self._fetched([("yahoo", lambda mode: self.http.fetch(spec, parse, stale=mode))])).value
