@@ -147,27 +147,30 @@ def console(no_color: bool, file: Any = None) -> Console:
     )
 
 
-def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) -> RenderableType:
-    """The tables of one command's result, decorated as `out` allows (terminal or not)."""
+def renderable(
+    result: BaseModel, command: str, out: Console, ytd: bool = True, verbose: bool = False
+) -> RenderableType:
+    """The tables of one command's result, decorated as `out` allows (terminal or not); `verbose`
+    lists every source in full (URLs, commits, notes) instead of one compact line per source."""
     from marketshock import render
 
     if isinstance(result, ReportResult):
-        return render.report(result, out)
+        return render.report(result, out, verbose=verbose)
     if command == "crypto":
-        return render.crypto(result, out, ytd=ytd)  # type: ignore[arg-type]
+        return render.crypto(result, out, ytd=ytd, verbose=verbose)  # type: ignore[arg-type]
     if command == "indices":
-        return render.indices(result, out)  # type: ignore[arg-type]
+        return render.indices(result, out, verbose=verbose)  # type: ignore[arg-type]
     if command == "earnings-capex":
-        return render.capex(result, out)  # type: ignore[arg-type]
+        return render.capex(result, out, verbose=verbose)  # type: ignore[arg-type]
     if command == "labor":
-        return render.labor(result, out)  # type: ignore[arg-type]
+        return render.labor(result, out, verbose=verbose)  # type: ignore[arg-type]
     if command == "shock":
-        return render.shock(result, out)  # type: ignore[arg-type]
+        return render.shock(result, out, verbose=verbose)  # type: ignore[arg-type]
     raise ValueError(f"no tables for command {command!r}")
 
 
 def _render(result: BaseModel, request: Request, out: Console) -> None:
-    out.print(renderable(result, request.command, out, ytd=request.ytd))
+    out.print(renderable(result, request.command, out, ytd=request.ytd, verbose=request.verbose))
 
 
 def warn(message: str) -> None:
