@@ -120,6 +120,8 @@ def build_request(
     ytd: bool = True,
     csv: bool = False,
     refresh: bool | None = None,
+    brief: bool = False,
+    pager: bool = True,
 ) -> Request:
     """A run request from a command's options, falling back to the global ones."""
     from marketshock.runner import Request
@@ -138,6 +140,8 @@ def build_request(
         ytd=ytd,
         csv=csv,
         refresh=bool(refresh if refresh is not None else top.get("refresh")),
+        brief=brief,
+        pager=pager,
     )
 
 
@@ -154,6 +158,8 @@ def run_command(
     export: str | None = None,
     csv: bool = False,
     refresh: bool | None = None,
+    brief: bool = False,
+    pager: bool = True,
 ) -> None:
     from marketshock.runner import run
 
@@ -168,6 +174,8 @@ def run_command(
         ytd=ytd,
         csv=csv,
         refresh=refresh,
+        brief=brief,
+        pager=pager,
     )
     if csv:
         from marketshock import csv_output

@@ -87,6 +87,16 @@ class CuratedSettings(_Section):
     market_cap_file: str | None = Field(None, description="CSV with the columns of crypto_market_cap_curated.csv")
 
 
+class ReportSettings(_Section):
+    """Which facts make the report's headlines: only the significant ones."""
+
+    headline_zscore: float = Field(2.0, gt=0, description="a day's move of at least this many sigma")
+    headline_superlative_months: int = Field(
+        12, ge=1, description="a superlative ('lowest since ...') reaching back at least this many months"
+    )
+    headlines: int = Field(6, ge=0, description="at most this many headlines, the most unusual first")
+
+
 def _providers_field(default: list[str], description: str) -> Any:
     return Field(default, min_length=1, description=f"{description}; fallback order")
 
@@ -134,6 +144,7 @@ class Settings(_Section):
     cache: CacheSettings = CacheSettings()
     curated: CuratedSettings = CuratedSettings()
     datasets: DatasetsSettings = DatasetsSettings()
+    report: ReportSettings = ReportSettings()
 
 
 # Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
@@ -150,6 +161,7 @@ ENVIRONMENT: dict[str, str] = {
     "snapshot.dir": "MARKETSHOCK_SNAPSHOT_DIR",
     "cache.dir": "MARKETSHOCK_CACHE_DIR",
     "cache.enabled": "MARKETSHOCK_CACHE_ENABLED",
+    **{f"report.{k}": f"MARKETSHOCK_REPORT_{k.upper()}" for k in ReportSettings.model_fields},
 }
 SECRET_KEYS = frozenset({"fred.api_key"})
 

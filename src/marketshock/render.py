@@ -614,8 +614,11 @@ def labor(result: LaborResult, console: Console, legend: Legend | None = None, v
     return _sourced(parts, legend, own)
 
 
-def headlines(lines: list[Headline], console: Console) -> RenderableType:
+def headlines(lines: list[Headline], console: Console) -> Text:
+    """One bullet a headline: the fact, then (dim) what makes it significant."""
     out = Text()
+    if not lines:
+        out.append("No headline: no move or superlative today is significant enough (see the tables).")
     for line in lines:
         out.append("• " if console.is_terminal else "- ")
         out.append(f.safe_text(line.text))
@@ -626,11 +629,15 @@ def headlines(lines: list[Headline], console: Console) -> RenderableType:
     return out
 
 
-def report(result: ReportResult, console: Console, verbose: bool = False) -> RenderableType:
+def report(
+    result: ReportResult, console: Console, verbose: bool = False, with_headlines: bool = True
+) -> RenderableType:
+    """The headlines (unless the caller prints them itself), every section's tables, and one legend
+    of sources at the end."""
     legend = Legend(verbose)
-    parts: list[RenderableType] = [headlines(result.headlines, console)]
+    parts: list[RenderableType] = [headlines(result.headlines, console), Text("")] if with_headlines else []
     if result.indices:
-        parts += [Text(""), indices(result.indices, console, legend)]
+        parts += [indices(result.indices, console, legend)]
     if result.earnings_capex:
         parts += [Text(""), capex(result.earnings_capex, console, legend)]
     if result.labor:

@@ -54,6 +54,8 @@ class Request:
     ytd: bool = True  # show the year-to-date columns of the crypto table
     csv: bool = False  # print the main table as CSV (see csv_output)
     refresh: bool = False  # live: skip cache reads (a failed refresh still falls back to the cached value)
+    brief: bool = False  # report: the header line and the headlines only
+    pager: bool = True  # report on a terminal: page output taller than the screen
 
 
 def parse_date(text: str) -> dt.date:
@@ -111,7 +113,9 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> B
         return error_entry(name, error)
 
 
-async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+async def _collect(
+    ctx: RunContext, request: Request, rules: report.Rules | None = None
+) -> tuple[BaseModel | None, list[ErrorEntry]]:
     names = list(SECTIONS) if request.command == "report" else [request.command]
     outcomes = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
     errors = [o for o in outcomes if isinstance(o, ErrorEntry)] + ctx.errors
@@ -128,7 +132,7 @@ async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None,
         crypto=results.get("crypto"),
         shock=results.get("shock"),
     )
-    rep.headlines = report.headlines(rep)
+    rep.headlines = report.headlines(rep, rules)
     return rep, errors
 
 
@@ -169,8 +173,80 @@ def renderable(
     raise ValueError(f"no tables for command {command!r}")
 
 
-def _render(result: BaseModel, request: Request, out: Console) -> None:
+def header_line(outcome: Outcome) -> str:
+    """What the tables show and when: 'marketshock report: as of 2026-02-06, bundled dataset (--offline)'."""
+    source = "bundled dataset (--offline)" if outcome.source == bundled.NAME else f"{outcome.source} data"
+    line = f"marketshock {outcome.command}: as of {outcome.as_of}, {source}"
+    if outcome.result is not None:
+        from marketshock.export import sources_of
+
+        stale = sum(1 for s in sources_of(outcome.result) if s.stale)
+        if stale:
+            line += f"; {stale} source{'s' if stale > 1 else ''} stale (cached after a failed fetch)"
+    return line
+
+
+def _render(outcome: Outcome, request: Request, out: Console) -> None:
+    """The header line, then the tables. A pipe gets each headline on one line (never hard-wrapped,
+    so grep finds it whole); `--brief` stops after the headlines."""
+    from rich.text import Text
+
+    from marketshock import render
+
+    result = outcome.result
+    assert result is not None
+    one_line = not out.is_terminal
+    out.print(render.text(header_line(outcome), "bold" if out.is_terminal else ""), soft_wrap=one_line)
+    if isinstance(result, ReportResult):
+        out.print(render.headlines(result.headlines, out), soft_wrap=one_line)
+        if request.brief:
+            return
+        out.print(Text(""))
+        out.print(render.report(result, out, verbose=request.verbose, with_headlines=False))
+        return
     out.print(renderable(result, request.command, out, ytd=request.ytd, verbose=request.verbose))
+
+
+def pager_command() -> str:
+    """The pager, chosen the way git chooses it: $MARKETSHOCK_PAGER, then $PAGER, then less."""
+    return os.environ.get("MARKETSHOCK_PAGER") or os.environ.get("PAGER") or "less -FRX"
+
+
+def _page(text: str) -> None:
+    """Show `text` through the pager; when there is none to run, print it."""
+    import subprocess
+
+    command = pager_command().strip()
+    if command in ("", "cat"):
+        sys.stdout.write(text)
+        return
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)  # the user's own command, as git does
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode("utf-8"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early
+        pass
+    proc.wait()
+
+
+def _print(outcome: Outcome, request: Request, out: Console) -> None:
+    """Print the tables; a report taller than the terminal goes through the pager."""
+    if not (request.command == "report" and request.pager and out.is_terminal):
+        _render(outcome, request, out)
+        return
+    with out.capture() as captured:
+        _render(outcome, request, out)
+    text = captured.get()
+    if text.count("\n") < out.size.height:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        _page(text)
 
 
 def warn(message: str) -> None:
@@ -215,7 +291,7 @@ def execute(request: Request) -> Outcome:
     ctx = RunContext(as_of=as_of, data=data)
     try:
         with _spinner(request, data):
-            result, errors = asyncio.run(_collect_and_close(ctx, request))
+            result, errors = asyncio.run(_collect_and_close(ctx, request, report.Rules.of(settings.report)))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
     # A live source's own notes: stale values it served, extras that failed.
@@ -223,9 +299,11 @@ def execute(request: Request) -> Outcome:
     return Outcome(request.command, as_of, data.name, result, errors)
 
 
-async def _collect_and_close(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+async def _collect_and_close(
+    ctx: RunContext, request: Request, rules: report.Rules | None = None
+) -> tuple[BaseModel | None, list[ErrorEntry]]:
     try:
-        return await _collect(ctx, request)
+        return await _collect(ctx, request, rules)
     finally:
         # A section that failed early can leave its sibling requests running: end them before the
         # client closes, so no connection is abandoned mid-request.
@@ -260,7 +338,7 @@ def show(outcome: Outcome, request: Request) -> None:
     elif request.csv and outcome.result is not None:
         csv_output.write_result(request.command, outcome.result)
     elif outcome.result is not None:
-        _render(outcome.result, request, console(request.no_color))
+        _print(outcome, request, console(request.no_color))
 
 
 def run(request: Request) -> int:

@@ -126,6 +126,17 @@ def report(
     as_of: AsOf = None,
     no_color: NoColor = None,
     refresh: Refresh = None,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="Only the header line and the headlines: a glance, a cron mail.")
+    ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page. On a terminal, a report taller than the screen goes through "
+            "$MARKETSHOCK_PAGER, else $PAGER, else 'less -FRX'.",
+        ),
+    ] = False,
 ) -> None:
     """Every section on one screen, headline facts on top."""
     run_command(
@@ -139,4 +150,6 @@ def report(
         ytd=True,
         export=export,
         refresh=refresh,
+        brief=brief,
+        pager=not no_pager,
     )
