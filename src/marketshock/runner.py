@@ -235,18 +235,16 @@ def _page(text: str) -> None:
 
 
 def _print(outcome: Outcome, request: Request, out: Console) -> None:
-    """Print the tables; a report taller than the terminal goes through the pager."""
-    if not (request.command == "report" and request.pager and out.is_terminal):
-        _render(outcome, request, out)
-        return
+    """Print the tables in one write (a reader that quits early, `| head`, sees a plain broken
+    pipe); on a terminal, a report taller than the screen goes through the pager."""
     with out.capture() as captured:
         _render(outcome, request, out)
     text = captured.get()
-    if text.count("\n") < out.size.height:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
+    if request.command == "report" and request.pager and out.is_terminal and text.count("\n") >= out.size.height:
         _page(text)
+        return
+    out.file.write(text)
+    out.file.flush()
 
 
 def warn(message: str) -> None:
