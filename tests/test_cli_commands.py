@@ -234,7 +234,7 @@ def test_capex_table_shows_amazon_growth_and_reaction_and_alphabets_range(cli):
 def test_indices_table_shows_kospi_move_streak_and_sidecars(cli):
     table = cli("indices", "--offline").stdout
     assert "-1.44%" in table
-    assert "KOSPI: 2026-02-06: sell-side sidecar" in table
+    assert "KOSPI:\n  2026-02-06: intraday low" in table and "  2026-02-06: sell-side sidecar" in table
 
 
 def test_report_opens_with_the_article_headlines(cli):

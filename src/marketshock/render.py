@@ -498,8 +498,11 @@ def indices(
             spark(r.recent_closes),
             text(legend.mark(r.source, r.symbol)),
         )
-        for note in r.notes:
-            extra.append(text(f"{r.symbol}: {note}"))
+        if len(r.notes) == 1:
+            extra.append(text(f"{r.symbol}: {r.notes[0]}"))
+        elif r.notes:  # one line a note, under the symbol: no note wraps for want of the symbol's width
+            extra.append(text(f"{r.symbol}:"))
+            extra += [text(f"  {note}") for note in r.notes]
         if r.unavailable:
             extra.append(text(f"{r.symbol}: n/a, {r.unavailable}"))
     return _sourced([table, *extra], legend, own)
@@ -662,6 +665,42 @@ def _since(rank_text: str) -> str:
     return rank_text.rsplit(" since ", 1)[1] if " since " in rank_text else rank_text
 
 
+def _correlations(result: ShockResult, decorated: bool) -> Grid:
+    """Correlations as a matrix: a row for each series, a column group for each series it is paired
+    with (BTC, ETH): now and at the window's start, each with its count of common returns."""
+    pairs = result.correlations
+    days, prior = pairs[0].window_days, next((c.prior_end for c in pairs if c.prior_end), None)
+    left = list(dict.fromkeys(c.a for c in pairs))
+    rows = list(dict.fromkeys(c.b for c in pairs))
+    title = f"{days}-day correlation of returns (n: common dates), now"
+    title += f" and then, at {prior}" if prior else ""
+    columns = [Col("with", "left", key=True)]
+    for a in left:
+        columns += [Col(f"{a} now"), Col("n"), Col("then"), Col("n ")]
+    grid = Grid(title, columns, decorated=decorated)
+    by_pair = {(c.a, c.b): c for c in pairs}
+
+    def corr(value: float | None) -> str:
+        return f"{value:+.2f}" if value is not None else "n/a"
+
+    for b in rows:
+        cells = [text(b)]
+        for a in left:
+            c = by_pair.get((a, b))
+            cells += (
+                [
+                    text(corr(c.correlation)),
+                    text(c.observations),
+                    text(corr(c.prior_correlation)),
+                    text(c.prior_observations),
+                ]
+                if c
+                else [text("")] * 4
+            )
+        grid.add_row(*cells)
+    return grid
+
+
 def shock(
     result: ShockResult,
     console: Console,
@@ -672,7 +711,7 @@ def shock(
     own, legend = legend is None, legend or Legend(verbose)
     decorated = console.is_terminal
     moves = Grid(
-        "How unusual is each move? Ranked by |z-score| against the trailing 365 days",
+        "How unusual was each move? By |z-score| against the trailing 365 days",
         [
             Col("series", "left", key=True),
             Col("name", "left", drop=1),
@@ -710,7 +749,7 @@ def shock(
     parts: list[RenderableType] = [moves, *unranked]
     if result.window and result.window_changes:
         w = result.window
-        title = f"The shock window: the last {w.sessions} sessions, from the close of {w.start}; largest fall first"
+        title = f"Shock window: last {w.sessions} sessions from the close of {w.start}, largest fall first"
         changes = Grid(
             title,
             [
@@ -734,27 +773,7 @@ def shock(
             )
         parts += [Text(""), changes]
     if result.correlations:
-        days = result.correlations[0].window_days
-        corr = Grid(
-            f"{days}-day correlation of daily returns on common dates, now and at the window's start",
-            [
-                Col("pair", "left", key=True),
-                Col("now"),
-                Col("returns"),
-                Col("then", wrap=True),
-                Col("returns "),
-            ],
-            decorated=decorated,
-        )
-        for c in result.correlations:
-            corr.add_row(
-                text(f"{c.a} / {c.b}"),
-                text(f"{c.correlation:+.2f}" if c.correlation is not None else "n/a"),
-                text(c.observations),
-                text(f"{c.prior_correlation:+.2f} ({c.prior_end})" if c.prior_correlation is not None else "n/a"),
-                text(c.prior_observations),
-            )
-        parts += [Text(""), corr]
+        parts += [Text(""), _correlations(result, decorated)]
     if method:
         how = Text("How these are computed:\n", style="dim")
         for line in result.method:

@@ -66,8 +66,9 @@ def _record(data_starts: dt.date | None, day: dt.date | None) -> bool:
     return data_starts is not None and day is not None and (day - data_starts).days >= MIN_SPAN_DAYS
 
 
-def move_why(m: MoveStats | None, rules: Rules) -> tuple[list[str], float | None]:
-    """The significant facts about a day's move, in words, and its z-score when that is one of them."""
+def move_why(m: MoveStats | None, rules: Rules, closed: bool = True) -> tuple[list[str], float | None]:
+    """The significant facts about a day's move, in words, and its z-score when that is one of them.
+    `closed`: say the day's change too (a headline whose text already says it passes False)."""
     if m is None:
         return [], None
     z = m.zscore if m.zscore is not None and abs(m.zscore) >= rules.zscore else None
@@ -77,12 +78,13 @@ def move_why(m: MoveStats | None, rules: Rules) -> tuple[list[str], float | None
     week = _record(m.data_starts, m.date) if m.week_largest_in_data else _spans(week_since, m.date, rules)
     why = []
     if z is not None:
-        words = f"a {abs(z):.1f}-sigma day: closed {f.pct(m.change_pct)}"
+        words = f"a {abs(z):.1f}-sigma day" + (f": closed {f.pct(m.change_pct)}" if closed else "")
         if day and m.rank_text:
             words += f", {m.rank_text}" if m.largest_in_data else f", the {m.rank_text}"
         why.append(words)
     elif day and m.rank_text:
-        why.append(f"closed {f.pct(m.change_pct)}, {'' if m.largest_in_data else 'the '}{m.rank_text}")
+        the = "" if m.largest_in_data else "the "
+        why.append(f"closed {f.pct(m.change_pct)}, {the}{m.rank_text}" if closed else f"{the}{m.rank_text}")
     if week and m.week_rank_text:
         why.append(m.week_rank_text)
     return why, z
@@ -122,10 +124,7 @@ def crypto_headlines(
         if a.change_7d_pct is not None:
             parts.append(f"{f.pct(a.change_7d_pct)} on the week")
         if a.change_ytd_pct is not None:
-            parts.append(
-                f"{f.pct(a.change_ytd_pct)} this year at the close of {f.usd(a.price)} "
-                f"({f.pct(a.change_ytd_at_low_pct)} at the day's low)"
-            )
+            parts.append(f"{f.pct(a.change_ytd_pct)} this year ({f.pct(a.change_ytd_at_low_pct)} at the day's low)")
         move = _same_day(moves.get(a.symbol), a.date)
         why, z = move_why(move, rules)
         if not why and not low_news:
@@ -170,7 +169,7 @@ def labor_headlines(result: LaborResult, rules: Rules = Rules()) -> list[Headlin
         ),
     )
     if since is not None:
-        line.why = f"the highest of the last {beaten + 1} {month} figures: none since {since} had more job cuts"
+        line.why = f"the highest of the last {beaten + 1} {month} figures (none higher since {since})"
     else:
         line.why = f"the highest {month} figure in the data (since {cuts.same_month_history[0][0]})"
     return [line]
@@ -179,6 +178,19 @@ def labor_headlines(result: LaborResult, rules: Rules = Rules()) -> list[Headlin
 def headline_rows(result: IndicesResult) -> list[IndexRow]:
     """The index rows that may get a headline: real indices with a day's move (not proxies, not VIX)."""
     return [r for r in result.indices if r.kind != "ETF proxy" and r.change_1d_pct is not None and r.symbol != "VIX"]
+
+
+def index_text(row: IndexRow) -> str:
+    """'KOSPI Composite -1.44% to 5,089.14 on 2026-02-06, its second day of decline'."""
+    streak = ""
+    # Where the data cannot see where the run began, say so rather than count it exactly.
+    its = "its" if row.streak_complete else "at least its"
+    if row.streak <= -2:
+        streak = f", {its} {f.ordinal(-row.streak)} day of decline"
+    elif row.streak >= 2:
+        streak = f", {its} {f.ordinal(row.streak)} day of gains"
+    level = f" to {f.number(row.last, 2)}" if row.last is not None else ""
+    return f"{row.name} {f.pct(row.change_1d_pct, 2)}{level} on {row.date}{streak}"
 
 
 ALARMS = ("sidecar", "circuit breaker", "circuit-breaker", "trading halt")
@@ -191,7 +203,7 @@ def indices_headlines(
     lines = []
     for row in headline_rows(result):
         move = _same_day(moves.get(row.symbol), row.date)
-        why, z = move_why(move, rules)
+        why, z = move_why(move, rules, closed=False)
         # The day's market measures: sidecars, circuit breakers, and the intraday low beside them.
         today = [n.removeprefix(f"{row.date}: ") for n in row.notes if n.startswith(f"{row.date}: ")]
         alarm = any(word in n for n in today for word in ALARMS)
@@ -199,16 +211,7 @@ def indices_headlines(
             continue
         if row.kind == "index" and alarm:
             why += today
-        streak = ""
-        its = "its" if row.streak_complete else "at least its"
-        if row.streak <= -2:
-            streak = f", {its} {f.ordinal(-row.streak)} day of decline"
-        elif row.streak >= 2:
-            streak = f", {its} {f.ordinal(row.streak)} day of gains"
-        level = f" to {f.number(row.last, 2)}" if row.last is not None else ""
-        line = Headline(
-            section="indices", text=f"{row.name} {f.pct(row.change_1d_pct, 2)}{level} on {row.date}{streak}"
-        )
+        line = Headline(section="indices", text=index_text(row))
         lines.append(_z_ranked(line, why, z, move.zscore_observations if move else 0))
     return lines
 
@@ -219,7 +222,7 @@ def shock_headlines(result: ShockResult, covered: set[str], rules: Rules = Rules
     for m in result.moves:
         if m.symbol in covered:
             continue
-        why, z = move_why(m, rules)
+        why, z = move_why(m, rules, closed=False)
         if not why:
             continue
         label = f"{m.symbol}, {m.proxy_for} proxy" if m.proxy_for else m.symbol
