@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -150,6 +149,8 @@ class Legend:
 # --- tables that fit: whole figures at any width -------------------------------------------
 
 GAPS = (2, 1)  # spaces between columns: two where they fit, one where the terminal is narrow
+FOLD_MIN = 12  # a folding column keeps at least this width (or its longest word, if shorter)
+SHORT_CELL = 16  # a cell this short is broken over lines only when nothing longer can give way
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class Col:
     drop: 0 never leaves the table; on a narrow terminal the highest numbers leave first.
     wrap: the cells may break at spaces (a figure with its date, a note); any other cell is
       shown whole on one line or, when its column cannot fit, not at all.
+    fold: text, not figures (a path, a URL): a word too long for the column folds over lines.
     key: names the row; repeated in each part when a table too wide for the screen splits.
     hoist: when every row holds the same value it is said once, in the title.
     """
@@ -167,6 +169,7 @@ class Col:
     justify: Literal["left", "right"] = "right"
     drop: int = 0
     wrap: bool = False
+    fold: bool = False
     key: bool = False
     hoist: bool = False
 
@@ -185,7 +188,7 @@ def _width_range(col: Col, cells: list[Text], full_header: bool) -> tuple[int, i
         for line in _plain(cell).splitlines() or [""]:
             high = max(high, cell_len(line))
             words = line.split() if col.wrap else [line]
-            low = max(low, *(cell_len(w) for w in words or [""]))
+            low = max(low, *(min(cell_len(w), FOLD_MIN) if col.fold else cell_len(w) for w in words or [""]))
     return low, high
 
 
@@ -197,7 +200,10 @@ def _lines(value: str, width: int) -> int:
         used = 0
         for word in line.split():
             size = cell_len(word)
-            if used and used + 1 + size > width:
+            if size > width:  # only in a folding column: the word runs over whole lines
+                count += (used > 0) + (size - 1) // width
+                used = size % width or width
+            elif used and used + 1 + size > width:
                 count += 1
                 used = size
             else:
@@ -221,6 +227,17 @@ class _Shape:
         per_column = [self.lines(c, w) for c, w in enumerate(widths)]
         return sum(max(row) for row in zip(*per_column, strict=True))
 
+    def cost(self, widths: list[int]) -> tuple[int, int]:
+        """Short cells broken (a header aside), then the table's height: a long description wraps
+        before "3h 00m old" does."""
+        broken = sum(
+            1
+            for c, w in enumerate(widths)
+            for value, lines in zip(self.columns[c][1:], self.lines(c, w)[1:], strict=True)
+            if lines > 1 and cell_len(value) <= SHORT_CELL
+        )
+        return broken, self.height(widths)
+
 
 def _widths(ranges: list[tuple[int, int]], gap: int, width: int, shape: _Shape | None = None) -> list[int] | None:
     """Column widths that fit `width`: the natural widths, or (given the cells' shape) narrower
@@ -232,14 +249,14 @@ def _widths(ranges: list[tuple[int, int]], gap: int, width: int, shape: _Shape |
     if shape is None or sum(low for low, _ in ranges) > room:
         return None
     while sum(widths) > room:
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, int] | None = None
         for i, (low, _) in enumerate(ranges):
             if widths[i] > low:
                 trial = [*widths[:i], widths[i] - 1, *widths[i + 1 :]]
-                cost = (shape.height(trial), -widths[i], i)
+                cost = (*shape.cost(trial), -widths[i], i)
                 best = cost if best is None or cost < best else best
         assert best is not None
-        widths[best[2]] -= 1
+        widths[best[-1]] -= 1
     return widths
 
 
@@ -254,6 +271,14 @@ class Grid:
         self.columns = columns
         self.rows: list[list[Text]] = []
         self.decorated = decorated
+
+    def add_column(
+        self, header: str, justify: Literal["left", "right"] = "left", *, overflow: str = "", **_: object
+    ) -> None:
+        """Rich's Table.add_column, for code that builds its own rows: the first column names the
+        row; a column that may fold (overflow="fold") wraps between words; no column ever leaves."""
+        fold = overflow == "fold"
+        self.columns.append(Col(header, justify, key=not self.columns, wrap=fold, fold=fold))
 
     def add_row(self, *cells: Text | str) -> None:
         self.rows.append([c if isinstance(c, Text) else text(c) for c in cells])
@@ -345,20 +370,10 @@ class Grid:
         return Measurement(min(natural, options.max_width), max(natural, cell_len(title)))
 
 
-def _table(title: str, console: Console) -> Table:
-    decorated = console.is_terminal
-    return Table(
-        title=text(title, "bold" if decorated else ""),
-        title_justify="left",
-        box=box.SIMPLE_HEAD if decorated else None,
-        show_edge=False,
-        pad_edge=False,
-    )
-
-
-def titled_table(title: str, console: Console) -> Table:
-    """An empty table in the house style, for commands that build their own rows."""
-    return _table(title, console)
+def titled_table(title: str, console: Console) -> Grid:
+    """An empty table in the house style, for commands that build their own rows: it takes
+    `add_column` and `add_row` as Rich's Table does, and fits the width as every Grid does."""
+    return Grid(title, [], decorated=console.is_terminal)
 
 
 def _sourced(parts: list[RenderableType], legend: Legend, own: bool) -> RenderableType:
