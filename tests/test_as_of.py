@@ -21,8 +21,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from marketshock import instruments
 from marketshock.context import RunContext
 from marketshock.models.series import CapexRecord, MonthlySeries
+from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.sections import capex, crypto, indices, labor
 
@@ -104,7 +106,7 @@ def test_bitcoins_16_month_low_is_not_a_low_a_day_earlier(crypto_as_of):
 
 
 def reference_index_row(symbol: str, as_of: str) -> dict:
-    with data_file(bundled.DAILY_SERIES[symbol].file).open("rb") as fh:
+    with data_file(instruments.load().get(symbol).file).open("rb") as fh:
         close = pd.read_csv(fh, compression="gzip", parse_dates=["date"], index_col="date")["close"]
     close = close.sort_index().loc[: pd.Timestamp(as_of)]
     direction = close.diff().apply(lambda x: (x > 0) - (x < 0)).iloc[1:]
@@ -348,7 +350,8 @@ class CutData(bundled.BundledData):
 
 async def all_sections(data, as_of: dt.date) -> dict:
     ctx = RunContext(as_of=as_of, data=data)
-    results = await asyncio.gather(crypto.build(ctx), indices.build(ctx), labor.build(ctx), capex.build(ctx))
+    with collecting("all") as notes:
+        results = await asyncio.gather(crypto.build(ctx), indices.build(ctx), labor.build(ctx), capex.build(ctx))
     dumped = {
         name: r.model_dump(mode="json")
         for name, r in zip(("crypto", "indices", "labor", "capex"), results, strict=True)
@@ -356,7 +359,7 @@ async def all_sections(data, as_of: dt.date) -> dict:
     for row in dumped["indices"]["indices"]:
         # "no closes on or before X (data starts Y)" may say where the data starts: that is not a figure.
         row["unavailable"] = row["unavailable"] is not None
-    return dumped | {"errors": [e.model_dump() for e in ctx.errors]}
+    return dumped | {"errors": [e.model_dump() for e in notes.entries]}
 
 
 @settings(max_examples=25)  # each example computes every section twice

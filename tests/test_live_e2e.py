@@ -73,6 +73,9 @@ def run(
             "MARKETSHOCK_HTTP_RETRIES": "0",
             "NO_COLOR": "1",
             "COLUMNS": "200",
+            # The replay server serves the bundled series: the live default universe's real index
+            # levels (S&P 500, Nikkei, ...) have no recording, so the universe is the bundled one.
+            "MARKETSHOCK_WATCHLIST_INDICES": "KOSPI,MSCI-APXJ,VIX",
         }
     )
     if srv is not None:

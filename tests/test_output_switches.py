@@ -73,7 +73,7 @@ def test_csv_is_rectangular_and_nothing_else(name: str):
 def test_report_csv_is_refused_with_a_usage_error():
     result = invoke("report", "--offline", "--csv")
     assert (result.code, result.out) == (2, "")
-    assert "--csv on one of: crypto, indices, earnings-capex, labor, shock" in result.err
+    assert "--csv on one of: indices, earnings-capex, labor, crypto, shock" in result.err
 
 
 def test_report_csv_is_refused_before_an_export_is_written(tmp_path):

@@ -14,7 +14,7 @@ import sys
 import pytest
 from rich.console import Console
 
-from marketshock import render, runner
+from marketshock import present, render, runner
 from marketshock.models.results import ReportResult
 
 COMMANDS = [("indices",), ("earnings-capex",), ("labor",), ("crypto",), ("crypto", "--ytd"), ("report",)]
@@ -61,7 +61,7 @@ def test_tables_on_a_pipe_have_no_escape_codes(cli, command):
 def _render_labor_to(file: io.StringIO, no_color: bool) -> str:
     request = runner.Request(command="labor", offline=True, no_color=no_color)
     outcome = runner.execute(request)
-    console = runner.console(request.no_color, file)
+    console = present.console(request.no_color, file)
     console.print(render.labor(outcome.result, console))
     return file.getvalue()
 
@@ -130,9 +130,9 @@ def test_a_real_terminal_gets_colour_unless_it_is_switched_off(config_home, args
 
 
 def test_a_pipe_gets_a_wide_console_and_columns_wins(monkeypatch):
-    assert runner.console(False, io.StringIO()).width == 160
+    assert present.console(False, io.StringIO()).width == 160
     monkeypatch.setenv("COLUMNS", "90")
-    assert runner.console(False, io.StringIO()).width == 90
+    assert present.console(False, io.StringIO()).width == 90
 
 
 # --- data text is inert -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from marketshock import runner
+from marketshock import present
 from marketshock.cli import app
 
 HEADER = "marketshock report: as of 2026-02-06, bundled dataset (--offline)"
@@ -89,4 +89,4 @@ def test_the_pager_is_chosen_the_way_git_chooses_it(monkeypatch, environ, pager)
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    assert runner.pager_command() == pager
+    assert present.pager_command() == pager

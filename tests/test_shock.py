@@ -11,10 +11,11 @@ import sys
 
 import pytest
 
-from marketshock.commands import shock as shock_command
+from marketshock.commands import data as shock_command
 from marketshock.context import RunContext
 from marketshock.errors import NoDataError
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.runner import Request, execute
 from marketshock.sections import shock
@@ -23,8 +24,14 @@ SHOCK_DAY = dt.date(2026, 2, 5)
 
 
 def build(as_of: dt.date, data=None, **options):
+    """The section's result and the notes it filed (a failing series is a note)."""
     ctx = RunContext(as_of=as_of, data=data or bundled.BundledData())
-    return asyncio.run(shock.build(ctx, **options)), ctx
+
+    async def run():
+        with collecting("shock") as notes:
+            return await shock.build(ctx, **options), notes
+
+    return asyncio.run(run())
 
 
 def moves_by_symbol(result):
@@ -181,10 +188,10 @@ def test_a_source_without_closes_only_gives_the_same_figures_from_its_bars():
 
 
 def test_a_failing_series_is_recorded_and_the_others_still_show():
-    result, ctx = build(SHOCK_DAY, data=BarsOnly(failing="SLV"))
+    result, notes = build(SHOCK_DAY, data=BarsOnly(failing="SLV"))
     assert "SLV" not in moves_by_symbol(result)
     assert "BTC" in moves_by_symbol(result)
-    assert [(e.section, e.kind) for e in ctx.errors] == [("shock", "no-data")]
+    assert [(e.section, e.kind) for e in notes.entries] == [("shock", "no-data")]
 
 
 def test_a_series_with_a_single_close_has_no_move():

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from marketshock import formatting as f
-from marketshock import runner
+from marketshock import present, runner
 
 WIDTHS = (60, 80, 100, 120, 200)
 COMMANDS = {
@@ -88,7 +88,7 @@ def render(name: str, width: int) -> tuple[dict, str]:
     outcome = runner.execute(request)
     file = io.StringIO()
     console = Console(file=file, width=width, color_system=None, highlight=False, emoji=False)
-    console.print(runner.renderable(outcome.result, command, console, ytd=ytd))
+    console.print(present.renderable(outcome.result, command, console, ytd=ytd))
     return outcome.envelope().data, file.getvalue()
 
 

@@ -652,19 +652,15 @@ def report(
 ) -> RenderableType:
     """The headlines (unless the caller prints them itself), every section's tables, and one legend
     of sources at the end."""
+    from marketshock.sections import registry
+
     legend = Legend(verbose)
     parts: list[RenderableType] = [headlines(result.headlines, console), Text("")] if with_headlines else []
-    if result.indices:
-        parts += [indices(result.indices, console, legend)]
-    if result.earnings_capex:
-        parts += [Text(""), capex(result.earnings_capex, console, legend)]
-    if result.labor:
-        parts += [Text(""), labor(result.labor, console, legend)]
-    if result.crypto:
-        parts += [Text(""), crypto(result.crypto, console, legend=legend)]
-    if result.shock:
-        parts += [Text(""), shock(result.shock, console, legend, method=verbose)]
-    parts += [Text(""), legend.renderable()]
+    for section in registry.SECTIONS:
+        part = getattr(result, section.field)
+        if part:
+            parts += [section.renderer()(part, console, legend=legend), Text("")]
+    parts.append(legend.renderable())
     return Group(*parts)
 
 
@@ -721,9 +717,11 @@ def shock(
     console: Console,
     legend: Legend | None = None,
     verbose: bool = False,
-    method: bool = True,
 ) -> RenderableType:
+    """The moves ranked by how unusual they are, the shock window, the correlations, and how they
+    are computed (in a report, only when its sources are listed in full)."""
     own, legend = legend is None, legend or Legend(verbose)
+    method = own or legend.verbose
     decorated = console.is_terminal
     moves = Grid(
         "How unusual was each move? By |z-score| against the trailing 365 days",

@@ -16,23 +16,13 @@ from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
-from marketshock.models.results import (
-    CapexResult,
-    CryptoResult,
-    IndicesResult,
-    LaborResult,
-    ReportResult,
-    ShockResult,
-)
+from marketshock.models.results import ReportResult
 from marketshock.models.snapshots import DiffResult, HistoryResult
+from marketshock.sections import registry
 
-# command name -> the model of its envelope's `data`
+# command name -> the model of its envelope's `data`: every section's, then the other commands'
 DATA_MODELS: dict[str, type[BaseModel]] = {
-    "indices": IndicesResult,
-    "earnings-capex": CapexResult,
-    "labor": LaborResult,
-    "crypto": CryptoResult,
-    "shock": ShockResult,
+    **{s.name: s.result_model() for s in registry.SECTIONS},
     "report": ReportResult,
     "chart": ChartResult,
     "history": HistoryResult,
