@@ -68,11 +68,11 @@ def reference_crypto(symbol: str, as_of: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def crypto_as_of(invoke):
+def crypto_as_of(cli):
     def get(as_of: str) -> dict:
-        result = invoke("crypto", "--offline", "--json", "--as-of", as_of)
-        assert result.returncode == 0, result.stderr
-        envelope = json.loads(result.stdout)
+        result = cli("crypto", "--offline", "--json", "--as-of", as_of)
+        assert result.code == 0, result.err
+        envelope = json.loads(result.out)
         assert envelope["as_of"] == as_of
         return {a["symbol"]: a for a in envelope["data"]["assets"]}
 
@@ -92,8 +92,8 @@ def test_crypto_figures_match_an_independent_computation(crypto_as_of, symbol, a
             assert asset[key] == value, key
 
 
-def test_the_default_as_of_is_2026_02_06(invoke):
-    assert json.loads(invoke("crypto", "--offline", "--json").stdout)["as_of"] == "2026-02-06"
+def test_the_default_as_of_is_2026_02_06(cli):
+    assert json.loads(cli("crypto", "--offline", "--json").out)["as_of"] == "2026-02-06"
 
 
 def test_bitcoins_16_month_low_is_not_a_low_a_day_earlier(crypto_as_of):
@@ -122,9 +122,9 @@ def reference_index_row(symbol: str, as_of: str) -> dict:
 
 
 @pytest.mark.parametrize("as_of", ["2024-03-15", "2025-06-30", "2026-02-05", "2026-02-06", "2026-03-26"])
-def test_index_proxy_rows_match_an_independent_computation(invoke, as_of):
-    result = invoke("indices", "--offline", "--json", "--as-of", as_of)
-    rows = {r["symbol"]: r for r in json.loads(result.stdout)["data"]["indices"]}
+def test_index_proxy_rows_match_an_independent_computation(cli, as_of):
+    result = cli("indices", "--offline", "--json", "--as-of", as_of)
+    rows = {r["symbol"]: r for r in json.loads(result.out)["data"]["indices"]}
     for symbol in ("SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV"):
         expected = reference_index_row(symbol, as_of)
         row = rows[symbol]
@@ -160,11 +160,11 @@ def reference_claims(as_of: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def labor_as_of(invoke):
+def labor_as_of(cli):
     def get(as_of: str) -> dict:
-        result = invoke("labor", "--offline", "--json", "--as-of", as_of)
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)["data"]
+        result = cli("labor", "--offline", "--json", "--as-of", as_of)
+        assert result.code == 0, result.err
+        return json.loads(result.out)["data"]
 
     return get
 
@@ -234,11 +234,11 @@ def test_january_2026_job_cuts_are_unknown_the_day_before_their_release(labor_as
 
 
 @pytest.fixture(scope="module")
-def capex_as_of(invoke):
+def capex_as_of(cli):
     def get(as_of: str) -> dict:
-        result = invoke("earnings-capex", "--offline", "--json", "--as-of", as_of)
-        assert result.returncode == 0, result.stderr
-        return {c["ticker"]: c for c in json.loads(result.stdout)["data"]["companies"]}
+        result = cli("earnings-capex", "--offline", "--json", "--as-of", as_of)
+        assert result.code == 0, result.err
+        return {c["ticker"]: c for c in json.loads(result.out)["data"]["companies"]}
 
     return get
 

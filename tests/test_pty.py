@@ -9,19 +9,18 @@ import os
 import re
 import struct
 import subprocess
-import sys
 import termios
 
 import pytest
 
-from conftest import clean_environ
+from harness import command, environ
 from test_widths import figures, whole
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def on_a_terminal(config_home, *args: str, env: dict[str, str] | None = None, rows: int = 24, cols: int = 80) -> str:
+def on_a_terminal(*args: str, env: dict[str, str] | None = None, rows: int = 24, cols: int = 80) -> str:
     """What `marketshock ARGS` writes to a rows x cols terminal, escape codes included."""
     import pty
 
@@ -29,11 +28,11 @@ def on_a_terminal(config_home, *args: str, env: dict[str, str] | None = None, ro
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "marketshock", *args],
+            command(*args),
             stdin=follower,
             stdout=follower,
             stderr=subprocess.PIPE,
-            env=clean_environ(config_home, {"TERM": "xterm-256color", **(env or {})}),
+            env=environ({"TERM": "xterm-256color", **(env or {})}),
             start_new_session=True,
         )
         os.close(follower)
@@ -54,8 +53,8 @@ def on_a_terminal(config_home, *args: str, env: dict[str, str] | None = None, ro
 
 
 @pytest.fixture(scope="module")
-def screen(config_home) -> str:
-    return on_a_terminal(config_home, "report", "--offline", "--no-pager")
+def screen() -> str:
+    return on_a_terminal("report", "--offline", "--no-pager")
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +87,13 @@ def test_the_report_is_under_150_lines(screen):
     assert len(screen.splitlines()) < 150
 
 
-def test_a_report_taller_than_the_terminal_goes_through_the_pager(config_home):
-    paged = on_a_terminal(config_home, "report", "--offline", env={"MARKETSHOCK_PAGER": "sed 's/^/PAGED: /'"})
+def test_a_report_taller_than_the_terminal_goes_through_the_pager():
+    paged = on_a_terminal("report", "--offline", env={"MARKETSHOCK_PAGER": "sed 's/^/PAGED: /'"})
     assert ANSI.sub("", paged).splitlines()[0].startswith("PAGED: marketshock report: as of 2026-02-06")
 
 
-def test_the_brief_report_fits_the_screen_and_is_not_paged(config_home):
-    brief = on_a_terminal(config_home, "report", "--offline", "--brief", env={"MARKETSHOCK_PAGER": "false"})
+def test_the_brief_report_fits_the_screen_and_is_not_paged():
+    brief = on_a_terminal("report", "--offline", "--brief", env={"MARKETSHOCK_PAGER": "false"})
     lines = ANSI.sub("", brief).splitlines()
     assert lines[0].startswith("marketshock report: as of 2026-02-06")
     assert len(lines) <= 24

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
+from harness import invoke
 from marketshock.models.results import Headline, JobCuts, LaborResult, ReportResult
 from marketshock.models.series import Source
 from marketshock.runner import Request, execute
@@ -114,15 +112,9 @@ def test_a_record_job_cuts_month_with_no_earlier_data_is_no_headline():
 
 
 def test_report_table_opens_with_the_ranked_headlines_and_their_reasons():
-    env = {**os.environ, "COLUMNS": "400"}
-    out = subprocess.run(
-        [sys.executable, "-m", "marketshock", "report", "--offline", "--no-color"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    header, first = out.stdout.splitlines()[:2]
+    run = invoke("report", "--offline", "--no-color", env={"COLUMNS": "400"})
+    assert run.code == 0, run.err
+    header, first = run.out.splitlines()[:2]
     assert header == "marketshock report: as of 2026-02-06, bundled dataset (--offline)"
     assert first.startswith("- Bitcoin touched $60,074")
     assert "-sigma day" in first

@@ -4,10 +4,9 @@ one compact legend of sources, and a pager only where a person reads."""
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
+from harness import invoke
 from marketshock import present
-from marketshock.cli import app
 
 HEADER = "marketshock report: as of 2026-02-06, bundled dataset (--offline)"
 
@@ -15,9 +14,9 @@ HEADER = "marketshock report: as of 2026-02-06, bundled dataset (--offline)"
 def piped(*args: str, columns: int | None = None, env: dict[str, str] | None = None) -> list[str]:
     """stdout lines of `marketshock ARGS` written to a pipe (in process), COLUMNS as given."""
     environ = {"COLUMNS": str(columns)} if columns else {}
-    result = CliRunner(env={**environ, **(env or {})}).invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout.splitlines()
+    run = invoke(*args, env={**environ, **(env or {})})
+    assert run.code == 0, run.err
+    return run.out.splitlines()
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import REPO, assert_valid_envelope, invoke, isolated_env, run, schema_validator  # noqa: F401
+from harness import PROJECT, assert_valid_envelope, invoke, process, schema_validator
 from marketshock.errors import NoDataError
 from marketshock.models.contract import DATA_MODELS, json_schema
 from marketshock.models.envelope import SCHEMA_VERSION
 from marketshock.sections import registry
 
-PINNED = REPO / "schema" / "envelope.schema.json"
+PINNED = PROJECT / "schema" / "envelope.schema.json"
 REGENERATE = "python -m marketshock schema > schema/envelope.schema.json"
 
 
@@ -149,6 +149,6 @@ def test_history_and_diff_json_validate(tmp_path: Path):
 
 
 def test_json_from_a_real_process_validates():
-    result = run("report", "--offline", "--json")
+    result = process("report", "--offline", "--json")
     assert result.code == 0
     assert_valid_envelope(json.loads(result.out))

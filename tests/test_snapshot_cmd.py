@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import assert_valid_envelope, command, home_dir, invoke, isolated_env  # noqa: F401
+from harness import assert_valid_envelope, command, home_dir, invoke
 from marketshock import store
 from marketshock.errors import NoDataError
 from marketshock.sections import registry

@@ -247,8 +247,8 @@ class LiveData:
             raise NoDataError(NAME, f"{inst.symbol} price history", "no configured provider has this symbol")
         try:
             return await self._first(attempts)
-        except NoDataError as error:
-            if inst.listed:
+        except ProviderError as error:
+            if inst.listed or isinstance(error, UnknownSymbolError) or not error.not_found:
                 raise
             # A watchlist or -s symbol that no provider knows is bad input, not a failed section.
             cause = f"no provider knows {inst.symbol!r}: {error.cause}"
