@@ -255,6 +255,7 @@ def scan(directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
 
 # --- metrics -----------------------------------------------------------------
 
+
 # Lists of rows inside a section's data, keyed by the field that names a row. "collapse"
 # drops the list's own name from the path: crypto.assets[BTC].price -> crypto.BTC.price.
 def _keyed_lists() -> dict[tuple[str, str], tuple[str, bool]]:
