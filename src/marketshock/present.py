@@ -55,7 +55,8 @@ def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) 
     if command not in registry.BY_NAME:
         raise ValueError(f"no tables for command {command!r}")
     draw = registry.get(command).renderer()
-    return draw(result, out, ytd=ytd) if command == "crypto" else draw(result, out)
+    drawn: RenderableType = draw(result, out, ytd=ytd) if command == "crypto" else draw(result, out)
+    return drawn
 
 
 def warn(message: str) -> None:

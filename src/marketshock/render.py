@@ -346,13 +346,15 @@ def shock(result: ShockResult, console: Console) -> RenderableType:
         )
         for header in ("pair", "now", "returns", "then", "returns "):
             corr.add_column(header, justify="left" if header == "pair" else "right", overflow="fold")
-        for c in result.correlations:
+        for pair in result.correlations:
             corr.add_row(
-                text(f"{c.a} / {c.b}"),
-                text(f"{c.correlation:+.2f}" if c.correlation is not None else "n/a"),
-                text(c.observations),
-                text(f"{c.prior_correlation:+.2f} ({c.prior_end})" if c.prior_correlation is not None else "n/a"),
-                text(c.prior_observations),
+                text(f"{pair.a} / {pair.b}"),
+                text(f"{pair.correlation:+.2f}" if pair.correlation is not None else "n/a"),
+                text(pair.observations),
+                text(
+                    f"{pair.prior_correlation:+.2f} ({pair.prior_end})" if pair.prior_correlation is not None else "n/a"
+                ),
+                text(pair.prior_observations),
             )
         parts += [Text(""), corr]
     method = Text("How these are computed:\n", style="dim")
