@@ -17,14 +17,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal, Protocol, Self, TypeVar, overload
 
 from marketshock import instruments
 from marketshock.config import Settings
 from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError, combined
 from marketshock.instruments import Instrument
 from marketshock.models.series import (
+    Bar,
     CapexRecord,
     ClaimsFirstPrint,
     DailyFlows,
@@ -136,16 +137,29 @@ async def gather_all(*pending: Awaitable[T]) -> list[T]:
     """Like asyncio.gather, but every request finishes before the first error is raised: no
     request is left running when a run ends (httpx warns about abandoned connections)."""
     results = await asyncio.gather(*pending, return_exceptions=True)
+    values: list[T] = []
     for result in results:
         if isinstance(result, BaseException):
             raise result
-    return results  # type: ignore[return-value]
+        values.append(result)
+    return values
 
 
-def _stamp(model: T, fetched: Fetched[Any], stale: bool) -> T:
-    source: Source = model.source  # type: ignore[attr-defined]
-    updated = source.model_copy(update={"fetched_at": fetched.fetched_at.replace(microsecond=0), "stale": stale})
-    return model.model_copy(update={"source": updated})  # type: ignore[attr-defined]
+class _Sourced(Protocol):
+    """A result model that carries its `source`: what `_first` stamps."""
+
+    @property
+    def source(self) -> Source: ...
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+
+S = TypeVar("S", bound=_Sourced)
+
+
+def _stamp(model: S, fetched: Fetched[Any], stale: bool) -> S:
+    updated = model.source.model_copy(update={"fetched_at": fetched.fetched_at.replace(microsecond=0), "stale": stale})
+    return model.model_copy(update={"source": updated})
 
 
 class LiveData:
@@ -189,9 +203,19 @@ class LiveData:
     def instrument(self, symbol: str) -> Instrument:
         return instrument(symbol, self.table)
 
+    @overload
     async def _first(
-        self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[T]]]]], stamp: bool = True
-    ) -> T:
+        self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[S]]]]], stamp: Literal[True] = True
+    ) -> S: ...
+
+    @overload
+    async def _first(
+        self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[T]]]]], stamp: Literal[False]
+    ) -> Fetched[T]: ...
+
+    async def _first(
+        self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[Any]]]]], stamp: bool = True
+    ) -> Any:
         """Ask providers in order; if all fail, serve the first cached value found, stale.
         Models get their source stamped with the fetch time (and `stale`); with `stamp=False`
         the `Fetched` itself comes back, for values that carry no source."""
@@ -206,7 +230,7 @@ class LiveData:
                 continue
             if errors:
                 self.http.trace(f"{errors[0].provider} failed ({errors[0].cause}); served by {_name}")
-            return _stamp(fetched.value, fetched, False) if stamp else fetched  # type: ignore[return-value]
+            return _stamp(fetched.value, fetched, False) if stamp else fetched
         if self.http.cache.root is not None:
             for _name, make in attempts:
                 try:
@@ -216,7 +240,7 @@ class LiveData:
                 when = f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC"
                 note(combined(errors), f"showing the value cached {when} (stale)")
                 stale = Fetched(fetched.value, fetched.fetched_at, stale=True)
-                return _stamp(fetched.value, fetched, True) if stamp else stale  # type: ignore[return-value]
+                return _stamp(fetched.value, fetched, True) if stamp else stale
         raise combined(errors)
 
     # -- price history ---------------------------------------------------------------------------
@@ -265,8 +289,8 @@ class LiveData:
         return fetch
 
     def _series(
-        self, inst: Instrument, bars: tuple, provider: str, reference: str, name: str | None = None
-    ) -> PriceSeries:  # type: ignore[type-arg]
+        self, inst: Instrument, bars: tuple[Bar, ...], provider: str, reference: str, name: str | None = None
+    ) -> PriceSeries:
         crypto = inst.series_calendar == instruments.UTC_DAYS
         return PriceSeries(
             symbol=inst.symbol,
@@ -283,15 +307,16 @@ class LiveData:
 
     async def _yahoo_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
-        assert inst.yahoo  # the chain skips a provider without a symbol
-        query = yahoo.ChartQuery(inst.yahoo, None, self.as_of)
+        symbol = inst.yahoo
+        assert symbol  # the chain skips a provider without a symbol
+        query = yahoo.ChartQuery(symbol, None, self.as_of)
         spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(self.as_of, utc_now()))
         try:
             fetched = await self.http.fetch(
-                spec, lambda t: yahoo.parse_daily(t, symbol=inst.yahoo, dataset=dataset), stale=mode
+                spec, lambda t: yahoo.parse_daily(t, symbol=symbol, dataset=dataset), stale=mode
             )
         except HttpStatusError as error:
-            raise yahoo.chart_error(error, inst.yahoo) or error from None
+            raise yahoo.chart_error(error, symbol) or error from None
         daily = fetched.value
         series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name)
         return Fetched(series, fetched.fetched_at, fetched.stale)
@@ -347,7 +372,7 @@ class LiveData:
             curated = bundled.load_index_sessions(inst.symbol, self.settings.bundled.dir)
             measures = {s.date: s.market_measure for s in curated.sessions}
         sessions = []
-        previous = None
+        previous: float | None = None
         for bar in series.bars:
             change = round((bar.close / previous - 1) * 100, 2) if previous else None
             sessions.append(
@@ -536,7 +561,7 @@ class LiveData:
             fetched_at=fresh.fetched_at.replace(microsecond=0),
             stale=fresh.stale,
         )
-        update = {
+        update: dict[str, Any] = {  # for model_copy and for the constructor's keywords alike
             "actual_fiscal_year": fact.fiscal_year,
             "capex_actual_usd": fact.value_usd,
             "capex_actual_basis": basis,
@@ -560,7 +585,7 @@ class LiveData:
             reaction_text="",
             reaction_source=None,
             gaps=("no curated guidance or reaction for this ticker",),
-            **update,  # type: ignore[arg-type]
+            **update,
         )
 
     # -- crypto extras -----------------------------------------------------------------------------
