@@ -26,7 +26,14 @@ from marketshock import formatting as f
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, Unavailable, UnknownSymbolError, UsageError
 from marketshock.models.charts import ChartMark, ChartPoint, ChartResult
-from marketshock.models.series import ClaimsFirstPrint, IndexSessions, MonthlySeries, PriceSeries, WeeklySeries
+from marketshock.models.series import (
+    ClaimsFirstPrint,
+    IndexSession,
+    IndexSessions,
+    MonthlySeries,
+    PriceSeries,
+    WeeklySeries,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -165,6 +172,12 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     )
 
 
+def _close(session: IndexSession) -> float:
+    """The close of a session kept for having one."""
+    assert session.close is not None
+    return float(session.close)
+
+
 def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None = None) -> ChartResult:
     """Curated index closes (rows skip sessions): the highest close, trading curbs, the last close."""
     as_of = ctx.as_of
@@ -175,7 +188,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
     window = [s for s in known if since is None or s.date >= since]
     if not window:
         raise Unavailable(f"{index.symbol}: no closes from {since} to {as_of}")
-    closes = [float(s.close) for s in known]  # type: ignore[arg-type]  # filtered above
+    closes = [_close(s) for s in known]
     high = analytics.drawdown_from_high([s.date for s in known], closes)
     assert high is not None
     last = known[-1]
@@ -197,7 +210,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
                 ChartMark(
                     kind="market-measure",
                     x=s.date.isoformat(),
-                    value=float(s.close),  # type: ignore[arg-type]
+                    value=_close(s),
                     text=f"{s.date}: {s.market_measure}",
                     source=s.source,
                 )
@@ -207,7 +220,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
         ChartMark(
             kind="latest",
             x=last.date.isoformat(),
-            value=float(last.close),  # type: ignore[arg-type]
+            value=_close(last),
             text=f"{last.date}: close {f.number(last.close, 2)}{change}",
             source=last.source,
         )
@@ -221,7 +234,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
         frequency="sessions",
         since=first.isoformat(),
         until=last.date.isoformat(),
-        points=[ChartPoint(x=s.date.isoformat(), value=float(s.close)) for s in window],  # type: ignore[arg-type]
+        points=[ChartPoint(x=s.date.isoformat(), value=_close(s)) for s in window],
         marks=marks,
         notes=["curated closes: the rows skip sessions, and the line joins the closes the data has"],
         sources=list(dict.fromkeys(s.source for s in window)),
@@ -376,7 +389,11 @@ async def build(ctx: RunContext, series: str, *, since: dt.date | None = None, m
             if isinstance(weekly, BaseException):
                 raise weekly
             # The first print is an extra: without it the revised series still charts.
-            return claims_chart(weekly, ctx, since, [] if isinstance(prints, ProviderError) else prints)
+            if isinstance(prints, ProviderError):
+                prints = []
+            elif isinstance(prints, BaseException):
+                raise prints
+            return claims_chart(weekly, ctx, since, prints)
         row = ctx.universe.table.get(key)
         if row is not None and row.form == "moves":
             raise UsageError(f"{key} has no index levels in the data (reported day moves only): nothing to chart")
@@ -706,7 +723,7 @@ def bar_plot(chart: ChartResult, width: int, height: int) -> tuple[list[list[Cel
                 if canvas.cost(r, col, len(text)) is not None:
                     canvas.put(r, col, text, styles[i].replace("bold ", ""))
                     break
-    y_labels = {}
+    y_labels: dict[int, str] = {}
     for t, text in zip(ticks, labels, strict=True):
         row = height - round(t / y1 * height)
         if 0 <= row < height:

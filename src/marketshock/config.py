@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -233,7 +234,7 @@ def default_config_path() -> Path:
     return user_config_path(APP_NAME) / "config.toml"
 
 
-def config_path(explicit: str | Path | None = None, environ: dict[str, str] | None = None) -> Path:
+def config_path(explicit: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     if explicit:
         return Path(explicit).expanduser()
@@ -267,7 +268,7 @@ def _describe(error: ValidationError) -> str:
     return f"{key}: {message}"
 
 
-def load(explicit: str | Path | None = None, environ: dict[str, str] | None = None) -> LoadedSettings:
+def load(explicit: str | Path | None = None, environ: Mapping[str, str] | None = None) -> LoadedSettings:
     """Read the config file (if it exists) and the environment into validated settings."""
     environ = os.environ if environ is None else environ
     path = config_path(explicit, environ)

@@ -157,7 +157,8 @@ async def _collect(
     from marketshock.models.results import ReportResult
     from marketshock.sections import report
 
-    rep = ReportResult(headlines=[], **{s.field: results.get(s.name) for s in registry.SECTIONS})
+    # Validated, not constructed: the registry types each section's result only as a BaseModel.
+    rep = ReportResult.model_validate({"headlines": [], **{s.field: results.get(s.name) for s in registry.SECTIONS}})
     rep.headlines = report.headlines(rep, rules)
     return rep, errors
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,7 +17,10 @@ from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app
 from marketshock.errors import LockBusy, StoreError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from marketshock.config import Settings
+    from marketshock.models.envelope import Envelope
     from marketshock.store import Skipped, Snapshot
 
 Dir = Annotated[
@@ -33,7 +36,7 @@ Dir = Annotated[
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _top(ctx: typer.Context) -> dict:
+def _top(ctx: typer.Context) -> dict[str, Any]:
     return ctx.obj or {}
 
 
@@ -221,10 +224,10 @@ def format_value(metric: str, value: float | None, signed: bool = False) -> str:
     return f.signed(value, decimals) if signed else f.number(value, decimals)
 
 
-def _envelope(command: str, as_of: dt.date, data: object) -> object:
+def _envelope(command: str, as_of: dt.date, data: BaseModel) -> Envelope:
     from marketshock import output
 
-    return output.envelope(command, as_of, "snapshots", data, [])  # type: ignore[arg-type]
+    return output.envelope(command, as_of, "snapshots", data, [])
 
 
 @app.command()
@@ -314,7 +317,7 @@ def _print_history(
             points=[HistoryPoint(date=s.as_of, value=v, file=str(s.path)) for s, v in points],
             skipped=[SkippedFile(file=str(s.path), reason=s.reason) for s in skipped],
         )
-        output.write_json(_envelope("history", points[-1][0].as_of, result))  # type: ignore[arg-type]
+        output.write_json(_envelope("history", points[-1][0].as_of, result))
         return
     from rich.text import Text
 
@@ -425,7 +428,7 @@ def diff(
                 for c in changes
             ],
         )
-        output.write_json(_envelope("diff", b.as_of, result))  # type: ignore[arg-type]
+        output.write_json(_envelope("diff", b.as_of, result))
         return
     from marketshock import formatting as f
     from marketshock import present, render

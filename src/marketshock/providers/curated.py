@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from marketshock.config import CuratedSettings
 from marketshock.errors import CuratedFileError
@@ -36,7 +38,12 @@ def _user_rows(path: str | None, dataset: str, required: set[str]) -> list[dict[
     return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
 
 
-def _convert(dataset: str, path: str | None, convert, rows):  # type: ignore[no-untyped-def]
+R = TypeVar("R")
+
+
+def _convert(
+    dataset: str, path: str | None, convert: Callable[[list[dict[str, str]]], R], rows: list[dict[str, str]]
+) -> R:
     try:
         return convert(rows)
     except (ValueError, KeyError) as error:

@@ -17,14 +17,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, Self, TypeVar
 
 from marketshock import instruments
 from marketshock.config import Settings
 from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError, combined
 from marketshock.instruments import Instrument
 from marketshock.models.series import (
+    Bar,
     CapexRecord,
     ClaimsFirstPrint,
     DailyFlows,
@@ -135,16 +136,29 @@ async def gather_all(*pending: Awaitable[T]) -> list[T]:
     """Like asyncio.gather, but every request finishes before the first error is raised: no
     request is left running when a run ends (httpx warns about abandoned connections)."""
     results = await asyncio.gather(*pending, return_exceptions=True)
+    values: list[T] = []
     for result in results:
         if isinstance(result, BaseException):
             raise result
-    return results  # type: ignore[return-value]
+        values.append(result)
+    return values
 
 
-def _stamp(model: T, fetched: Fetched[Any], stale: bool) -> T:
-    source: Source = model.source  # type: ignore[attr-defined]
-    updated = source.model_copy(update={"fetched_at": fetched.fetched_at.replace(microsecond=0), "stale": stale})
-    return model.model_copy(update={"source": updated})  # type: ignore[attr-defined]
+class _Sourced(Protocol):
+    """A result model that carries its `source`: what `_first` stamps."""
+
+    @property
+    def source(self) -> Source: ...
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+
+S = TypeVar("S", bound=_Sourced)
+
+
+def _stamp(model: S, fetched: Fetched[Any], stale: bool) -> S:
+    updated = model.source.model_copy(update={"fetched_at": fetched.fetched_at.replace(microsecond=0), "stale": stale})
+    return model.model_copy(update={"source": updated})
 
 
 class LiveData:
@@ -188,7 +202,7 @@ class LiveData:
     def instrument(self, symbol: str) -> Instrument:
         return instrument(symbol, self.table)
 
-    async def _first(self, attempts: Sequence[chain.Attempt[T]]) -> T:
+    async def _first(self, attempts: Sequence[chain.Attempt[S]]) -> S:
         """The chain's answer (see providers/chain.py), its source stamped with the fetch time
         and whether it is stale."""
         fetched = await self._fetched(attempts)
@@ -246,8 +260,8 @@ class LiveData:
         return fetch
 
     def _series(
-        self, inst: Instrument, bars: tuple, provider: str, reference: str, name: str | None = None
-    ) -> PriceSeries:  # type: ignore[type-arg]
+        self, inst: Instrument, bars: tuple[Bar, ...], provider: str, reference: str, name: str | None = None
+    ) -> PriceSeries:
         crypto = inst.series_calendar == instruments.UTC_DAYS
         return PriceSeries(
             symbol=inst.symbol,
@@ -264,15 +278,16 @@ class LiveData:
 
     async def _yahoo_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
-        assert inst.yahoo  # the chain skips a provider without a symbol
-        query = yahoo.ChartQuery(inst.yahoo, None, self.as_of)
+        symbol = inst.yahoo
+        assert symbol  # the chain skips a provider without a symbol
+        query = yahoo.ChartQuery(symbol, None, self.as_of)
         spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(self.as_of, utc_now()))
         try:
             fetched = await self.http.fetch(
-                spec, lambda t: yahoo.parse_daily(t, symbol=inst.yahoo, dataset=dataset), stale=mode
+                spec, lambda t: yahoo.parse_daily(t, symbol=symbol, dataset=dataset), stale=mode
             )
         except HttpStatusError as error:
-            raise yahoo.chart_error(error, inst.yahoo) or error from None
+            raise yahoo.chart_error(error, symbol) or error from None
         daily = fetched.value
         series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name)
         return Fetched(series, fetched.fetched_at, fetched.stale)
@@ -328,7 +343,7 @@ class LiveData:
             curated = bundled.load_index_sessions(inst.symbol, self.settings.bundled.dir)
             measures = {s.date: s.market_measure for s in curated.sessions}
         sessions = []
-        previous = None
+        previous: float | None = None
         for bar in series.bars:
             change = round((bar.close / previous - 1) * 100, 2) if previous else None
             sessions.append(
@@ -517,7 +532,7 @@ class LiveData:
             fetched_at=fresh.fetched_at.replace(microsecond=0),
             stale=fresh.stale,
         )
-        update = {
+        update: dict[str, Any] = {  # for model_copy and for the constructor's keywords alike
             "actual_fiscal_year": fact.fiscal_year,
             "capex_actual_usd": fact.value_usd,
             "capex_actual_basis": basis,
@@ -541,7 +556,7 @@ class LiveData:
             reaction_text="",
             reaction_source=None,
             gaps=("no curated guidance or reaction for this ticker",),
-            **update,  # type: ignore[arg-type]
+            **update,
         )
 
     # -- crypto extras -----------------------------------------------------------------------------
