@@ -8,7 +8,7 @@ import pytest
 
 from marketshock import config
 from marketshock.errors import ConfigError, UnknownSymbolError
-from marketshock.providers import live
+from marketshock.providers import live, ttl
 
 
 def settings(environ: dict[str, str] | None = None, toml: str = "", tmp_path=None) -> config.Settings:
@@ -68,19 +68,19 @@ def test_a_bad_datasets_entry_is_a_config_error(tmp_path, toml, message):
 
 def test_a_running_day_is_cached_for_minutes():
     now = dt.datetime(2026, 2, 6, 15, 0, tzinfo=dt.UTC)
-    assert live.daily_ttl(dt.date(2026, 2, 6), now) == live.RUNNING_DAY_TTL
+    assert ttl.daily_ttl(dt.date(2026, 2, 6), now) == ttl.RUNNING_DAY_TTL
 
 
 def test_closed_days_are_cached_until_the_next_close():
     now = dt.datetime(2026, 2, 6, 15, 0, tzinfo=dt.UTC)
-    assert live.daily_ttl(dt.date(2026, 2, 5), now) == (6 * 60 + 15) * 60  # to 21:15 UTC today
+    assert ttl.daily_ttl(dt.date(2026, 2, 5), now) == (6 * 60 + 15) * 60  # to 21:15 UTC today
     late = dt.datetime(2026, 2, 6, 22, 0, tzinfo=dt.UTC)
-    assert live.daily_ttl(dt.date(2026, 2, 5), late) == (23 * 60 + 15) * 60  # to 21:15 UTC tomorrow
+    assert ttl.daily_ttl(dt.date(2026, 2, 5), late) == (23 * 60 + 15) * 60  # to 21:15 UTC tomorrow
 
 
 def test_claims_are_cached_until_the_next_thursday_release():
     friday = dt.datetime(2026, 2, 6, 12, 0, tzinfo=dt.UTC)
-    assert live.claims_ttl(friday) == dt.timedelta(days=6, hours=1, minutes=45).total_seconds()
+    assert ttl.claims_ttl(friday) == dt.timedelta(days=6, hours=1, minutes=45).total_seconds()
 
 
 @pytest.mark.parametrize(
