@@ -81,5 +81,7 @@ def _quiet_broken_pipe() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"marketshock: error: {message}\n")
+    from marketshock.formatting import safe_text  # messages echo user arguments and provider text
+
+    sys.stderr.write(f"marketshock: error: {safe_text(message, one_line=True)}\n")
     sys.exit(code)

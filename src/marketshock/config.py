@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from marketshock.errors import ConfigError
+from marketshock.formatting import add_secret
 
 APP_NAME = "marketshock"
 CONFIG_ENV = "MARKETSHOCK_CONFIG"
@@ -30,6 +31,11 @@ class HttpSettings(_Section):
     # 8: the SEC asks for at most 10 requests a second, and Yahoo throttles bursts; a report's
     # 10-11 requests to each of them then go out in two rounds, not one at a time.
     max_per_host: int = Field(8, ge=1, le=32, description="requests in flight at once to one host")
+    # 64 MiB: Yahoo's largest answer (decades of daily bars) is a few MiB; nothing marketshock asks for comes close.
+    max_body_mb: float = Field(64.0, gt=0, description="largest response body, in MiB after decompression")
+    deadline: float | None = Field(
+        None, gt=0, description="seconds one request may take, retries included (default: timeout x (retries + 1))"
+    )
 
 
 class ProviderSettings(_Section):
@@ -141,6 +147,8 @@ ENVIRONMENT: dict[str, str] = {
     "http.timeout": "MARKETSHOCK_HTTP_TIMEOUT",
     "http.retries": "MARKETSHOCK_HTTP_RETRIES",
     "http.max_per_host": "MARKETSHOCK_HTTP_MAX_PER_HOST",
+    "http.max_body_mb": "MARKETSHOCK_HTTP_MAX_BODY_MB",
+    "http.deadline": "MARKETSHOCK_HTTP_DEADLINE",
     **{f"providers.{p}.base_url": f"MARKETSHOCK_{p.upper()}_BASE_URL" for p in ProvidersSettings.model_fields},
     "providers.fred.api_base_url": "MARKETSHOCK_FRED_API_BASE_URL",
     "providers.sec.files_base_url": "MARKETSHOCK_SEC_FILES_BASE_URL",
@@ -238,13 +246,16 @@ def load(explicit: str | Path | None = None, environ: dict[str, str] | None = No
         raise ConfigError(f"environment variable {ENVIRONMENT.get(key, '.'.join(loc))}: {_describe(error)}") from None
     for key in _leaves(settings.model_dump()):
         origins.setdefault(key, "default")
+    if settings.fred.api_key is not None:
+        add_secret(settings.fred.api_key.get_secret_value())  # masked from here on, wherever it turns up
     return LoadedSettings(settings=settings, path=path, file_exists=exists, origins=origins)
 
 
 # --- `config init` and config.example.toml --------------------------------------
 
 # What a commented-out line shows for a key whose default is "not set".
-_EXAMPLES: dict[str, str] = {
+_EXAMPLES: dict[str, str | float] = {
+    "http.deadline": 40.0,
     "fred.api_key": "your-32-character-fred-api-key",
     "sec.user_agent": "Your Name you@example.com",
     "snapshot.dir": "~/marketshock/snapshots",

@@ -17,6 +17,8 @@
         +-- HttpStatusError               3           http-status
         |   +-- RateLimited               3           rate-limited
         +-- BadResponse                   3           bad-response  the body does not fit the format
+        +-- BodyTooLarge                  3           too-large   the body passed http.max_body_mb
+        +-- RedirectRefused               3           redirect    a redirect to another scheme or host
         +-- MissingSetting                2           config      the provider needs a setting (SEC User-Agent)
         +-- CuratedFileError              2           config      the user's curated file is unreadable
 
@@ -28,6 +30,8 @@ envelope's `errors[].kind` says.
 from __future__ import annotations
 
 from enum import IntEnum
+
+from marketshock.formatting import safe_text
 
 
 class ExitCode(IntEnum):
@@ -104,6 +108,11 @@ class ProviderError(MarketshockError):
     kind = "provider"
 
     def __init__(self, provider: str, dataset: str, cause: str) -> None:
+        # The cause often quotes the provider (an error body, a reason phrase) and the dataset
+        # the user (a symbol): both are made inert and stripped of secrets here, once, so no
+        # path an error takes (stderr, the envelope, a snapshot, a log) can carry them raw.
+        cause = safe_text(cause, one_line=True)
+        dataset = safe_text(dataset, one_line=True)
         super().__init__(f"{provider}: {dataset}: {cause}")
         self.provider = provider
         self.dataset = dataset
@@ -150,6 +159,18 @@ class RateLimited(HttpStatusError):
 
 class BadResponse(ProviderError):
     kind = "bad-response"
+
+
+class BodyTooLarge(ProviderError):
+    """The response body passed `http.max_body_mb` (counted after decompression); reading stopped there."""
+
+    kind = "too-large"
+
+
+class RedirectRefused(ProviderError):
+    """A redirect to another scheme or host (where a key in the query must not go), or too many."""
+
+    kind = "redirect"
 
 
 class MissingSetting(ProviderError):

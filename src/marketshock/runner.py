@@ -171,7 +171,9 @@ def _render(result: BaseModel, request: Request, out: Console) -> None:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"marketshock: {message}\n")
+    from marketshock.formatting import safe_text
+
+    sys.stderr.write(f"marketshock: {safe_text(message, one_line=True)}\n")
 
 
 def error_lines(errors: list[ErrorEntry]) -> list[str]:
