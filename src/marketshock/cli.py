@@ -47,6 +47,10 @@ def main() -> None:
         _fail("interrupted", 130)
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except OSError as error:  # a path the user gave: too long, a directory, no permission, ...
+        from marketshock.errors import PathError
+
+        _fail(str(PathError.from_os(error)), ExitCode.USAGE)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except SystemExit:

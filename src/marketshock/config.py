@@ -7,14 +7,16 @@ came from (for `config show`). A broken file (bad TOML, unknown key, wrong type)
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from marketshock.errors import ConfigError
+from marketshock.errors import ConfigError, shown_path
 from marketshock.formatting import add_secret
 
 APP_NAME = "marketshock"
@@ -188,6 +190,26 @@ def config_path(explicit: str | Path | None = None, environ: dict[str, str] | No
     return default_config_path()
 
 
+def _is_config_file(path: Path, source: str | None) -> bool:
+    """Whether there is a config file to read at `path` (`source`: the option or variable that
+    named it). A directory, a FIFO or a device there, or a path that cannot even be looked at
+    (too long, no permission), is a ConfigError; a missing file is for the caller to judge."""
+    named = f"config file {shown_path(path)}" + (f" (from {source})" if source else "")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        if error.errno == errno.ENOTDIR:  # a parent is a file: no config there either
+            return False
+        raise ConfigError(f"{named}: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"{named} is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{named} is not a regular file")  # a FIFO would block the read forever
+    return True
+
+
 def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, leaf = dotted.split(".")
     for p in parents:
@@ -218,16 +240,18 @@ def load(explicit: str | Path | None = None, environ: dict[str, str] | None = No
     environ = os.environ if environ is None else environ
     path = config_path(explicit, environ)
     tree: dict[str, Any] = {}
-    exists = path.is_file()
+    exists = _is_config_file(path, "--config" if explicit else CONFIG_ENV if environ.get(CONFIG_ENV) else None)
     if explicit and not exists:
-        raise ConfigError(f"config file {path} does not exist")
+        raise ConfigError(f"config file {shown_path(path)} does not exist")
     if exists:
         try:
             tree = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: cannot read: {error}") from None
+            raise ConfigError(f"{shown_path(path)}: cannot read: {getattr(error, 'strerror', None) or error}") from None
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+            raise ConfigError(f"{shown_path(path)}: invalid TOML: {error}") from None
+        except RecursionError:  # tomllib recurses once per nesting level
+            raise ConfigError(f"{shown_path(path)}: invalid TOML: nested too deeply") from None
         try:
             Settings.model_validate(tree)
         except ValidationError as error:

@@ -4,6 +4,8 @@
     MarketshockError                      exit_code   kind
     +-- UsageError                        2           usage       bad input: a date, a symbol, an option
     |   +-- ConfigError                   2           config      a broken config file or variable
+    |   +-- PathError                     2           path        a path given cannot be used (too long, a
+    |   |                                                         directory, a FIFO, no permission)
     |   +-- Unavailable                   1           unavailable nothing can be produced at all
     |   +-- Busy                          4           busy        a snapshot directory's lock is held
     +-- StoreError                        2           store       a snapshot directory or file is unusable
@@ -65,6 +67,24 @@ class ConfigError(UsageError):
     """The config file or an environment variable is broken (exit 2)."""
 
     kind = "config"
+
+
+class PathError(UsageError):
+    """A path the user gave (an argument, an option, a config value) cannot be used: too long,
+    a directory where a file is expected, a FIFO, no permission. Exit 2, one line."""
+
+    kind = "path"
+
+    @classmethod
+    def from_os(cls, error: OSError) -> PathError:
+        reason = error.strerror or str(error) or type(error).__name__
+        return cls(f"{shown_path(error.filename)}: {reason}" if error.filename else reason)
+
+
+def shown_path(path: object, limit: int = 100) -> str:
+    """A path for a one-line message: a 5,000-character one keeps its start and its end."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-(limit // 2 - 3) :]}"
 
 
 class Unavailable(UsageError):

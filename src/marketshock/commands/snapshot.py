@@ -200,8 +200,10 @@ def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) 
 
 def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
     from marketshock import store
-    from marketshock.errors import Unavailable
+    from marketshock.errors import PathError, Unavailable, shown_path
 
+    if directory.exists() and not directory.is_dir():  # a wrong path, not "no snapshots yet"
+        raise PathError(f"snapshot directory {shown_path(directory)} is not a directory")
     try:
         snapshots, skipped = store.scan(directory)
     except StoreError as error:
@@ -351,7 +353,7 @@ def _print_history(
 def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
     """A snapshot named by its date (looked up in the directory) or by a file path."""
     from marketshock import store
-    from marketshock.errors import UsageError
+    from marketshock.errors import PathError, UsageError, shown_path
 
     path = Path(ref).expanduser()
     if _DATE.match(ref) and not path.is_file():
@@ -361,8 +363,12 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
         path = store.snapshot_path(where, day)
         if not path.is_file():
             raise UsageError(f"no snapshot of {day} in {where}")
+    elif path.is_dir():
+        raise PathError(f"{shown_path(ref)} is a directory, not a snapshot file")
+    elif path.exists():
+        raise PathError(f"{shown_path(ref)} is not a regular file")  # a FIFO: reading it would block
     elif not path.is_file():
-        raise UsageError(f"{ref}: no such snapshot file (give a date YYYY-MM-DD or a path)")
+        raise UsageError(f"{shown_path(ref)}: no such snapshot file (give a date YYYY-MM-DD or a path)")
     try:
         return store.read(path)
     except StoreError as error:
