@@ -280,7 +280,9 @@ def history(
     in_range = [s for s in snapshots if (first is None or s.as_of >= first) and (last is None or s.as_of <= last)]
     if list_metrics:
         paths = sorted(set().union(*(store.metrics(s) for s in in_range))) if in_range else []
-        typer.echo("\n".join(paths))
+        from marketshock.formatting import safe_text  # the paths are keys read from files
+
+        typer.echo("\n".join(safe_text(p, one_line=True) for p in paths))
         raise typer.Exit(0 if paths else 1)
     assert metric is not None
     if metric not in known:
@@ -363,11 +365,11 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
         path = store.snapshot_path(where, day)
         if not path.is_file():
             raise UsageError(f"no snapshot of {day} in {where}")
-    elif path.is_dir():
-        raise PathError(f"{shown_path(ref)} is a directory, not a snapshot file")
-    elif path.exists():
-        raise PathError(f"{shown_path(ref)} is not a regular file")  # a FIFO: reading it would block
     elif not path.is_file():
+        if path.is_dir():
+            raise PathError(f"{shown_path(ref)} is a directory, not a snapshot file")
+        if path.exists():
+            raise PathError(f"{shown_path(ref)} is not a regular file")  # a FIFO: reading it would block
         raise UsageError(f"{shown_path(ref)}: no such snapshot file (give a date YYYY-MM-DD or a path)")
     try:
         return store.read(path)
