@@ -408,7 +408,6 @@ class ReplayServer(ThreadingHTTPServer):
             self._answers[key] = getattr(self.answers, provider)(path, query)
         return self._answers[key]
 
-
     def hostile(self, fault: str, path: str, query: dict[str, str]) -> Answer:
         url = f"{self.url}{path}?{urlencode(query)}"  # the key, when one was sent, is in it
         if fault == "echo":
