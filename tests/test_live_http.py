@@ -22,6 +22,7 @@ from marketshock.errors import (
     RateLimited,
     RedirectRefused,
 )
+from marketshock.providers import http as http_module
 from marketshock.providers.cache import Cache, Entry
 from marketshock.providers.http import USER_AGENT, Http, RequestSpec, json_body, retry_after_seconds
 
@@ -335,6 +336,39 @@ def test_an_error_body_is_capped_too():
     with pytest.raises(BodyTooLarge):
         fetch(make_http(handler, max_body=100_000, retries=2))
     assert len(calls) == 1  # too large is an answer, not a glitch: never retried
+
+
+def test_only_one_body_at_a_time_grows_past_the_big_body_size(monkeypatch):
+    # Concurrent endless bodies would each hold up to the cap; past BIG_BODY they take turns.
+    monkeypatch.setattr(http_module, "BIG_BODY", 2000)
+    sent: dict[str, int] = {}
+    seen_when_refused: list[dict[str, int]] = []
+
+    async def body(name: str):
+        sent[name] = 0
+        while True:
+            sent[name] += 500
+            if sent[name] > 10_000:  # this chunk gets the body refused
+                seen_when_refused.append(dict(sent))
+            yield b"z" * 500
+            await asyncio.sleep(0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body(request.url.path))
+
+    http = make_http(handler, max_body=10_000)
+    specs = [RequestSpec("yahoo", name, f"https://example.test/{name}") for name in ("a", "b")]
+
+    async def go():
+        try:
+            return await asyncio.gather(*(http.fetch(s, str) for s in specs), return_exceptions=True)
+        finally:
+            await http.aclose()
+
+    assert all(isinstance(r, BodyTooLarge) for r in asyncio.run(go()))
+    first = seen_when_refused[0]
+    # The other one waits with the chunk that would take it past the big-body size in hand.
+    assert sorted(first.values()) == [2000 + 500, 10_000 + 500]
 
 
 def test_a_trickling_body_is_cut_off_at_the_deadline():

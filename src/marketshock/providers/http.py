@@ -15,6 +15,7 @@ It also holds the boundary against whatever a server sends:
   attempts: httpx's read timeout restarts with each byte, so without it a server trickling a
   byte at a time would never be cut off;
 - a cap on the body (`http.max_body_mb`), counted as it streams in, after decompression;
+  only one body at a time may grow past `BIG_BODY`, so the run's memory stays near one cap;
 - redirects followed only to the scheme and host the request went to, so a key in the query
   never travels to another host.
 
@@ -57,6 +58,9 @@ T = TypeVar("T")
 USER_AGENT = f"marketshock/{__version__} (+https://pypi.org/project/marketshock/)"
 MAX_REDIRECTS = 5
 MIB = 1024 * 1024
+# A body may grow to this size alongside others; past it, it waits its turn to be the one big
+# body in memory (Yahoo's longest history is a few MiB, so real answers never queue).
+BIG_BODY = 8 * MIB
 BACKOFF_INITIAL = 0.25  # seconds before the first retry (plus jitter)
 BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
@@ -190,6 +194,9 @@ class Http:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._host_limits: dict[str, asyncio.Semaphore] = {}
+        # One body at a time may grow past BIG_BODY: the cap then bounds the run's memory, not
+        # each of its concurrent requests' (eight endless bodies would otherwise hold 8 x the cap).
+        self._big_body = asyncio.Lock()
         self._inflight: dict[str, asyncio.Future[tuple[str, dt.datetime]]] = {}
         self._texts: dict[str, tuple[str, dt.datetime]] = {}  # bodies fetched during this run, by cache key
         self.requests_sent = 0
@@ -413,14 +420,23 @@ class Http:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body:
             raise self._too_large(spec, f"{int(declared) / MIB:,.1f} MiB announced")
-        chunks: list[bytes] = []
+        chunks: list[bytes] = []  # joined once at the end: a growing buffer would copy itself as it grows
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_body:
-                raise self._too_large(spec, "more arrived")
-            chunks.append(chunk)
-        return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+        big = False
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_body:
+                    chunks.clear()  # the error's traceback keeps this frame alive, not the bytes read
+                    raise self._too_large(spec, "more arrived")
+                if not big and size > BIG_BODY:
+                    await self._big_body.acquire()  # the deadline still runs while it waits
+                    big = True
+                chunks.append(chunk)
+            return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+        finally:
+            if big:
+                self._big_body.release()
 
     def _too_large(self, spec: RequestSpec, seen: str) -> BodyTooLarge:
         cause = f"response body over the {self.max_body / MIB:g} MiB limit ({seen}; http.max_body_mb)"
