@@ -3,12 +3,13 @@
     python bench/hostile_server.py [--marketshock PATH] [--deadline 5]
 
 A replay server (tests/replay_server.py) on 127.0.0.1 plays an attacker's FRED; `labor` runs
-against it as a whole process under /usr/bin/time -v, with the default limits except the
+against it as a whole process under /usr/bin/time -v, with the default limits (or --deadline);
 deadline. Prints, per fault, the exit code, the wall time, the peak resident memory and the
 first stderr line:
 
 - `endless`: a body that never ends (no Content-Length);
 - `huge`: a 200 MiB body announced by its Content-Length (and sent, if read);
+- `bomb`: 250 kB of gzip that inflates to 256 MiB;
 - `trickle`: one byte every 0.5 s, for up to 120 s;
 - `none`: a normal answer, for the baseline.
 
@@ -58,12 +59,12 @@ def measure(marketshock: str, server: ReplayServer, fault: str, env: dict[str, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--marketshock", default=str(Path(sys.executable).with_name("marketshock")))
-    parser.add_argument("--deadline", default="5", help="MARKETSHOCK_HTTP_DEADLINE for the run (seconds)")
-    parser.add_argument("--faults", default="none,endless,huge,trickle")
+    parser.add_argument("--deadline", default="", help="MARKETSHOCK_HTTP_DEADLINE (default: the config default)")
+    parser.add_argument("--faults", default="none,endless,huge,bomb,trickle")
     args = parser.parse_args()
     server = ReplayServer("replay").start()
     server.trickle_every, server.trickle_for = 0.5, 120.0
-    env = {"MARKETSHOCK_HTTP_DEADLINE": args.deadline, "MARKETSHOCK_HTTP_RETRIES": "0"}
+    env = {"MARKETSHOCK_HTTP_DEADLINE": args.deadline} if args.deadline else {}
     try:
         for fault in args.faults.split(","):
             print(measure(args.marketshock, server, fault, env), flush=True)

@@ -11,7 +11,7 @@ Faults are injected per provider (timeout, 500, 429 with Retry-After, malformed 
 truncated body, empty result, HTML page) and a latency can be added to every answer. Hostile
 faults play an attacker's server: an error body echoing the request URL (a key in it) with
 terminal escapes, a redirect to another host, a body trickling a byte at a time, an endless
-body, a huge one announced by its Content-Length. Used by
+body, a huge one announced by its Content-Length, a small gzip body that inflates to 256 MiB. Used by
 the end-to-end tests (started and stopped by a fixture) and by bench/live_report.py.
 """
 
@@ -23,8 +23,10 @@ import functools
 import gzip
 import io
 import json
+import sys
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,7 +38,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 PROVIDERS = ("yahoo", "coinbase", "coingecko", "fred", "sec", "stooq")
 FAULTS = ("timeout", "500", "429", "malformed", "truncated", "empty", "html")
-HOSTILE_FAULTS = ("echo", "redirect", "trickle", "endless", "huge")
+HOSTILE_FAULTS = ("echo", "redirect", "trickle", "endless", "huge", "bomb")
 # What a hostile answer puts in front of the terminal: colour, a window title, Rich markup.
 ESCAPES = "\x1b[31m\x1b]0;pwned\x07[bold red]owned[/]\x1b[0m"
 # A status line may carry 8-bit bytes (h11 refuses 7-bit controls there): the 8-bit CSI, and markup.
@@ -66,6 +68,14 @@ SEC_RECORDED = {
 # The total market value CoinGecko's /global would have said: the curated CoinGecko point of
 # 2026-02-06, in the documented /global shape (no recorded /global body exists).
 GLOBAL_REPLAY = {"total": 2.38e12, "change_24h": -3.1, "updated_at": 1770379200}  # 2026-02-06 12:00 UTC
+
+
+@functools.cache
+def gzip_bomb(size: int = 256 << 20) -> bytes:
+    """`size` zero bytes, gzipped (about 250 kB), built a MiB at a time."""
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    zeros = bytes(1 << 20)
+    return b"".join([*(pack.compress(zeros) for _ in range(size >> 20)), pack.flush()])
 
 
 @functools.cache
@@ -375,6 +385,11 @@ class ReplayServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client that hung up on a hostile answer, as it should: not worth a traceback
+        super().handle_error(request, client_address)
+
     def env(self) -> dict[str, str]:
         """MARKETSHOCK_*_BASE_URL for every provider, all pointing here."""
         return {f"MARKETSHOCK_{p.upper()}_BASE_URL": self.url for p in PROVIDERS}
@@ -433,6 +448,8 @@ class ReplayServer(ThreadingHTTPServer):
             return Answer(200, b"", "application/json", stream=trickle)
         if fault == "endless":
             return Answer(200, b"", "application/json", stream=lambda out: endless(out, self.endless_bytes))
+        if fault == "bomb":
+            return Answer(200, gzip_bomb(), "application/json", {"Content-Encoding": "gzip"})
         headers = {"Content-Length": str(self.huge_bytes)}  # "huge": announced, and sent if read
         return Answer(200, b"", "application/json", headers, stream=lambda out: endless(out, self.huge_bytes))
 

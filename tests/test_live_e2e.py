@@ -560,7 +560,7 @@ def test_yahoo_redirecting_elsewhere_is_no_longer_a_silent_success(server, tmp_p
     assert {e["kind"] for e in result.json["errors"]} == {"redirect"}
 
 
-@pytest.mark.parametrize("fault", ["endless", "huge"])
+@pytest.mark.parametrize("fault", ["endless", "huge", "bomb"])
 def test_a_body_over_the_cap_fails_its_section_in_one_line(server, tmp_path, fault):
     server.faults["fred"] = fault
     result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=LIMITS)

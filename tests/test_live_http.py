@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 import gzip
 import time
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import httpx
@@ -319,11 +321,52 @@ def test_an_endless_streamed_body_is_cut_off_at_the_cap():
         fetch(make_http(handler, max_body=512 * 1024))
 
 
+async def streamed(data: bytes, size: int = 1024):
+    """`data` as a network would deliver it: in reads of `size` bytes."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def encoded(data: bytes, encoding: str) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Encoding": encoding}, content=streamed(data))
+
+
 def test_the_cap_counts_the_body_after_decompression():
     bomb = gzip.compress(b"0" * 4_000_000)  # 4 MB of zeros in about 4 kB
-    handler, _ = counting([httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=bomb)])
+    handler, _ = counting([encoded(bomb, "gzip")])
     with pytest.raises(BodyTooLarge):
         fetch(make_http(handler, max_body=1_000_000))
+
+
+def test_one_read_of_a_compressed_body_never_inflates_past_the_cap():
+    bomb = gzip.compress(b"0" * 50_000_000)  # one read of 50 kB would inflate to 50 MB at once
+    handler, _ = counting([httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=streamed(bomb, 1 << 20))])
+    tracemalloc.start()
+    try:
+        with pytest.raises(BodyTooLarge):
+            fetch(make_http(handler, max_body=1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # inflating the read whole would take 50 MB
+
+
+@pytest.mark.parametrize(("encoding", "compress"), [("gzip", gzip.compress), ("deflate", zlib.compress)])
+def test_a_compressed_body_is_inflated(encoding, compress):
+    handler, _ = counting([encoded(compress("Kospi -5%, 코스피".encode() * 1000), encoding)])
+    assert fetch(make_http(handler)).value == "Kospi -5%, 코스피" * 1000
+
+
+def test_a_corrupt_compressed_body_is_a_bad_response():
+    handler, _ = counting([encoded(b"\x1f\x8b not gzip at all", "gzip")])
+    with pytest.raises(BadResponse, match="compressed body is corrupt"):
+        fetch(make_http(handler))
+
+
+def test_an_encoding_we_never_asked_for_is_a_bad_response():
+    handler, _ = counting([encoded(b"...", "br")])
+    with pytest.raises(BadResponse, match="unsupported Content-Encoding 'br'"):
+        fetch(make_http(handler))
 
 
 def test_a_body_at_the_cap_is_read_whole():

@@ -14,7 +14,8 @@ It also holds the boundary against whatever a server sends:
 - one deadline per request (`http.deadline`) over connect, every read and the waits between
   attempts: httpx's read timeout restarts with each byte, so without it a server trickling a
   byte at a time would never be cut off;
-- a cap on the body (`http.max_body_mb`), counted as it streams in, after decompression;
+- a cap on the body (`http.max_body_mb`), counted as it streams in, after decompression (done
+  here on zlib, bounded per read, rather than by httpx, which inflates a read whole);
   only one body at a time may grow past `BIG_BODY`, so the run's memory stays near one cap;
 - redirects followed only to the scheme and host the request went to, so a key in the query
   never travels to another host.
@@ -30,7 +31,8 @@ import datetime as dt
 import email.utils
 import json
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -61,6 +63,7 @@ MIB = 1024 * 1024
 # A body may grow to this size alongside others; past it, it waits its turn to be the one big
 # body in memory (Yahoo's longest history is a few MiB, so real answers never queue).
 BIG_BODY = 8 * MIB
+INFLATE_PIECE = 256 * 1024  # the most one step of inflating a compressed body may produce
 BACKOFF_INITIAL = 0.25  # seconds before the first retry (plus jitter)
 BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
@@ -160,6 +163,29 @@ def _describe_transport(error: httpx.TransportError) -> str:
     if "name or service not known" in lowered or "nodename nor servname" in lowered:
         return "host name not found"
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _inflater(spec: RequestSpec, encoding: str) -> Any:
+    """A zlib decompressor for the body's Content-Encoding (gzip or deflate, what we ask for), or
+    None for an identity body. Hand-written on zlib because httpx inflates each network read
+    whole before a caller can count it; zlib's `max_length` bounds what one read can become."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # +32: a gzip or a zlib header, detected
+    raise BadResponse(spec.provider, spec.dataset, f"unsupported Content-Encoding {encoding!r}")
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+def _inflate(spec: RequestSpec, inflate: Any, data: bytes, most: int) -> bytes:
+    try:
+        return inflate.decompress(data, most)
+    except zlib.error:
+        raise BadResponse(spec.provider, spec.dataset, "the compressed body is corrupt") from None
 
 
 # --- the client ---------------------------------------------------------------------------
@@ -416,23 +442,35 @@ class Http:
 
     async def _body(self, spec: RequestSpec, response: httpx.Response) -> str:
         """The body as text, refused as soon as it passes `max_body` bytes: a declared length
-        is checked before reading, and the decompressed bytes are counted as they arrive."""
+        is checked before reading, and the inflated bytes are counted as they arrive."""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body:
             raise self._too_large(spec, f"{int(declared) / MIB:,.1f} MiB announced")
+        if response.is_stream_consumed:  # built in memory (httpx.MockTransport): httpx has decoded it already
+            inflate, reads = None, _once(response.content)
+        else:
+            inflate, reads = _inflater(spec, response.headers.get("Content-Encoding", "")), response.aiter_raw()
         chunks: list[bytes] = []  # joined once at the end: a growing buffer would copy itself as it grows
         size = 0
         big = False
         try:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.max_body:
-                    chunks.clear()  # the error's traceback keeps this frame alive, not the bytes read
-                    raise self._too_large(spec, "more arrived")
-                if not big and size > BIG_BODY:
-                    await self._big_body.acquire()  # the deadline still runs while it waits
-                    big = True
-                chunks.append(chunk)
+            async for raw in reads:
+                while raw:
+                    if inflate is None:
+                        piece, raw = raw, b""
+                    else:
+                        # A piece at a time, never more than would pass the cap: 64 KiB of gzip
+                        # can inflate to 64 MiB.
+                        piece = _inflate(spec, inflate, raw, min(INFLATE_PIECE, self.max_body - size + 1))
+                        raw = inflate.unconsumed_tail
+                    size += len(piece)
+                    if size > self.max_body:
+                        chunks.clear()  # the error's traceback keeps this frame alive, not the bytes read
+                        raise self._too_large(spec, "more arrived")
+                    if not big and size > BIG_BODY:
+                        await self._big_body.acquire()  # the deadline still runs while it waits
+                        big = True
+                    chunks.append(piece)
             return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
         finally:
             if big:
