@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from replay_server import ESCAPES, FAULTS, HOSTILE_FAULTS, ReplayServer
+from replay_server import ESCAPES, FAULTS, HOSTILE_FAULTS, ReplayServer, gzip_bomb
 
 MARKETSHOCK = str(Path(sys.executable).with_name("marketshock"))
 PLANTED_KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f"
@@ -562,6 +562,7 @@ def test_yahoo_redirecting_elsewhere_is_no_longer_a_silent_success(server, tmp_p
 
 @pytest.mark.parametrize("fault", ["endless", "huge", "bomb"])
 def test_a_body_over_the_cap_fails_its_section_in_one_line(server, tmp_path, fault):
+    gzip_bomb()  # built before the run, not inside its one-second deadline
     server.faults["fred"] = fault
     result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=LIMITS)
     assert result.code == 3, result.err
