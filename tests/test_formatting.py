@@ -47,7 +47,12 @@ def test_safe_text_one_line_folds_line_breaks_into_spaces():
 def test_safe_text_masks_api_key_query_values():
     text = "URL: https://api.test/fred?series_id=ICSA&api_key=abcd1234&file_type=json"
     assert f.safe_text(text) == "URL: https://api.test/fred?series_id=ICSA&api_key=***&file_type=json"
-    assert f.safe_text("GET /x?key=zz9&a=1") == "GET /x?key=***&a=1"
+    assert f.safe_text("GET /x?token=zz9&a=1") == "GET /x?token=***&a=1"
+
+
+def test_safe_text_leaves_a_plain_key_parameter_of_a_cited_page_alone():
+    url = "https://en.asiatoday.co.kr/view.php?key=20260203010000722"
+    assert f.safe_text(url) == url
 
 
 def test_safe_text_masks_a_registered_secret_in_every_encoding():

@@ -24,9 +24,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029]+")
 # Query parameters that carry a key: their value is masked wherever a URL is shown or stored.
 SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token", "access_token", "x_cg_demo_api_key"})
+# A bare `key=` is left alone in text: sources cite pages such as `view.php?key=20260203...`.
 _SECRET_QUERY = re.compile(
-    r"((?<![A-Za-z0-9_])(?:api_key|apikey|access_token|token|x_cg_demo_api_key)|(?<=[?&;])key)"
-    r"(=|%3D)[^&\s\"'<>;)\]]+",
+    r"((?<![A-Za-z0-9_])(?:api_key|apikey|access_token|token|x_cg_demo_api_key))(=|%3D)[^&\s\"'<>;)\]]+",
     re.IGNORECASE,
 )
 MASK = "***"
