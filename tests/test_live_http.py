@@ -431,8 +431,8 @@ def test_the_deadline_covers_every_attempt_not_each():
     assert len(calls) == 1
 
 
-def test_the_default_deadline_is_the_timeout_times_the_attempts():
-    assert make_http(None, retries=3).deadline == 0.5 * 4
+def test_the_default_deadline_is_every_attempt_timing_out_and_every_wait_at_its_longest():
+    assert make_http(None, retries=3).deadline == 0.5 * 4 + 8 * 3
 
 
 def test_a_limit_that_cuts_a_fetch_off_serves_the_last_good_value_marked_stale(tmp_path):

@@ -36,7 +36,7 @@ class HttpSettings(_Section):
     # 64 MiB: Yahoo's largest answer (decades of daily bars) is a few MiB; nothing marketshock asks for comes close.
     max_body_mb: float = Field(64.0, gt=0, description="largest response body, in MiB after decompression")
     deadline: float | None = Field(
-        None, gt=0, description="seconds one request may take, retries included (default: timeout x (retries + 1))"
+        None, gt=0, description="seconds one request may take in all (default: timeout x (retries + 1) + 8 x retries)"
     )
 
 
@@ -279,7 +279,7 @@ def load(explicit: str | Path | None = None, environ: dict[str, str] | None = No
 
 # What a commented-out line shows for a key whose default is "not set".
 _EXAMPLES: dict[str, str | float] = {
-    "http.deadline": 40.0,
+    "http.deadline": 64.0,
     "fred.api_key": "your-32-character-fred-api-key",
     "sec.user_agent": "Your Name you@example.com",
     "snapshot.dir": "~/marketshock/snapshots",

@@ -210,9 +210,10 @@ class Http:
         self.timeout = timeout
         self.retries = retries
         self.max_body = max_body  # bytes, after decompression
-        # The whole of one request, every attempt and wait included; by default the time every
-        # attempt would take if each used its full timeout.
-        self.deadline = deadline if deadline is not None else timeout * (retries + 1)
+        # The whole of one request, every attempt and wait included; by default what every attempt
+        # takes if each uses its full timeout, plus the longest wait before each retry (10 s x 4 + 8 s x 3),
+        # so a Retry-After that fits is still honoured.
+        self.deadline = deadline if deadline is not None else timeout * (retries + 1) + BACKOFF_MAX * retries
         self.max_per_host = max_per_host
         self.cache = cache or Cache(None)
         self.refresh = refresh
