@@ -24,6 +24,7 @@ from marketshock.errors import (
     RateLimited,
     RedirectRefused,
 )
+from marketshock.providers import chain
 from marketshock.providers import http as http_module
 from marketshock.providers.cache import Cache, Entry
 from marketshock.providers.http import USER_AGENT, Http, RequestSpec, json_body, retry_after_seconds
@@ -293,9 +294,9 @@ def test_a_refused_redirect_serves_the_last_good_value_marked_stale(tmp_path):
     old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
     handler, _ = redirecting("https://elsewhere.test/")
-    result = fetch(make_http(handler, cache=cache))
+    result = through_the_chain(make_http(handler, cache=cache), SPEC)
     assert (result.value, result.stale) == ("old", True)
-    assert isinstance(result.error, RedirectRefused)
+    assert isinstance(result.error.parts[0], RedirectRefused)
 
 
 # --- size and time limits -------------------------------------------------------------------
@@ -440,9 +441,9 @@ def test_a_limit_that_cuts_a_fetch_off_serves_the_last_good_value_marked_stale(t
     old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
     handler, _ = counting([httpx.Response(200, content=endless(b".", pause=0.05))])
-    result = fetch(make_http(handler, cache=cache, deadline=0.2))
+    result = through_the_chain(make_http(handler, cache=cache, deadline=0.2), SPEC)
     assert (result.value, result.stale) == ("old", True)
-    assert isinstance(result.error, ProviderTimeout)
+    assert isinstance(result.error.parts[0], ProviderTimeout)
 
 
 # --- secrets and outside text ---------------------------------------------------------------
@@ -500,14 +501,49 @@ def test_an_expired_entry_is_fetched_again(tmp_path):
     assert len(calls) == 1
 
 
+def through_the_chain(http: Http, *specs: RequestSpec):
+    """`fetch` through the fallback chain (providers/chain.py), one provider a spec."""
+
+    async def go():
+        try:
+            attempts = [(s.provider, lambda mode, s=s: http.fetch(s, lambda text: text, stale=mode)) for s in specs]
+            return await chain.first(attempts, cached=http.cache.root is not None)
+        finally:
+            await http.aclose()
+
+    return asyncio.run(go())
+
+
 def test_a_failing_provider_serves_the_last_good_value_marked_stale(tmp_path):
     cache = Cache(tmp_path)
     old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
     handler, _ = counting([httpx.Response(503)])
-    result = fetch(make_http(handler, retries=0, cache=cache))
+    result = through_the_chain(make_http(handler, retries=0, cache=cache), SPEC)
     assert (result.value, result.stale, result.fetched_at) == ("old", True, old)
-    assert isinstance(result.error, HttpStatusError)
+    assert isinstance(result.error.parts[0], HttpStatusError)
+
+
+def test_a_failing_provider_alone_does_not_serve_a_stale_value(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    handler, _ = counting([httpx.Response(503)])
+    with pytest.raises(HttpStatusError):
+        fetch(make_http(handler, retries=0, cache=cache))
+
+
+def test_a_fresh_fallback_beats_a_stale_first_choice(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    second = RequestSpec("stooq", "BTC price history", "https://stooq.test/q/d/l/", ttl=600)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503) if request.url.host == "example.test" else httpx.Response(200, text="fresh")
+
+    result = through_the_chain(make_http(handler, retries=0, cache=cache), SPEC, second)
+    assert (result.value, result.stale) == ("fresh", False)
 
 
 def test_refresh_skips_a_fresh_entry_but_falls_back_to_it_when_the_provider_fails(tmp_path):
@@ -518,7 +554,7 @@ def test_refresh_skips_a_fresh_entry_but_falls_back_to_it_when_the_provider_fail
     assert fetch(make_http(handler2, cache=cache, refresh=True)).value == "v2"
     assert len(calls2) == 1
     failing, _ = counting([httpx.ConnectError("[Errno 111] Connection refused")])
-    fallback = fetch(make_http(failing, retries=0, cache=cache, refresh=True))
+    fallback = through_the_chain(make_http(failing, retries=0, cache=cache, refresh=True), SPEC)
     assert (fallback.value, fallback.stale) == ("v2", True)
 
 

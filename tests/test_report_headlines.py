@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import pytest
 
+from harness import invoke
 from marketshock.models.results import Headline, JobCuts, LaborResult, ReportResult
 from marketshock.models.series import Source
 from marketshock.runner import Request, execute
@@ -115,15 +113,9 @@ def test_a_record_job_cuts_month_with_no_earlier_data_is_not_ranked():
 
 
 def test_report_table_opens_with_the_ranked_headlines_and_their_reasons():
-    env = {**os.environ, "COLUMNS": "400"}
-    out = subprocess.run(
-        [sys.executable, "-m", "marketshock", "report", "--offline", "--no-color"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    first = out.stdout.splitlines()[0]
+    run = invoke("report", "--offline", "--no-color", env={"COLUMNS": "400"})
+    assert run.code == 0, run.err
+    first = run.out.splitlines()[0]
     assert first.startswith("- Bitcoin touched $60,074")
     assert "-sigma day" in first
 

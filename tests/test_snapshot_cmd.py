@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -16,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import assert_valid_envelope, command, home_dir, invoke, isolated_env  # noqa: F401
-from marketshock import runner, store
+from harness import assert_valid_envelope, command, home_dir, invoke
+from marketshock import store
 from marketshock.errors import NoDataError
+from marketshock.sections import registry
 
 
 def snapshot(out: Path, *args: str):
@@ -128,7 +130,7 @@ def test_a_failed_section_exits_3_and_the_file_still_records_it(tmp_path: Path, 
     async def broken(ctx, **options):
         raise NoDataError("bundled", "job cuts", "file missing")
 
-    monkeypatch.setitem(runner.SECTIONS, "labor", broken)
+    monkeypatch.setitem(registry.BY_NAME, "labor", dataclasses.replace(registry.get("labor"), build=broken))
     result = snapshot(tmp_path)
     assert (result.code, result.out.strip()) == (3, str((tmp_path / "2026-02-06.json").absolute()))
     doc = json.loads((tmp_path / "2026-02-06.json").read_text())
@@ -142,8 +144,8 @@ def test_nothing_produced_exits_1_and_keeps_the_previous_file(tmp_path: Path, mo
     async def broken(ctx, **options):
         raise NoDataError("bundled", "everything", "gone")
 
-    for name in list(runner.SECTIONS):
-        monkeypatch.setitem(runner.SECTIONS, name, broken)
+    for name in registry.NAMES:
+        monkeypatch.setitem(registry.BY_NAME, name, dataclasses.replace(registry.get(name), build=broken))
     (tmp_path / "2026-02-06.json").write_text("yesterday's good run")
     result = snapshot(tmp_path)
     assert (result.code, result.out) == (1, "")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import isolated_env  # noqa: F401  (autouse fixture)
 from marketshock import store
 from marketshock.errors import LockBusy, StoreError
 

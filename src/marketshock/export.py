@@ -226,14 +226,14 @@ def write(
 def outcome_picture(outcome: Outcome, fmt: str, *, ytd: bool = True, no_color: bool = False) -> str:
     """The tables of a finished run (report or one section) as the text of an SVG, HTML or
     text file, for a caller that writes it itself (`snapshot --export`, under its lock)."""
-    from marketshock import runner
+    from marketshock import present
 
     if outcome.result is None:
         raise ValueError("nothing to export: the run produced no result")
     result = outcome.result
     title = f"marketshock {outcome.command}"
     console = record(
-        lambda console: runner.renderable(result, outcome.command, console, ytd=ytd),
+        lambda console: present.renderable(result, outcome.command, console, ytd=ytd),
         title=title,
         as_of=outcome.as_of,
         source=outcome.source,
@@ -252,11 +252,11 @@ def export_outcome(outcome: Outcome, to: Target, *, ytd: bool = True, no_color: 
 
 def run(request: Request, path: str) -> int:
     """`report --export FILE`: print as usual, and save the same tables as a picture."""
-    from marketshock import runner
+    from marketshock import present, runner
 
     to = target(path)
     outcome = runner.execute(request)
-    runner.show(outcome, request)
+    present.show(outcome, request)
     if outcome.result is not None:
         export_outcome(outcome, to, ytd=request.ytd, no_color=request.no_color)
         if not request.quiet:

@@ -267,17 +267,13 @@ def headlines(lines: list[Headline], console: Console) -> RenderableType:
 
 
 def report(result: ReportResult, console: Console) -> RenderableType:
+    from marketshock.sections import registry
+
     parts: list[RenderableType] = [headlines(result.headlines, console)]
-    if result.indices:
-        parts += [Text(""), indices(result.indices, console)]
-    if result.earnings_capex:
-        parts += [Text(""), capex(result.earnings_capex, console)]
-    if result.labor:
-        parts += [Text(""), labor(result.labor, console)]
-    if result.crypto:
-        parts += [Text(""), crypto(result.crypto, console)]
-    if result.shock:
-        parts += [Text(""), shock(result.shock, console)]
+    for section in registry.SECTIONS:
+        part = getattr(result, section.field)
+        if part:
+            parts += [Text(""), section.renderer()(part, console)]
     return Group(*parts)
 
 

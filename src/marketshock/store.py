@@ -322,16 +322,12 @@ def scan(directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
 
 # Lists of rows inside a section's data, keyed by the field that names a row. "collapse"
 # drops the list's own name from the path: crypto.assets[BTC].price -> crypto.BTC.price.
-_KEYED_LISTS: dict[tuple[str, str], tuple[str, bool]] = {
-    ("crypto", "assets"): ("symbol", True),
-    ("crypto", "market_cap"): ("provider", False),
-    ("indices", "indices"): ("symbol", True),
-    ("earnings-capex", "companies"): ("ticker", True),
-    # shock has two lists of the same symbols, so each keeps its name: shock.moves.BTC.zscore
-    ("shock", "moves"): ("symbol", False),
-    ("shock", "window_changes"): ("symbol", False),
-}
-REPORT_SECTIONS = ("indices", "earnings-capex", "labor", "crypto", "shock")
+def _keyed_lists() -> dict[tuple[str, str], tuple[str, bool]]:
+    """Lists of rows inside a section's data, keyed by the field that names a row (the registry's
+    `metric_rows`)."""
+    from marketshock.sections import registry
+
+    return {(s.name, key): keyed for s in registry.SECTIONS for key, keyed in s.metric_rows.items()}
 
 
 def _is_number(value: Any) -> bool:
@@ -355,7 +351,7 @@ def _walk(node: Any, path: str, out: dict[str, int | float]) -> None:
 def section_metrics(section: str, data: dict[str, Any]) -> dict[str, int | float]:
     out: dict[str, int | float] = {}
     for key, value in data.items():
-        keyed = _KEYED_LISTS.get((section, key))
+        keyed = _keyed_lists().get((section, key))
         if keyed and isinstance(value, list):
             name_field, collapse = keyed
             base = section if collapse else f"{section}.{key}"
@@ -376,7 +372,9 @@ def metrics(snapshot: Snapshot) -> dict[str, int | float]:
     if not snapshot.data:
         return {}
     if snapshot.command == "report":
-        sections = {name: snapshot.data.get(name) for name in REPORT_SECTIONS}
+        from marketshock.sections import registry
+
+        sections = {name: snapshot.data.get(name) for name in registry.NAMES}
     else:
         sections = {snapshot.command: snapshot.data}
     out: dict[str, int | float] = {}

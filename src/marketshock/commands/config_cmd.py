@@ -81,11 +81,11 @@ def show(ctx: typer.Context, no_color: NoColor = None) -> None:
 
     Secrets are never printed: a key shows only whether it is set.
     """
-    from marketshock import config, render, runner
+    from marketshock import config, present, render
 
     loaded = config.load(_explicit(ctx))
     top = ctx.find_root().obj or {}
-    out = runner.console(bool(no_color if no_color is not None else top.get("no_color")))
+    out = present.console(bool(no_color if no_color is not None else top.get("no_color")))
     state = "found" if loaded.file_exists else "not found, defaults apply"
     out.print(render.text(f"config file: {loaded.path} ({state})"))
     table = render.titled_table("", out)

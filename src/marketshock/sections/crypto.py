@@ -11,8 +11,8 @@ from marketshock.context import RunContext
 from marketshock.errors import NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
+from marketshock.notes import note
 
-DEFAULT_SYMBOLS = ("BTC", "ETH")
 SPARK_DAYS = 30
 FLOW_MONTHS = 4  # months of summed daily ETF flows to show, per scope
 
@@ -137,9 +137,10 @@ def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ct
     return sorted(months, key=lambda m: (m.month, m.method != "sum of daily flows", m.scope, m.provider))
 
 
-async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> CryptoResult:
-    """Prices are the section; market value and ETF flows are extras whose failure is
-    recorded in `ctx.errors` while the prices still show."""
+async def build(ctx: RunContext) -> CryptoResult:
+    """Every asset of the universe's `crypto` group. Prices are the section; market value and
+    ETF flows are extras whose failure is filed as a note while the prices still show."""
+    symbols = ctx.universe.symbols("crypto")
     data = ctx.data
     extras = asyncio.gather(
         data.market_cap_points(), data.etf_daily_flows(), data.etf_quoted_flows(), return_exceptions=True
@@ -155,7 +156,7 @@ async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> 
     market_cap, etf_flows = [], []
     for part in (points, daily, quoted):
         if isinstance(part, ProviderError):
-            ctx.record("crypto", part)
+            note(part)
         elif isinstance(part, BaseException):
             raise part
     if not isinstance(points, BaseException):

@@ -10,6 +10,7 @@ from marketshock.context import RunContext
 from marketshock.errors import ProviderError
 from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
 from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
+from marketshock.notes import note
 
 # The Labor Department publishes a week's initial claims on the Thursday after the
 # week ends (Saturday), and continuing claims one week later.
@@ -114,10 +115,12 @@ async def build(ctx: RunContext) -> LaborResult:
         data.claims_first_prints(),
         return_exceptions=True,
     )
-    failures = [p for p in (cuts, icsa, ccsa, prints) if isinstance(p, BaseException)]
-    for failure in failures:
-        if not isinstance(failure, ProviderError):
-            raise failure
+    failures: list[ProviderError] = []
+    for part in (cuts, icsa, ccsa, prints):
+        if isinstance(part, ProviderError):
+            failures.append(part)
+        elif isinstance(part, BaseException):
+            raise part
     job_cuts = claims = first_print = None
     recent: list[int] = []
     if not isinstance(cuts, BaseException):
@@ -128,8 +131,8 @@ async def build(ctx: RunContext) -> LaborResult:
             first_print = first_print_figures(prints, claims.week_ending, ctx)
     if job_cuts is None and claims is None and failures:
         for failure in failures[1:]:  # the first is the section's error; name the others too
-            ctx.record("labor", failure)  # type: ignore[arg-type]
+            note(failure)
         raise failures[0]
     for failure in failures:
-        ctx.record("labor", failure)  # type: ignore[arg-type]
+        note(failure)
     return LaborResult(job_cuts=job_cuts, claims=claims, claims_first_print=first_print, recent_initial_claims=recent)
