@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from harness import assert_valid_envelope, command, home_dir, invoke
-from marketshock import store
+from marketshock import files, store
 from marketshock.errors import NoDataError
 from marketshock.sections import registry
 
@@ -221,7 +221,7 @@ def test_sigkill_at_random_moments_of_the_write_leaves_the_old_file_or_the_new_n
     old["generated_at"] = "2000-01-01T00:00:00Z"  # tells the old file from any new one
     old_bytes = json.dumps(old, indent=2).encode()
     pause = 0.15
-    env = {**os.environ, store.SLOW_WRITE_ENV: str(pause)}
+    env = {**os.environ, files.SLOW_WRITE_ENV: str(pause)}
     rng = random.Random(20260206)
     outcomes = {"old": 0, "new": 0}
     for _ in range(16):

@@ -177,7 +177,7 @@ def test_config_init_writes_the_default_watchlist(tmp_path):
     target = tmp_path / "config.toml"
     assert invoke("--config", str(target), "config", "init").code == 0
     text = target.read_text()
-    assert '[watchlist]\n' in text and '"BTC",' in text and '"QCOM",' in text
+    assert "[watchlist]\n" in text and '"BTC",' in text and '"QCOM",' in text
 
 
 def test_sources_prints_the_effective_universe():

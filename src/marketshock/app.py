@@ -194,6 +194,8 @@ def build_request(
     *,
     section_options: dict | None = None,
     ytd: bool = True,
+    brief: bool = False,
+    pager: bool = True,
 ) -> Request:
     """A run request from a command's options, falling back to the ones given before the command."""
     from marketshock.runner import Request
@@ -217,6 +219,8 @@ def build_request(
         ytd=ytd,
         csv=run.csv,
         refresh=bool(pick("refresh")),
+        brief=brief,
+        pager=pager,
     )
 
 
@@ -228,11 +232,13 @@ def run_command(
     section_options: dict | None = None,
     ytd: bool = True,
     export: str | None = None,
+    brief: bool = False,
+    pager: bool = True,
 ) -> None:
     """Run a data command (or the report) and exit with its code."""
     from marketshock.runner import run as run_request
 
-    request = build_request(ctx, command, run, section_options=section_options, ytd=ytd)
+    request = build_request(ctx, command, run, section_options=section_options, ytd=ytd, brief=brief, pager=pager)
     if run.csv:
         from marketshock import present
 

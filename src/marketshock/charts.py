@@ -53,6 +53,8 @@ ALIASES = {
     "jobcuts": "job-cuts",
     "challenger": "job-cuts",
 }
+
+
 def known(ctx: RunContext) -> str:
     """What `chart` can draw in this run: the universe's series with levels, then the labor series."""
     groups = ("crypto", "indices", "etfs", "companies")

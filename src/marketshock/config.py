@@ -141,6 +141,16 @@ class WatchlistSettings(_Section):
     companies: list[str] = _watchlist_field("companies", "companies for earnings-capex (capex actuals from the SEC)")
 
 
+class ReportSettings(_Section):
+    """Which facts make the report's headlines: only the significant ones."""
+
+    headline_zscore: float = Field(2.0, gt=0, description="a day's move of at least this many sigma")
+    headline_superlative_months: int = Field(
+        12, ge=1, description="a superlative ('lowest since ...') reaching back at least this many months"
+    )
+    headlines: int = Field(6, ge=0, description="at most this many headlines, the most unusual first")
+
+
 def _providers_field(default: list[str], description: str) -> Any:
     return Field(default, min_length=1, description=f"{description}; fallback order")
 
@@ -190,6 +200,7 @@ class Settings(_Section):
     datasets: DatasetsSettings = DatasetsSettings()
     watchlist: WatchlistSettings = Field(default_factory=WatchlistSettings)
     bundled: BundledSettings = BundledSettings()
+    report: ReportSettings = ReportSettings()
 
 
 # Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
@@ -210,6 +221,7 @@ ENVIRONMENT: dict[str, str] = {
     "cache.enabled": "MARKETSHOCK_CACHE_ENABLED",
     **{f"watchlist.{g}": f"MARKETSHOCK_WATCHLIST_{g.upper()}" for g in WatchlistSettings.model_fields},
     "bundled.dir": "MARKETSHOCK_BUNDLED_DIR",
+    **{f"report.{k}": f"MARKETSHOCK_REPORT_{k.upper()}" for k in ReportSettings.model_fields},
 }
 SECRET_KEYS = frozenset({"fred.api_key"})
 

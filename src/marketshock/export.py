@@ -12,13 +12,10 @@ Rich is imported inside the functions: this module is loaded only when exporting
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import io
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,21 +185,12 @@ def render(console: Console, fmt: str, title: str, as_of: dt.date) -> str:
 
 
 def atomic_write(path: Path, content: str) -> None:
-    """Write beside the target, then rename over it: the file is whole or untouched."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    """Write the picture atomically (files.atomic_write); UsageError naming the path on failure."""
+    from marketshock import files
+
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+        files.atomic_write(path, content.encode("utf-8"))
     except OSError as error:
-        raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
 
 

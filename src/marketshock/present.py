@@ -45,17 +45,22 @@ def console(no_color: bool, file: Any = None, width: int | None = None, pipe_wid
     )
 
 
-def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) -> RenderableType:
-    """The tables of one command's result (the registry's renderer), decorated as `out` allows."""
+def renderable(
+    result: BaseModel, command: str, out: Console, ytd: bool = True, verbose: bool = False
+) -> RenderableType:
+    """The tables of one command's result (the registry's renderer), decorated as `out` allows;
+    `verbose` lists every source in full (URLs, commits, notes) instead of one compact line each."""
     from marketshock import render
     from marketshock.models.results import ReportResult
 
     if isinstance(result, ReportResult):
-        return render.report(result, out)
+        return render.report(result, out, verbose=verbose)
     if command not in registry.BY_NAME:
         raise ValueError(f"no tables for command {command!r}")
     draw = registry.get(command).renderer()
-    return draw(result, out, ytd=ytd) if command == "crypto" else draw(result, out)
+    if command == "crypto":
+        return draw(result, out, ytd=ytd, verbose=verbose)
+    return draw(result, out, verbose=verbose)
 
 
 def warn(message: str) -> None:
@@ -102,5 +107,79 @@ def show(outcome: Outcome, request: Request) -> None:
 
         csv_output.write_result(request.command, outcome.result)
     else:
-        out = console(request.no_color)
-        out.print(renderable(outcome.result, request.command, out, ytd=request.ytd))
+        _print(outcome, request, console(request.no_color))
+
+
+def header_line(outcome: Outcome) -> str:
+    """What the tables show and when: 'marketshock report: as of 2026-02-06, bundled dataset (--offline)'."""
+    source = "bundled dataset (--offline)" if outcome.source == "bundled" else f"{outcome.source} data"
+    line = f"marketshock {outcome.command}: as of {outcome.as_of}, {source}"
+    if outcome.result is not None:
+        from marketshock.export import sources_of
+
+        stale = sum(1 for s in sources_of(outcome.result) if s.stale)
+        if stale:
+            line += f"; {stale} source{'s' if stale > 1 else ''} stale (cached after a failed fetch)"
+    return line
+
+
+def _render(outcome: Outcome, request: Request, out: Console) -> None:
+    """The header line, then the tables. A pipe gets each headline on one line (never hard-wrapped,
+    so grep finds it whole); `--brief` stops after the headlines."""
+    from rich.text import Text
+
+    from marketshock import render
+    from marketshock.models.results import ReportResult
+
+    result = outcome.result
+    assert result is not None
+    one_line = not out.is_terminal
+    out.print(render.text(header_line(outcome), "bold" if out.is_terminal else ""), soft_wrap=one_line)
+    if isinstance(result, ReportResult):
+        out.print(render.headlines(result.headlines, out), soft_wrap=one_line)
+        if request.brief:
+            return
+        out.print(Text(""))
+        out.print(render.report(result, out, verbose=request.verbose, with_headlines=False))
+        return
+    out.print(renderable(result, request.command, out, ytd=request.ytd, verbose=request.verbose))
+
+
+def pager_command() -> str:
+    """The pager, chosen the way git chooses it: $MARKETSHOCK_PAGER, then $PAGER, then less."""
+    return os.environ.get("MARKETSHOCK_PAGER") or os.environ.get("PAGER") or "less -FRX"
+
+
+def _page(text: str) -> None:
+    """Show `text` through the pager; when there is none to run, print it."""
+    import subprocess
+
+    command = pager_command().strip()
+    if command in ("", "cat"):
+        sys.stdout.write(text)
+        return
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)  # the user's own command, as git does
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode("utf-8"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early
+        pass
+    proc.wait()
+
+
+def _print(outcome: Outcome, request: Request, out: Console) -> None:
+    """Print the tables in one write (a reader that quits early, `| head`, sees a plain broken
+    pipe); on a terminal, a report taller than the screen goes through the pager."""
+    with out.capture() as captured:
+        _render(outcome, request, out)
+    text = captured.get()
+    if request.command == "report" and request.pager and out.is_terminal and text.count("\n") >= out.size.height:
+        _page(text)
+        return
+    out.file.write(text)
+    out.file.flush()

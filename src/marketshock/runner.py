@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -24,6 +24,9 @@ from marketshock.notes import collecting, entry
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData
 from marketshock.sections import registry
+
+if TYPE_CHECKING:
+    from marketshock.sections.report import Rules
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Request:
     ytd: bool = True  # show the year-to-date columns of the crypto table
     csv: bool = False  # print the main table as CSV (see csv_output)
     refresh: bool = False  # live: skip cache reads (a failed refresh still falls back to the cached value)
+    brief: bool = False  # report: the header line and the headlines only
+    pager: bool = True  # report on a terminal: page output taller than the screen
 
 
 parse_date = parse_day  # the one date parser (dates.py), under the name callers know
@@ -136,7 +141,9 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> S
     return SectionRun(name, result, notes.entries)
 
 
-async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+async def _collect(
+    ctx: RunContext, request: Request, rules: Rules | None = None
+) -> tuple[BaseModel | None, list[ErrorEntry]]:
     names = list(registry.NAMES) if request.command == "report" else [request.command]
     runs = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
     # Failures first (in section order), then the notes of sections that did produce.
@@ -151,7 +158,7 @@ async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None,
     from marketshock.sections import report
 
     rep = ReportResult(headlines=[], **{s.field: results.get(s.name) for s in registry.SECTIONS})
-    rep.headlines = report.headlines(rep)
+    rep.headlines = report.headlines(rep, rules)
     return rep, errors
 
 
@@ -192,17 +199,22 @@ def execute(request: Request) -> Outcome:
             warn(line)
     data, as_of = data_source(request, loaded.settings, universe)
     ctx = RunContext(as_of=as_of, data=data, universe=universe)
+    from marketshock.sections.report import Rules
+
+    rules = Rules.of(loaded.settings.report)
     try:
         with _spinner(request, data):
-            result, errors = asyncio.run(_collect_and_close(ctx, request))
+            result, errors = asyncio.run(_collect_and_close(ctx, request, rules))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
     return Outcome(request.command, as_of, data.name, result, errors)
 
 
-async def _collect_and_close(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+async def _collect_and_close(
+    ctx: RunContext, request: Request, rules: Rules | None = None
+) -> tuple[BaseModel | None, list[ErrorEntry]]:
     try:
-        return await _collect(ctx, request)
+        return await _collect(ctx, request, rules)
     finally:
         # A section that failed early can leave its sibling requests running: end them before the
         # client closes, so no connection is abandoned mid-request.

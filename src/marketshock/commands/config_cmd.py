@@ -39,7 +39,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing config file.")] = False,
 ) -> None:
     """Write a commented config holding every default; print its path."""
-    from marketshock import config, store
+    from marketshock import config, files
     from marketshock.errors import Unavailable, UsageError
 
     target = config.config_path(_explicit(ctx))
@@ -48,7 +48,7 @@ def init(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # 0600: the file is where a FRED API key goes.
-        store.atomic_write(target, config.template().encode("utf-8"), mode=0o600)
+        files.atomic_write(target, config.template().encode("utf-8"), mode=0o600)
     except OSError as error:
         raise Unavailable(f"cannot write {target}: {error.strerror or error}") from None
     typer.echo(str(target))

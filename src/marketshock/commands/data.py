@@ -81,7 +81,18 @@ def report(
     csv: Annotated[
         bool, typer.Option("--csv", help="Refused: the report has several tables; use --csv on one section's command.")
     ] = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="Only the header line and the headlines: a glance, a cron mail.")
+    ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page. On a terminal, a report taller than the screen goes through "
+            "$MARKETSHOCK_PAGER, else $PAGER, else 'less -FRX'.",
+        ),
+    ] = False,
 ) -> None:
     """Every section on one screen, headline facts on top."""
     run = RunOptions(**{**run.__dict__, "csv": csv})
-    run_command(ctx, "report", run, ytd=True, export=export)
+    run_command(ctx, "report", run, ytd=True, export=export, brief=brief, pager=not no_pager)
