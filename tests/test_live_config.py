@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -108,3 +109,32 @@ def test_datasets_can_be_set_from_the_environment_as_a_comma_separated_list():
     assert d.crypto_history == ["coinbase", "yahoo"]
     with pytest.raises(ConfigError, match="MARKETSHOCK_DATASETS_CLAIMS"):
         settings({"MARKETSHOCK_DATASETS_CLAIMS": "bloomberg"})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_curated_file_that_is_a_fifo_is_refused_rather_than_read_forever(tmp_path):
+    from marketshock.config import CuratedSettings
+    from marketshock.errors import CuratedFileError
+    from marketshock.providers.curated import Curated
+
+    fifo = tmp_path / "capex.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(CuratedFileError, match="is not a regular file"):
+        Curated(CuratedSettings(capex_file=str(fifo))).capex()
+
+
+def test_the_body_cap_and_deadline_come_from_the_environment():
+    http = settings({"MARKETSHOCK_HTTP_MAX_BODY_MB": "2", "MARKETSHOCK_HTTP_DEADLINE": "7.5"}).http
+    assert (http.max_body_mb, http.deadline) == (2.0, 7.5)
+
+
+def test_live_data_passes_the_body_cap_in_bytes_and_the_deadline():
+    data = live.LiveData(
+        settings({"MARKETSHOCK_HTTP_MAX_BODY_MB": "2", "MARKETSHOCK_HTTP_DEADLINE": "7.5"}), dt.date(2026, 2, 6)
+    )
+    assert (data.http.max_body, data.http.deadline) == (2 * 1024 * 1024, 7.5)
+
+
+def test_a_deadline_of_zero_is_a_config_error():
+    with pytest.raises(ConfigError, match="MARKETSHOCK_HTTP_DEADLINE"):
+        settings({"MARKETSHOCK_HTTP_DEADLINE": "0"})

@@ -48,6 +48,8 @@ DEFAULT_WINDOW = dt.timedelta(days=365)
 EARLIER_LOW_MARGIN = dt.timedelta(days=31)
 DEFAULT_HEIGHT = 16
 MIN_WIDTH, MIN_HEIGHT = 40, 6
+# Far beyond any screen or page; a bound so `--width 99999999` is a usage error, not minutes of drawing.
+MAX_WIDTH, MAX_HEIGHT = 1000, 500
 DEFAULT_EXPORT_WIDTH = 100
 
 CLAIMS_SERIES = {"claims": "ICSA", "continuing-claims": "CCSA"}
@@ -843,9 +845,14 @@ def run(
     """`marketshock chart`: print the chart (or its data as JSON) and save it if asked."""
     from marketshock import config, export, output, runner
 
-    for name, value, least in (("--width", width, MIN_WIDTH), ("--height", height, MIN_HEIGHT)):
+    for name, value, least, most in (
+        ("--width", width, MIN_WIDTH, MAX_WIDTH),
+        ("--height", height, MIN_HEIGHT, MAX_HEIGHT),
+    ):
         if value is not None and value < least:
             raise UsageError(f"{name} must be at least {least}")
+        if value is not None and value > most:
+            raise UsageError(f"{name} must be at most {most}")
     to = export.target(export_path) if export_path else None
     loaded = config.load(request.config_path)
     universe, _ = runner.run_universe(loaded, request)

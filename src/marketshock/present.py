@@ -65,7 +65,9 @@ def renderable(
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"marketshock: {message}\n")
+    from marketshock.formatting import safe_text  # messages quote providers and echo user arguments
+
+    sys.stderr.write(f"marketshock: {safe_text(message, one_line=True)}\n")
 
 
 def error_lines(errors: list[ErrorEntry]) -> list[str]:

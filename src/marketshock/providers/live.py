@@ -130,6 +130,8 @@ class LiveData:
             timeout=settings.http.timeout,
             retries=settings.http.retries,
             max_per_host=settings.http.max_per_host,
+            max_body=int(settings.http.max_body_mb * 1024 * 1024),
+            deadline=settings.http.deadline,
             cache=Cache(cache_root(settings.cache)),
             refresh=refresh,
             trace=trace,
