@@ -183,7 +183,8 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
 
 def _inflate(spec: RequestSpec, inflate: Any, data: bytes, most: int) -> bytes:
     try:
-        return inflate.decompress(data, most)
+        out: bytes = inflate.decompress(data, most)
+        return out
     except zlib.error:
         raise BadResponse(spec.provider, spec.dataset, "the compressed body is corrupt") from None
 
