@@ -1,154 +1,128 @@
-# marketshock configuration, written by `marketshock config init` from the built-in defaults.
-# Every key is optional: delete a line to get the default back. The MARKETSHOCK_* environment
-# variable named beside a key overrides it. `marketshock config show` prints the effective
-# settings and where each came from. Keep this file private if you put an API key in it.
+"""Fuzzing the whole command line: every command and every option, with values a user (or a
+script with a bug) might pass. Whatever comes in, a run ends in a documented exit code,
+never a traceback, and a usage error is one line on stderr.
 
-[http]
-# seconds to wait for a response, per request (MARKETSHOCK_HTTP_TIMEOUT)
-timeout = 10.0
-# retries on connect/read errors, HTTP 429 and 5xx (MARKETSHOCK_HTTP_RETRIES)
-retries = 3
-# requests in flight at once to one host (MARKETSHOCK_HTTP_MAX_PER_HOST)
-max_per_host = 8
-# largest response body, in MiB after decompression (MARKETSHOCK_HTTP_MAX_BODY_MB)
-max_body_mb = 64.0
-# seconds one request may take in all (default: timeout x (retries + 1) + 8 x retries) (MARKETSHOCK_HTTP_DEADLINE)
-# deadline = 64.0
+Runs go through `cli.main()` in this process (a subprocess per example would take minutes).
+Live runs cannot reach the internet: every provider's base URL is a closed local port.
+"""
 
-[providers.yahoo]
-# scheme and host; the adapter adds the real path (MARKETSHOCK_YAHOO_BASE_URL)
-base_url = "https://query1.finance.yahoo.com"
+from __future__ import annotations
 
-[providers.coingecko]
-# scheme and host; the adapter adds the real path (MARKETSHOCK_COINGECKO_BASE_URL)
-base_url = "https://api.coingecko.com"
+import contextlib
+import io
+import sys
+from pathlib import Path
 
-[providers.coinbase]
-# scheme and host; the adapter adds the real path (MARKETSHOCK_COINBASE_BASE_URL)
-base_url = "https://api.exchange.coinbase.com"
+import pytest
+import typer.main
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-[providers.fred]
-# host of fredgraph.csv (MARKETSHOCK_FRED_BASE_URL)
-base_url = "https://fred.stlouisfed.org"
-# host of the JSON API (default: api.stlouisfed.org) (MARKETSHOCK_FRED_API_BASE_URL)
-# api_base_url = "https://api.stlouisfed.org"
+from marketshock.cli import app, main
+from marketshock.config import ENVIRONMENT
+from marketshock.errors import ExitCode
 
-[providers.sec]
-# host of the XBRL APIs (MARKETSHOCK_SEC_BASE_URL)
-base_url = "https://data.sec.gov"
-# host of /files/company_tickers.json (default: www.sec.gov) (MARKETSHOCK_SEC_FILES_BASE_URL)
-# files_base_url = "https://www.sec.gov"
+DOCUMENTED = {int(code) for code in ExitCode}  # the README's table: 0 1 2 3 4
+LONG = "a" * 5000
 
-[providers.stooq]
-# scheme and host; the adapter adds the real path (MARKETSHOCK_STOOQ_BASE_URL)
-base_url = "https://stooq.com"
 
-[fred]
-# FRED API key; without one the keyless fredgraph.csv is used (MARKETSHOCK_FRED_API_KEY)
-# api_key = "your-32-character-fred-api-key"
+def _commands(group, path=()):  # type: ignore[no-untyped-def]
+    """(command path, its options, its arguments) for every command, `config` subcommands too."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            options = [p for p in command.params if p.param_type_name == "option"]
+            arguments = [p for p in command.params if p.param_type_name == "argument"]
+            yield (*path, name), options, arguments
 
-[sec]
-# 'Name contact@example.com': the SEC requires a User-Agent with a contact (MARKETSHOCK_SEC_USER_AGENT)
-# user_agent = "Your Name you@example.com"
 
-[snapshot]
-# where `snapshot` writes; default: the platform's user data directory (MARKETSHOCK_SNAPSHOT_DIR)
-# dir = "~/marketshock/snapshots"
+ROOT = typer.main.get_command(app)
+COMMANDS = list(_commands(ROOT))
+GLOBAL_OPTIONS = [p for p in ROOT.params if p.param_type_name == "option" and p.name != "version"]
 
-[cache]
-# HTTP cache directory; default: the platform's user cache directory (MARKETSHOCK_CACHE_DIR)
-# dir = "~/.cache/marketshock"
-# false: never read or write the cache (MARKETSHOCK_CACHE_ENABLED)
-enabled = true
+# Values that have broken CLIs before: dates good and bad, symbols, numbers at the edges, paths
+# that are too long, directories, terminal escapes and Rich markup, and plain random text.
+text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+INTERESTING = (
+    "2026-02-06", "2024-01-01", "2026-13-01", "1899-12-31", "2999-01-01", "20260206",
+    "BTC", "BTC,ETH", "XRP", "KOSPI", "SPY", "AMZN", "claims", "job-cuts", "crypto.BTC.price",
+    "0", "1", "-1", "12", "13", "99999999", "1e309", "nan", "",
+    "out.svg", "out.html", "out.txt", "out.png", "/", ".", LONG, f"{LONG}.svg",
+    "\x1b]0;pwned\x07\x1b[31mBTC", "[bold red]x[/]",
+)  # fmt: skip
+values = st.one_of(st.sampled_from(INTERESTING), text)
+# Options and arguments that name a file or directory get paths more often: too long, a directory,
+# a file where a directory goes, a file that is not there.
+# "existing.py" is a file the sandbox makes: a path that exists, without pointing a command that
+# writes (config init --force --config PATH) at a file of the repository.
+PATHS = ("/", ".", LONG, f"{LONG}.svg", f"{LONG}/x.json", "existing.py", "missing.json", "out.svg")
+PATH_PARAMS = {"config", "dir", "out", "export", "old", "new"}
+paths = st.one_of(st.sampled_from(PATHS), values)
 
-[curated]
-# CSV with the columns of the bundled capex_curated.csv
-# capex_file = "~/marketshock/my_capex.csv"
-# CSV with the columns of challenger_*_curated.csv
-# job_cuts_file = "~/marketshock/my_job_cuts.csv"
-# CSV with the columns of etf_flow_quotes_curated.csv
-# etf_flows_file = "~/marketshock/my_etf_flows.csv"
-# CSV with the columns of crypto_market_cap_curated.csv
-# market_cap_file = "~/marketshock/my_market_cap.csv"
 
-[datasets]
-# BTC/ETH daily bars (UTC days) with lows; fallback order (MARKETSHOCK_DATASETS_CRYPTO_HISTORY)
-crypto_history = [
-    "yahoo",
-    "coinbase",
-]
-# index levels: KOSPI, S&P 500, Nikkei 225, Hang Seng, VIX; fallback order (MARKETSHOCK_DATASETS_INDEX_HISTORY)
-index_history = [
-    "yahoo",
-    "stooq",
-]
-# ETF proxies and stock prices; fallback order (MARKETSHOCK_DATASETS_ETF_HISTORY)
-etf_history = [
-    "yahoo",
-    "stooq",
-]
-# MSCI Asia ex-Japan day moves: the AAXJ ETF, else reported moves; fallback order (MARKETSHOCK_DATASETS_ASIA_MEASURE)
-asia_measure = [
-    "yahoo",
-    "curated",
-]
-# weekly jobless claims; fallback order (MARKETSHOCK_DATASETS_CLAIMS)
-claims = [
-    "fred",
-]
-# last fiscal year's capex actual; fallback order (MARKETSHOCK_DATASETS_CAPEX_ACTUALS)
-capex_actuals = [
-    "sec",
-    "curated",
-]
-# total crypto market value (peaks are always curated); fallback order (MARKETSHOCK_DATASETS_MARKET_VALUE)
-market_value = [
-    "coingecko",
-    "curated",
-]
+def value_for(param) -> st.SearchStrategy[str]:  # type: ignore[no-untyped-def]
+    return paths if param.name in PATH_PARAMS else values
 
-[watchlist]
-# crypto assets (BTC, SOL: Yahoo SOL-USD, Coinbase SOL-USD): the default universe of every command (-s/-t replace it for one run) (MARKETSHOCK_WATCHLIST_CRYPTO)
-crypto = [
-    "BTC",
-    "ETH",
-]
-# indices (KOSPI, N225, ^FTSE: Yahoo's symbol): the default universe of every command (-s/-t replace it for one run) (MARKETSHOCK_WATCHLIST_INDICES)
-indices = [
-    "KOSPI",
-    "MSCI-APXJ",
-    "SPX",
-    "IXIC",
-    "N225",
-    "HSI",
-    "VIX",
-]
-# ETFs, each named as the proxy it is: the default universe of every command (-s/-t replace it for one run) (MARKETSHOCK_WATCHLIST_ETFS)
-etfs = [
-    "SPY",
-    "QQQ",
-    "SMH",
-    "EEM",
-    "GLD",
-    "SLV",
-]
-# companies for earnings-capex (capex actuals from the SEC): the default universe of every command (-s/-t replace it for one run) (MARKETSHOCK_WATCHLIST_COMPANIES)
-companies = [
-    "AMZN",
-    "GOOGL",
-    "MSFT",
-    "META",
-    "QCOM",
-]
 
-[bundled]
-# a directory laid out like the bundled dataset (instruments.csv and its files) to use instead of the package's own; default: the package's data (MARKETSHOCK_BUNDLED_DIR)
-# dir = "~/marketshock/my_dataset"
+@st.composite
+def command_lines(draw: st.DrawFn, command: tuple) -> list[str]:  # type: ignore[type-arg]
+    path, options, arguments = command
+    argv: list[str] = []
+    for option in draw(st.lists(st.sampled_from(GLOBAL_OPTIONS), max_size=3)):
+        argv += [option.opts[0]] if option.is_flag else [option.opts[0], draw(value_for(option))]
+    argv += list(path)
+    chosen = draw(st.lists(st.sampled_from(options), max_size=4)) if options else []
+    for option in chosen:
+        argv += [option.opts[0]] if option.is_flag else [option.opts[0], draw(value_for(option))]
+    argv += [draw(value_for(a)) for a in arguments[: draw(st.integers(0, len(arguments)))]]
+    if draw(st.booleans()):  # mostly offline: live runs only meet closed ports, but cost more
+        argv.append("--offline")
+    return argv
 
-[report]
-# a day's move of at least this many sigma (MARKETSHOCK_REPORT_HEADLINE_ZSCORE)
-headline_zscore = 2.0
-# a superlative ('lowest since ...') reaching back at least this many months (MARKETSHOCK_REPORT_HEADLINE_SUPERLATIVE_MONTHS)
-headline_superlative_months = 12
-# at most this many headlines, the most unusual first (MARKETSHOCK_REPORT_HEADLINES)
-headlines = 6
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.argv
+    sys.argv = ["marketshock", *argv]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            else:
+                code = 0
+    finally:
+        sys.argv = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Files land in tmp_path; every provider is a closed port, asked once, briefly."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "existing.py").write_text('"""a file that exists"""\n')
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    for key, name in ENVIRONMENT.items():
+        if key.endswith("base_url"):
+            monkeypatch.setenv(name, "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setenv("MARKETSHOCK_HTTP_RETRIES", "0")
+    monkeypatch.setenv("MARKETSHOCK_HTTP_TIMEOUT", "0.5")
+    monkeypatch.setenv("MARKETSHOCK_CACHE_ENABLED", "false")
+    return tmp_path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c[0]) for c in COMMANDS])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_command_line_ends_in_a_documented_exit_code_without_a_traceback(sandbox, command, data):
+    argv = data.draw(command_lines(command), label="argv")
+    code, _, err = run(argv)  # an unexpected exception fails the test here, with its traceback
+    assert code in DOCUMENTED, (argv, code, err)
+    assert "Traceback" not in err
+    if code == ExitCode.USAGE:
+        assert err.count("\n") == 1 and err.startswith("marketshock: error: "), (argv, err)
+    assert "\x1b" not in err, (argv, err)

@@ -101,7 +101,7 @@ def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.
     universe, warnings = instruments.universe(table, chosen, bundled_only=request.offline)
     overrides: dict[str, tuple[str, ...]] = {}
     for section, options in request.section_options.items():
-        given = options.get("symbols") or options.get("tickers")
+        given = options.get("symbols")
         groups = registry.get(section).groups if section in registry.BY_NAME else ()
         if given and groups:
             # -s names every row of the section for this run: its first group takes them all
@@ -126,7 +126,7 @@ class SectionRun:
 
 def _build_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
     """A section's own options: the symbol options became the run's universe."""
-    return {k: v for k, v in options.items() if k not in ("symbols", "tickers")}
+    return {k: v for k, v in options.items() if k != "symbols"}
 
 
 async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> SectionRun:
