@@ -81,12 +81,14 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     The marks are computed on the whole history known on the as-of date (as the crypto
     and indices tables do), whatever window is drawn."""
     as_of = ctx.as_of
-    bars = series.up_to(as_of).bars
+    known = series.up_to(as_of)
+    bars = known.bars
     if not bars:
         raise Unavailable(f"{series.symbol}: no data on or before {as_of} (data starts {series.bars[0].date})")
     unit = "index points" if series.calendar == "sessions" and not series.proxy_for else series.currency
     last = bars[-1]
-    low = analytics.lowest_since(bars)
+    found = analytics.lowest_since(bars, known.gaps)
+    low = found if isinstance(found, analytics.LowestSince) else None  # a gap leaves it unknown: no mark
     high = analytics.drawdown_from_high([b.date for b in bars], [b.close for b in bars])
     assert high is not None  # bars is not empty
     start = since or default_start(last.date, low.date if low else None)

@@ -316,14 +316,21 @@ class LiveData:
         return fetch
 
     def _series(
-        self, inst: Instrument, bars: tuple, provider: str, reference: str, name: str | None = None
-    ) -> PriceSeries:  # type: ignore[type-arg]
+        self,
+        inst: Instrument,
+        bars: tuple,  # type: ignore[type-arg]
+        provider: str,
+        reference: str,
+        name: str | None = None,
+        gaps: tuple[dt.date, ...] = (),
+    ) -> PriceSeries:
         crypto = inst.kind == "crypto"
         return PriceSeries(
             symbol=inst.symbol,
             name=name if inst.kind == "stock" and name else inst.name,
             calendar="utc-days" if crypto else "sessions",
             bars=bars,
+            gaps=gaps,
             proxy_for=inst.proxy_for,
             source=Source(
                 provider=PROVIDER_NAMES[provider],
@@ -343,7 +350,7 @@ class LiveData:
         except HttpStatusError as error:
             raise yahoo.chart_error(error, inst.yahoo) or error from None
         daily = fetched.value
-        series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name)
+        series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name, daily.gaps)
         return Fetched(series, fetched.fetched_at, fetched.stale)
 
     async def _coinbase_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
@@ -469,16 +476,20 @@ class LiveData:
             except HttpStatusError as error:
                 raise fred.api_error(error) from None
             label = f"FRED vintage of {vintage}" if vintage else "FRED latest vintage (revised)"
+            vintage_day = vintage
             reference = f"https://fred.stlouisfed.org/series/{series_id} (API)"
         else:
             spec = fred.graph_request(series_id, start, end, self.urls["fred"], ttl=ttl)
             fetched = await self.http.fetch(spec, lambda t: fred.parse_graph_csv(t, series_id), stale=mode)
             label = "FRED latest vintage (revised)"
+            vintage_day = None
             reference = f"https://fred.stlouisfed.org/series/{series_id} (fredgraph.csv)"
         series = WeeklySeries(
             series_id=series_id,
             name=CLAIMS_SERIES[series_id],
             vintage=f"{label}, fetched {fetched.fetched_at:%Y-%m-%d}",
+            # ALFRED's real-time period answers for the as-of day; else the vintage is the fetch's.
+            vintage_date=vintage_day if vintage_day else fetched.fetched_at.date(),
             observations=fetched.value,
             source=Source(provider="FRED", reference=reference),
         )

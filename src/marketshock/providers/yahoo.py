@@ -36,6 +36,7 @@ class Daily:
     name: str
     currency: str
     bars: tuple[Bar, ...]
+    gaps: tuple[dt.date, ...] = ()  # days Yahoo sent without a close: gaps, not days to skip
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,10 @@ def _offset(meta: dict[str, Any]) -> dt.timedelta:
 
 def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
     """Step 3 for daily bars. A bar's date is its timestamp in the exchange's time (UTC for
-    crypto, so BTC-USD bars are UTC calendar days). Bars with a missing price (a holiday row)
-    are skipped; when Yahoo sends today's running bar beside the day's row, the later wins."""
+    crypto, so BTC-USD bars are UTC calendar days). A null field is a gap in that field only:
+    a bar with a null open keeps its high, low and close. A row without a close is no bar but
+    a gap day (`Daily.gaps`; the series' normalisation judges it against the calendar). When
+    Yahoo sends today's running bar beside the day's row, the later wins."""
     result = _result(text, dataset)
     meta = result["meta"]
     if meta.get("symbol") and str(meta["symbol"]).upper() != symbol.upper():
@@ -154,13 +157,17 @@ def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
     timestamps, cols = _series(result, dataset)
     offset = _offset(meta)
     bars: dict[dt.date, Bar] = {}
+    gaps: set[dt.date] = set()
     for i, ts in enumerate(timestamps):
         if not isinstance(ts, int):
             raise BadResponse(PROVIDER, dataset, f"`timestamp[{i}]` is not an integer")
         o, h, lo, c = cols["open"][i], cols["high"][i], cols["low"][i], cols["close"][i]
-        if None in (o, h, lo, c):
-            continue
         day = (dt.datetime.fromtimestamp(ts, dt.UTC) + offset).date()
+        if c is None:
+            if day not in bars:
+                gaps.add(day)
+            continue
+        gaps.discard(day)
         try:
             bars[day] = Bar(date=day, open=o, high=h, low=lo, close=c, volume=cols["volume"][i])
         except ValueError:
@@ -172,6 +179,7 @@ def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
         name=str(meta.get("longName") or meta.get("shortName") or symbol),
         currency=str(meta.get("currency") or "USD"),
         bars=tuple(sorted(bars.values(), key=lambda b: b.date)),
+        gaps=tuple(sorted(gaps)),
     )
 
 
