@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from marketshock.errors import ProviderError
-from marketshock.models.envelope import ErrorEntry
+from marketshock.models.envelope import ErrorEntry, WarningEntry
 from marketshock.providers.base import MarketData
 
 
@@ -16,9 +16,15 @@ class RunContext:
     data: MarketData
     # Parts of a section that failed while the rest of it was produced.
     errors: list[ErrorEntry] = field(default_factory=list)
+    # Figures left blank for the data under them (a gap a figure needed): the section stands.
+    warnings: list[WarningEntry] = field(default_factory=list)
 
     def record(self, section: str, error: ProviderError) -> None:
         self.errors.append(error_entry(section, error))
+
+    def warn(self, entry: WarningEntry) -> None:
+        if entry not in self.warnings:  # the report's sections share series: one warning each
+            self.warnings.append(entry)
 
 
 def error_entry(section: str, error: Exception) -> ErrorEntry:

@@ -99,11 +99,13 @@ def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> Renderab
         table.add_column(header, justify="right" if header == "from ATH" else "left")
     for a in result.assets:
         since = f"{a.lowest_since} ({a.lowest_since_months} mo)" if a.lowest_since else f"lowest since {a.data_starts}"
+        if "lowest_since" in a.gap_figures:
+            since = "n/a (gap in the data, see warnings)"
         row = [
             text(f"{a.symbol} {notes.mark(a.source)}"),
             text(a.date),
             text(f.usd(a.price, 2 if a.price < 1000 else 0)),
-            text(f.usd(a.low, 2 if a.low < 1000 else 0)),
+            text(f.usd(a.low, 2 if a.low is not None and a.low < 1000 else 0)),
             signed_text(f.pct(a.change_1d_pct), a.change_1d_pct),
             signed_text(f.pct(a.change_7d_pct), a.change_7d_pct),
         ]
@@ -159,8 +161,8 @@ def indices(result: IndicesResult, console: Console) -> RenderableType:
     extra: list[Text] = []
     for r in result.indices:
         kind = f"proxy for {r.proxy_for}" if r.proxy_for else r.kind
-        streak = f"{r.streak:+d}" if r.streak else "0"
-        if not r.streak_complete:
+        streak = f"{r.streak:+d}" if r.streak else "0" if r.streak == 0 else "n/a (gap)"
+        if r.streak is not None and not r.streak_complete:
             streak = f"≥{abs(r.streak)}" if r.streak > 0 else f"≤{r.streak}"
         table.add_row(
             text(f"{r.name} ({r.symbol}) {notes.mark(r.source)}"),
@@ -234,7 +236,7 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
         table = _table("US jobless claims (seasonally adjusted)", console)
         for header in ("week ending", "vintage", "initial", "change", "4-week avg", "continuing", "12 weeks"):
             table.add_column(header, justify="left" if header in ("week ending", "vintage", "12 weeks") else "right")
-        for week, trend in ((result.claims, result.recent_initial_claims), (result.claims_first_print, [])):
+        for week, trend in ((result.claims, result.recent_initial_claims), (result.claims_later_revision, [])):
             if week is None:
                 continue
             cont = f.number(week.continuing)

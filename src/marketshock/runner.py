@@ -21,7 +21,7 @@ from marketshock import config, csv_output, output
 from marketshock.config import Settings
 from marketshock.context import RunContext, error_entry
 from marketshock.errors import ExitCode, UnknownSymbolError, UsageError
-from marketshock.models.envelope import Envelope, ErrorEntry
+from marketshock.models.envelope import Envelope, ErrorEntry, WarningEntry
 from marketshock.models.results import ReportResult
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData, current_section
@@ -194,6 +194,7 @@ class Outcome:
     source: str
     result: BaseModel | None
     errors: list[ErrorEntry]
+    warnings: list[WarningEntry] = field(default_factory=list)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -202,7 +203,7 @@ class Outcome:
         return ExitCode.PARTIAL if self.errors else ExitCode.OK
 
     def envelope(self) -> Envelope:
-        return output.envelope(self.command, self.as_of, self.source, self.result, self.errors)
+        return output.envelope(self.command, self.as_of, self.source, self.result, self.errors, self.warnings)
 
 
 def execute(request: Request) -> Outcome:
@@ -217,7 +218,7 @@ def execute(request: Request) -> Outcome:
         raise UsageError(error.cause) from None
     # A live source's own notes: stale values it served, extras that failed.
     errors += [e for e in getattr(data, "errors", []) if e not in errors]
-    return Outcome(request.command, as_of, data.name, result, errors)
+    return Outcome(request.command, as_of, data.name, result, errors, ctx.warnings)
 
 
 async def _collect_and_close(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
@@ -252,6 +253,8 @@ def show(outcome: Outcome, request: Request) -> None:
     if not request.quiet:
         for line in error_lines(outcome.errors):
             warn(line)
+        for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
+            warn(f"{w.section}: {w.message}")
     if request.json:
         output.write_json(outcome.envelope())
     elif request.csv and outcome.result is not None:

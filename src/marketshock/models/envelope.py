@@ -21,6 +21,19 @@ class ErrorEntry(BaseModel):
     message: str
 
 
+class WarningEntry(BaseModel):
+    """A figure left blank (or marked) because of the data under it, though the section was
+    produced: a gap in a series that a figure needed, a suspect split. Exit code stays 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    section: str
+    symbol: str | None = None
+    kind: str  # "gap", "suspect-split", ...
+    date: dt.date | None = None  # the day (or week ending) the data is missing or suspect
+    message: str
+
+
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -31,3 +44,4 @@ class Envelope(BaseModel):
     source: str  # "bundled" or "live"
     data: Any
     errors: list[ErrorEntry] = []
+    warnings: list[WarningEntry] = []

@@ -73,6 +73,7 @@ CLAIMS = {
     "ICSA": ("fred_icsa_weekly.csv.gz", "Initial jobless claims (SA)"),
     "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
 }
+CLAIMS_VINTAGE = dt.date(2026, 3, 26)  # the day the bundled claims series were taken from FRED
 CAPEX_TICKERS = ("AMZN", "GOOGL", "MSFT", "META", "QCOM")
 _BAR_FIELDS = ("date", "open", "high", "low", "close", "volume")
 
@@ -203,7 +204,8 @@ def load_weekly_claims(series_id: str) -> WeeklySeries:
     return WeeklySeries(
         series_id=column,
         name=name,
-        vintage="FRED vintage of 2026-03-26 (revised)",
+        vintage=f"FRED vintage of {CLAIMS_VINTAGE} (revised)",
+        vintage_date=CLAIMS_VINTAGE,
         observations=tuple(
             WeeklyObservation(week_ending=_date(r["week_ending"]), value=float(r[column])) for r in rows
         ),

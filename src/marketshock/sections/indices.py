@@ -15,6 +15,7 @@ from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.sections.gaps import gap_warnings
 
 # The Asian gauges the article names, then the US benchmarks and metals it ran through.
 DEFAULT_SYMBOLS = ("KOSPI", "MSCI-APXJ", "SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV")
@@ -80,12 +81,22 @@ def no_figure_row(
 
 
 def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
-    bars = series.up_to(ctx.as_of).bars
+    """Figures of a daily series. A figure whose sessions include a gap (a session the provider
+    sent without a close) is null, the gap named in the envelope's `warnings`."""
+    series = series.up_to(ctx.as_of)
+    bars, gaps = series.bars, series.gaps
     kind = "ETF proxy" if series.proxy_for else "index"
     if not bars:
         reason = f"no data on or before {ctx.as_of}"
         return no_figure_row(series.symbol, series.name, kind, reason, series.source, series.proxy_for)
     closes = [b.close for b in bars]
+    dates = [b.date for b in bars]
+    log = analytics.GapLog()
+    change_1d = analytics.change_over_sessions(closes, 1, dates, gaps, log.to("change_1d_pct"))
+    change_5d = analytics.change_over_sessions(closes, 5, dates, gaps, log.to("change_5d_pct"))
+    streak = analytics.streak_over(dates[-60:], closes[-60:], gaps, log.to("streak"))
+    for warning in gap_warnings("indices", series, log, ctx.as_of):
+        ctx.warn(warning)
     return IndexRow(
         symbol=series.symbol,
         name=series.name,
@@ -93,9 +104,9 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
         proxy_for=series.proxy_for,
         date=bars[-1].date,
         last=round(closes[-1], 2),
-        change_1d_pct=_round(analytics.change_over_sessions(closes, 1)),
-        change_5d_pct=_round(analytics.change_over_sessions(closes, 5)),
-        streak=analytics.streak(analytics.daily_changes(closes[-60:])),
+        change_1d_pct=_round(change_1d),
+        change_5d_pct=_round(change_5d),
+        streak=streak,
         recent_closes=[round(c, 2) for c in closes[-SPARK_SESSIONS:]],
         source=series.source,
     )

@@ -63,7 +63,9 @@ def crypto_headlines(result: CryptoResult, moves: dict[str, MoveStats] | None = 
     lines = []
     for a in result.assets:
         parts = []
-        if a.lowest_since:
+        if "lowest_since" in a.gap_figures:
+            pass  # a gap leaves it unknown whether the low is the lowest since anything: no claim
+        elif a.lowest_since:
             parts.append(
                 f"{a.name} touched {f.usd(a.low)} on {a.date}, its lowest since {a.lowest_since} "
                 f"({a.lowest_since_months}-month low)"
@@ -138,13 +140,14 @@ def labor_headlines(result: LaborResult) -> list[Headline]:
         lines.append(line)
     claims = result.claims
     if claims:
+        label = "first print" if claims.vintage == "first print" else "revised"
         text = (
             f"Initial jobless claims {f.number(claims.initial)} in the week to {claims.week_ending}, "
-            f"{f.signed(claims.change)} on the week (revised)"
+            f"{f.signed(claims.change)} on the week ({label})"
         )
-        first = result.claims_first_print
-        if first:
-            text += f"; first reported as {f.number(first.initial)}, {f.signed(first.change)}"
+        later = result.claims_later_revision
+        if later:
+            text += f"; later revised to {f.number(later.initial)}, {f.signed(later.change)}"
         lines.append(
             Headline(section="labor", text=text, why="not ranked: weekly claims have no z-score or superlative here")
         )
@@ -163,7 +166,9 @@ def indices_headlines(result: IndicesResult, moves: dict[str, MoveStats] | None 
         streak = ""
         # Where the data cannot see where the run began, say so rather than count it exactly.
         its = "its" if row.streak_complete else "at least its"
-        if row.streak <= -2:
+        if row.streak is None:
+            pass  # a gap in the run: no count
+        elif row.streak <= -2:
             streak = f", {its} {f.ordinal(-row.streak)} day of decline"
         elif row.streak >= 2:
             streak = f", {its} {f.ordinal(row.streak)} day of gains"
