@@ -323,8 +323,12 @@ class ReplayServer(ThreadingHTTPServer):
     # one extra "latency" in the concurrency benchmark.
     request_queue_size = 128
 
-    def __init__(self, mode: str = "replay", latency: float = 0.0) -> None:
+    def __init__(self, mode: str = "replay", latency: float = 0.0, routes: Path | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        # A folder of recorded-shape bodies with its `routes.json` (path, optional query, file,
+        # type): those requests get those bodies, byte for byte; every other request is answered
+        # as `mode` says.
+        self.routes = _routes(routes) if routes else []
         self.answers = Provider(mode)
         self.latency = latency
         self.faults: dict[str, str] = {}
@@ -361,6 +365,9 @@ class ReplayServer(ThreadingHTTPServer):
             time.sleep(self.latency)
         if provider is None:
             return Answer(404, b"not found", "text/plain")
+        for route_path, route_query, answer in self.routes:
+            if path == route_path and all(query.get(k) == v for k, v in route_query.items()):
+                return answer
         fault = self.faults.get(provider)
         if fault == "timeout":
             time.sleep(self.hang)
@@ -378,6 +385,15 @@ class ReplayServer(ThreadingHTTPServer):
         if key not in self._answers:
             self._answers[key] = getattr(self.answers, provider)(path, query)
         return self._answers[key]
+
+
+def _routes(folder: Path) -> list[tuple[str, dict[str, str], Answer]]:
+    table = json.loads((folder / "routes.json").read_text())
+    out = []
+    for r in table:
+        body = (folder / r["file"]).read_bytes()
+        out.append((r["path"], r.get("query", {}), Answer(200, body, r.get("type", "application/json"))))
+    return out
 
 
 class _Handler(BaseHTTPRequestHandler):
