@@ -1,0 +1,233 @@
+"""Never bridge a gap silently: a day (or week) without a value is a gap, kept as one, and a
+figure that needs it is null with the gap named in the envelope's `warnings`.
+
+Three kinds of fault, each as recorded-shape bodies (fixtures/gaps/, see its PROVENANCE.md)
+through the live path (the installed command against the replay server on 127.0.0.1) and
+through the bundled loader; the right values are computed here from the served data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from marketshock.context import RunContext
+from marketshock.models.series import Bar, PriceSeries, Source, WeeklyObservation, WeeklySeries
+from marketshock.providers import bundled, coinbase, fred, stooq, yahoo
+from marketshock.sections import crypto, labor
+from replay_server import ReplayServer
+
+GAPS = Path(__file__).parent / "fixtures" / "gaps"
+MARKETSHOCK = str(Path(sys.executable).with_name("marketshock"))
+D = dt.date
+
+
+def served(case: str, args: list[str], tmp_path: Path) -> dict:
+    """Run the installed command against the replay server answering with `case`'s bodies."""
+    srv = ReplayServer("replay", routes=GAPS / case).start()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETSHOCK_")}
+        env |= srv.env() | {
+            "MARKETSHOCK_CONFIG": str(tmp_path / "none.toml"),
+            "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+            "MARKETSHOCK_HTTP_TIMEOUT": "10",
+            "MARKETSHOCK_HTTP_RETRIES": "0",
+        }
+        done = subprocess.run(
+            [MARKETSHOCK, *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120
+        )
+    finally:
+        srv.stop()
+    assert done.returncode == 0, done.stderr  # the data that exists was produced
+    return json.loads(done.stdout)
+
+
+def yahoo_closes(case: str) -> dict[dt.date, float | None]:
+    """Each served day's close, straight from the body."""
+    result = json.loads((GAPS / case / "yahoo_BTC-USD.json").read_text())["chart"]["result"][0]
+    closes = result["indicators"]["quote"][0]["close"]
+    return {dt.datetime.fromtimestamp(t, dt.UTC).date(): c for t, c in zip(result["timestamp"], closes, strict=True)}
+
+
+def fred_values(case: str, series_id: str) -> dict[dt.date, str]:
+    rows = csv.reader(io.StringIO((GAPS / case / f"fred_{series_id}.csv").read_text()))
+    next(rows)
+    return {D.fromisoformat(day): value for day, value in rows}
+
+
+# --- the three reproductions, through the live path -------------------------------------------
+
+
+def test_a_row_of_nulls_leaves_the_1d_change_null_and_names_the_gap(tmp_path):
+    closes = yahoo_closes("02")
+    assert closes[D(2025, 6, 1)] is None  # the fault, as served
+    envelope = served("02", ["crypto", "-s", "BTC", "--json", "--as-of", "2025-06-02"], tmp_path)
+    btc = envelope["data"]["assets"][0]
+    assert (btc["date"], btc["price"]) == ("2025-06-02", closes[D(2025, 6, 2)])
+    assert btc["change_1d_pct"] is None  # never 101,830 over 2025-05-31's 101,810 shown as "1d"
+    assert "change_1d_pct" in btc["gap_figures"]
+    gaps = [w for w in envelope["warnings"] if w["kind"] == "gap"]
+    assert [(w["section"], w["symbol"], w["date"]) for w in gaps] == [("crypto", "BTC", "2025-06-01")]
+    assert "1d change" in gaps[0]["message"]
+
+
+def test_a_figure_that_does_not_span_the_row_of_nulls_is_still_measured(tmp_path):
+    closes = yahoo_closes("02")
+    btc = served("02", ["crypto", "-s", "BTC", "--json", "--as-of", "2025-06-02"], tmp_path)["data"]["assets"][0]
+    expected_7d = (closes[D(2025, 6, 2)] / closes[D(2025, 5, 26)] - 1) * 100
+    assert btc["change_7d_pct"] == pytest.approx(expected_7d, abs=0.005)
+
+
+def test_freds_dot_leaves_the_week_on_week_change_and_the_4_week_average_null(tmp_path):
+    icsa = fred_values("05", "ICSA")
+    assert icsa[D(2025, 5, 24)] == "."  # the fault, as served
+    envelope = served("05", ["labor", "--json", "--as-of", "2025-06-06"], tmp_path)
+    claims = envelope["data"]["labor"]["claims"] if "labor" in envelope["data"] else envelope["data"]["claims"]
+    assert (claims["week_ending"], claims["initial"]) == ("2025-05-31", int(icsa[D(2025, 5, 31)]))
+    assert claims["change"] is None  # not +2,000, a two-week change
+    assert claims["four_week_avg"] is None  # not 238,750, four values spread over five weeks
+    gaps = [w for w in envelope["warnings"] if w["kind"] == "gap"]
+    assert [(w["section"], w["symbol"], w["date"]) for w in gaps] == [("labor", "ICSA", "2025-05-24")]
+
+
+def test_a_null_open_keeps_the_bar_and_its_close(tmp_path):
+    body = json.loads((GAPS / "14" / "yahoo_BTC-USD.json").read_text())["chart"]["result"][0]
+    i = body["timestamp"].index(int(dt.datetime(2025, 6, 2, tzinfo=dt.UTC).timestamp()))
+    quote = body["indicators"]["quote"][0]
+    assert quote["open"][i] is None  # the fault, as served
+    envelope = served("14", ["crypto", "-s", "BTC", "--json", "--as-of", "2025-06-02"], tmp_path)
+    btc = envelope["data"]["assets"][0]
+    assert (btc["date"], btc["price"], btc["low"], btc["high"]) == (
+        "2025-06-02",
+        quote["close"][i],
+        quote["low"][i],
+        quote["high"][i],
+    )
+    assert btc["change_1d_pct"] == pytest.approx((quote["close"][i] / quote["close"][i - 1] - 1) * 100, abs=0.005)
+    assert envelope["warnings"] == []
+
+
+# --- each fault kind in the parsers, on the recorded shapes ------------------------------------
+
+
+def test_yahoo_a_row_without_a_close_is_a_gap_day_not_a_skipped_row():
+    daily = yahoo.parse_daily((GAPS / "02" / "yahoo_BTC-USD.json").read_text(), symbol="BTC-USD", dataset="d")
+    assert D(2025, 6, 1) not in [b.date for b in daily.bars]
+    assert daily.gaps == (D(2025, 6, 1),)
+
+
+def test_yahoo_a_null_open_is_a_gap_in_that_field_only():
+    daily = yahoo.parse_daily((GAPS / "14" / "yahoo_BTC-USD.json").read_text(), symbol="BTC-USD", dataset="d")
+    bar = daily.bars[-1]
+    assert (bar.date, bar.open, bar.high, bar.low, bar.close) == (D(2025, 6, 2), None, 101880.0, 101780.0, 101830.0)
+    assert daily.gaps == ()
+
+
+def test_fred_dot_and_an_empty_value_are_missing_observations_kept_as_gaps():
+    text = "observation_date,ICSA\n2025-05-17,239000\n2025-05-24,.\n2025-05-31,\n2025-06-07,241000\n"
+    observations = fred.parse_graph_csv(text, "ICSA")
+    assert [(o.week_ending, o.value) for o in observations] == [
+        (D(2025, 5, 17), 239000.0),
+        (D(2025, 5, 24), None),
+        (D(2025, 5, 31), None),
+        (D(2025, 6, 7), 241000.0),
+    ]
+    series = weekly(observations)
+    assert [o.week_ending for o in series.observations] == [D(2025, 5, 17), D(2025, 6, 7)]
+    assert series.gaps == (D(2025, 5, 24), D(2025, 5, 31))
+
+
+def test_fred_a_duplicated_week_keeps_the_later_row():
+    text = "observation_date,ICSA\n2025-05-17,239000\n2025-05-24,240000\n2025-05-24,245000\n"
+    series = weekly(fred.parse_graph_csv(text, "ICSA"))
+    assert [o.value for o in series.observations] == [239000.0, 245000.0]
+
+
+def test_a_week_missing_between_two_others_is_a_gap():
+    series = weekly(
+        (WeeklyObservation(week_ending=D(2025, 5, 17), value=1), WeeklyObservation(week_ending=D(2025, 5, 31), value=2))
+    )
+    assert series.gaps == (D(2025, 5, 24),)
+
+
+def test_a_placeholder_bar_of_zeros_is_a_gap_day_for_crypto():
+    series = prices(
+        [bar(D(2025, 6, 1), 100), Bar(date=D(2025, 6, 2), open=0, high=0, low=0, close=0), bar(D(2025, 6, 3), 102)]
+    )
+    assert [b.date for b in series.bars] == [D(2025, 6, 1), D(2025, 6, 3)]
+    assert series.gaps == (D(2025, 6, 2),)
+
+
+def test_a_duplicated_date_keeps_the_later_row():
+    series = prices([bar(D(2025, 6, 1), 100), bar(D(2025, 6, 2), 101), bar(D(2025, 6, 2), 105)])
+    assert [b.close for b in series.bars] == [100, 105]
+
+
+def test_coinbase_a_candle_without_a_close_becomes_a_gap_day():
+    candles = [
+        [1748822400, 1.0, 3.0, 2.0, 2.5, 10],
+        [1748736000, 1.0, 3.0, 2.0, None, 10],
+        [1748649600, 1.0, 3.0, 2.0, 2.0, 10],
+    ]
+    bars = coinbase.parse_candles(json.dumps(candles), dataset="d")
+    assert [b.date for b in bars] == [D(2025, 5, 31), D(2025, 6, 2)]
+    assert prices(bars).gaps == (D(2025, 6, 1),)
+
+
+def test_stooq_an_empty_open_is_a_gap_in_that_field_only():
+    text = "Date,Open,High,Low,Close,Volume\n2024-01-25,,2480.1,2460.0,2470.3,1000\n"
+    (only,) = stooq.parse_daily_csv(text, dataset="d")
+    assert (only.open, only.close) == (None, 2470.3)
+
+
+# --- through the bundled loader -----------------------------------------------------------------
+
+
+def test_bundled_loader_keeps_a_missing_day_as_a_gap_and_blanks_the_1d_change(monkeypatch):
+    rows = "date,open,high,low,close,volume\n2025-05-31,1,1,1,101810,1\n2025-06-02,1,1,1,101830,1\n"
+    monkeypatch.setattr(bundled, "_text", lambda name: rows)
+    series = bundled.load_price_series.__wrapped__("BTC")
+    assert series.gaps == (D(2025, 6, 1),)
+    asset = crypto.asset_figures(series, ctx(D(2025, 6, 2)))
+    assert (asset.price, asset.change_1d_pct) == (101830, None)
+
+
+def test_bundled_claims_loader_keeps_a_missing_week_as_a_gap(monkeypatch):
+    rows = "week_ending,ICSA\n2025-05-10,238000\n2025-05-17,239000\n2025-05-31,241000\n"
+    monkeypatch.setattr(bundled, "_text", lambda name: rows)
+    series = bundled.load_weekly_claims.__wrapped__("ICSA")
+    assert series.gaps == (D(2025, 5, 24),)
+    context = ctx(D(2025, 6, 6))
+    week, _ = labor.claims_figures(series, series, context)
+    assert (week.week_ending, week.initial, week.change, week.four_week_avg) == (D(2025, 5, 31), 241000, None, None)
+    assert [w.date for w in context.warnings] == [D(2025, 5, 24)]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+SOURCE = Source(provider="test")
+
+
+def bar(day: dt.date, close: float) -> Bar:
+    return Bar(date=day, open=close, high=close, low=close, close=close)
+
+
+def prices(bars, calendar: str = "utc-days") -> PriceSeries:
+    return PriceSeries(symbol="BTC", name="Bitcoin", calendar=calendar, bars=tuple(bars), source=SOURCE)
+
+
+def weekly(observations) -> WeeklySeries:
+    return WeeklySeries(series_id="ICSA", name="claims", vintage="v", observations=tuple(observations), source=SOURCE)
+
+
+def ctx(as_of: dt.date) -> RunContext:
+    return RunContext(as_of=as_of, data=None)  # type: ignore[arg-type]  # the figures read no provider
