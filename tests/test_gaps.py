@@ -18,7 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.models.series import Bar, PriceSeries, Source, WeeklyObservation, WeeklySeries
 from marketshock.providers import bundled, coinbase, fred, stooq, yahoo
@@ -231,3 +234,85 @@ def weekly(observations) -> WeeklySeries:
 
 def ctx(as_of: dt.date) -> RunContext:
     return RunContext(as_of=as_of, data=None)  # type: ignore[arg-type]  # the figures read no provider
+
+
+# --- the property: a gap changes only the figures that span it, and blanks them -------------------
+
+FIRST_DAY = D(2024, 11, 15)  # the generated series cross a year end, so the YTD base is in play
+
+
+@st.composite
+def daily_with_gaps(draw):
+    n = draw(st.integers(min_value=10, max_value=90))
+    closes = draw(st.lists(st.floats(min_value=1, max_value=1000, allow_nan=False), min_size=n, max_size=n))
+    dips = draw(st.lists(st.floats(min_value=0, max_value=0.5), min_size=n, max_size=n))
+    bars = [
+        Bar(date=FIRST_DAY + dt.timedelta(days=i), open=c, high=c, low=c * (1 - d), close=c)
+        for i, (c, d) in enumerate(zip(closes, dips, strict=True))
+    ]
+    gaps = draw(st.sets(st.sampled_from([b.date for b in bars[1:-1]]), max_size=5)) if n > 2 else set()
+    return bars, gaps
+
+
+def needed_days(bars: list[Bar], figure: str, full) -> set[dt.date]:
+    """The days a figure needs, besides the last (never a gap here), as it was computed without gaps."""
+    first, last = bars[0].date, bars[-1].date
+
+    def days(start: dt.date, end: dt.date) -> set[dt.date]:  # start .. end, inclusive
+        return {start + dt.timedelta(days=k) for k in range((end - start).days + 1)}
+
+    if figure in ("1d", "7d"):
+        return {last - dt.timedelta(days=1 if figure == "1d" else 7)}
+    if figure == "ytd":
+        return {D(last.year - 1, 12, 31)}
+    if figure == "streak":
+        start = max(first, last - dt.timedelta(days=abs(full) + 1))
+        return days(start, last)
+    assert figure == "lowest_since"
+    return days(full.date if full else first, last)
+
+
+def figures(bars: list[Bar], gaps: tuple[dt.date, ...] = ()) -> dict:
+    ytd = analytics.year_to_date(bars, gaps)
+    return {
+        "1d": analytics.change_over_days(bars, 1, gaps),
+        "7d": analytics.change_over_days(bars, 7, gaps),
+        "ytd": ytd.change_pct if ytd else None,
+        "streak": analytics.streak_over([b.date for b in bars], [b.close for b in bars], gaps),
+        "lowest_since": analytics.lowest_since(bars, gaps),
+    }
+
+
+@given(daily_with_gaps())
+def test_a_gap_never_changes_a_figure_that_does_not_span_it_and_blanks_every_figure_that_does(case):
+    bars, gap_days = case
+    full = figures(bars)
+    series = prices([b for b in bars if b.date not in gap_days])  # the days are simply missing
+    assert set(series.gaps) == gap_days  # the normalisation finds every one of them
+    gapped = figures(list(series.bars), series.gaps)
+    for figure, value in full.items():
+        if needed_days(bars, figure, value) & gap_days:
+            assert gapped[figure] is None or isinstance(gapped[figure], analytics.Blocked), figure
+        else:
+            assert gapped[figure] == value, figure
+
+
+@given(
+    st.lists(st.integers(min_value=150_000, max_value=300_000), min_size=5, max_size=30),
+    st.sets(st.integers(min_value=1, max_value=28), max_size=4),
+)
+def test_a_missing_week_blanks_exactly_the_weekly_figures_that_need_it(values, missing):
+    weeks = [D(2025, 1, 4) + dt.timedelta(weeks=k) for k in range(len(values))]
+    gap_weeks = {weeks[k] for k in missing if k < len(weeks) - 1}
+    full = analytics.week_on_week(values)
+    series = weekly(
+        WeeklyObservation(week_ending=w, value=v) for w, v in zip(weeks, values, strict=True) if w not in gap_weeks
+    )
+    assert set(series.gaps) == gap_weeks
+    kept = series.observations
+    gapped = analytics.week_on_week([o.value for o in kept], [o.week_ending for o in kept], series.gaps)
+    last = weeks[-1]
+    needs_change = {last - dt.timedelta(weeks=1)}
+    needs_average = {last - dt.timedelta(weeks=k) for k in (1, 2, 3)}
+    assert gapped.change == (None if needs_change & gap_weeks else full.change)
+    assert gapped.four_week_avg == (None if needs_average & gap_weeks else full.four_week_avg)
