@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from marketshock import analytics
 from marketshock.context import RunContext
-from marketshock.models.series import Bar, PriceSeries, Source, WeeklyObservation, WeeklySeries
+from marketshock.models.series import Bar, DailyCloses, PriceSeries, Source, WeeklyObservation, WeeklySeries
 from marketshock.providers import bundled, coinbase, fred, stooq, yahoo
-from marketshock.sections import crypto, labor
+from marketshock.sections import crypto, labor, shock
 from replay_server import ReplayServer
 
 GAPS = Path(__file__).parent / "fixtures" / "gaps"
@@ -316,3 +316,36 @@ def test_a_missing_week_blanks_exactly_the_weekly_figures_that_need_it(values, m
     needs_average = {last - dt.timedelta(weeks=k) for k in (1, 2, 3)}
     assert gapped.change == (None if needs_change & gap_weeks else full.change)
     assert gapped.four_week_avg == (None if needs_average & gap_weeks else full.four_week_avg)
+
+
+# --- shock: a z-score window, a day's move and a week that hold a gap ----------------------------
+
+
+def btc_closes_without(*days: dt.date):
+    series = bundled.load_daily_closes("BTC").up_to(D(2026, 2, 5))
+    kept = [(d, c) for d, c in zip(series.dates, series.closes, strict=True) if d not in days]
+    return series.model_copy(update={"dates": tuple(d for d, _ in kept), "closes": tuple(c for _, c in kept)})
+
+
+def test_a_gap_in_the_z_score_window_blanks_the_z_score_and_says_where():
+    series = btc_closes_without(D(2025, 11, 20))
+    series = DailyCloses.model_validate(series.model_dump())  # through the normalisation, as every provider
+    assert series.gaps == (D(2025, 11, 20),)
+    log = analytics.GapLog()
+    move = shock.move_figures(series, D(2026, 2, 5), log)
+    assert move.zscore is None
+    assert "a gap on 2025-11-20" in move.note
+    assert move.change_pct == shock.move_figures(bundled.load_daily_closes("BTC"), D(2026, 2, 5)).change_pct
+
+
+def test_a_gap_the_day_before_blanks_the_days_move_and_the_rank_since():
+    series = DailyCloses.model_validate(btc_closes_without(D(2026, 2, 4)).model_dump())
+    move = shock.move_figures(series, D(2026, 2, 5))
+    assert (move.change_pct, move.zscore, move.largest_fall_since, move.rank_text) == (None, None, None, "")
+
+
+def test_a_gap_before_the_z_score_window_changes_nothing():
+    full = shock.move_figures(bundled.load_daily_closes("BTC"), D(2026, 2, 5))
+    series = DailyCloses.model_validate(btc_closes_without(D(2024, 6, 1)).model_dump())
+    move = shock.move_figures(series, D(2026, 2, 5))
+    assert (move.zscore, move.change_pct, move.change_7d_pct) == (full.zscore, full.change_pct, full.change_7d_pct)

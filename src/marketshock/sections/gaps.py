@@ -6,7 +6,7 @@ import datetime as dt
 
 from marketshock import analytics
 from marketshock.models.envelope import WarningEntry
-from marketshock.models.series import PriceSeries
+from marketshock.models.series import DailyCloses, PriceSeries
 
 # The figures a gap can blank, in words, for the warnings.
 FIGURE_NAMES = {
@@ -16,10 +16,17 @@ FIGURE_NAMES = {
     "change_ytd_pct": "YTD change (its base, the prior year's last close)",
     "lowest_since": '"lowest since"',
     "streak": "streak",
+    "change_pct": "day's move",
+    "zscore": "z-score (its 365-day window)",
+    "largest_since": '"largest move since"',
+    "worst_week_since": '"worst/best week since"',
+    "vol_30d_annualized_pct": "30-day volatility",
 }
 
 
-def gap_warnings(section: str, series: PriceSeries, log: analytics.GapLog, as_of: dt.date) -> list[WarningEntry]:
+def gap_warnings(
+    section: str, series: PriceSeries | DailyCloses, log: analytics.GapLog, as_of: dt.date
+) -> list[WarningEntry]:
     """One warning per gap that blanked a figure (naming the figures), and one when the as-of
     day itself has no close, so the figures describe an earlier day."""
     every_day = "trades every UTC day" if series.calendar == "utc-days" else "had a session that day"
