@@ -35,7 +35,11 @@ D = dt.date
 
 def served(case: str, args: list[str], tmp_path: Path) -> dict:
     """Run the installed command against the replay server answering with `case`'s bodies."""
-    srv = ReplayServer("replay", routes=GAPS / case).start()
+    return served_from(GAPS / case, args, tmp_path)
+
+
+def served_from(folder: Path, args: list[str], tmp_path: Path) -> dict:
+    srv = ReplayServer("replay", routes=folder).start()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETSHOCK_")}
         env |= srv.env() | {
@@ -349,3 +353,100 @@ def test_a_gap_before_the_z_score_window_changes_nothing():
     series = DailyCloses.model_validate(btc_closes_without(D(2024, 6, 1)).model_dump())
     move = shock.move_figures(series, D(2026, 2, 5))
     assert (move.zscore, move.change_pct, move.change_7d_pct) == (full.zscore, full.change_pct, full.change_7d_pct)
+
+
+# --- a holiday is no session, not a gap: placeholder bars judged against the exchange calendar --
+
+MSFT = Path(__file__).parent / "fixtures" / "real" / "yahoo_chart_MSFT_1d_2021-02-01_2022-01-31_events-div.json"
+
+
+def msft_with(rows: dict[dt.date, tuple]) -> str:
+    """The recorded MSFT chart with rows (open, high, low, close, volume) put in at their days, at
+    the session's opening time as Yahoo stamps its daily bars; a recorded day's row is replaced."""
+    body = json.loads(MSFT.read_text())
+    result = body["chart"]["result"][0]
+    quote = result["indicators"]["quote"][0]
+    columns = [
+        *(quote[n] for n in ("open", "high", "low", "close", "volume")),
+        result["indicators"]["adjclose"][0]["adjclose"],
+    ]
+    for day, row in rows.items():
+        ts = int(dt.datetime(day.year, day.month, day.day, 13, 30, tzinfo=dt.UTC).timestamp())
+        at = next(i for i, t in enumerate(result["timestamp"]) if t >= ts - 3600)
+        on_day = dt.datetime.fromtimestamp(result["timestamp"][at], dt.UTC).date() == day
+        if not on_day:
+            result["timestamp"].insert(at, ts)
+        for column, value in zip(columns, (*row, row[3]), strict=True):
+            if on_day:
+                column[at] = value
+            else:
+                column.insert(at, value)
+    return json.dumps(body)
+
+
+def msft_closes() -> dict[dt.date, float]:
+    daily = yahoo.parse_daily(MSFT.read_text(), symbol="MSFT", dataset="d")
+    return {b.date: b.close for b in daily.bars}
+
+
+def serve_msft(rows: dict[dt.date, tuple], tmp_path: Path, as_of: str) -> dict:
+    folder = tmp_path / "routes"
+    folder.mkdir()
+    (folder / "msft.json").write_text(msft_with(rows))
+    (folder / "routes.json").write_text(json.dumps([{"path": "/v8/finance/chart/MSFT", "file": "msft.json"}]))
+    return served_from(folder, ["indices", "-s", "MSFT", "--json", "--as-of", as_of], tmp_path)
+
+
+HOLIDAY_ROWS = {
+    D(2021, 5, 31): (0, 0, 0, 0, 0),  # Memorial Day: a placeholder of zeros
+    D(2021, 7, 5): (None, None, None, None, None),  # Independence Day (observed): a row of nulls
+}
+
+
+def test_placeholder_rows_on_exchange_holidays_are_dropped_not_gaps():
+    closes = msft_closes()
+    flat = closes[D(2021, 11, 24)]
+    rows = HOLIDAY_ROWS | {D(2021, 11, 25): (flat, flat, flat, flat, 0)}  # Thanksgiving: the close repeated
+    daily = yahoo.parse_daily(msft_with(rows), symbol="MSFT", dataset="d")
+    series = PriceSeries(
+        symbol="MSFT",
+        name="MSFT",
+        calendar="sessions",
+        exchange="XNYS",
+        bars=daily.bars,
+        gaps=daily.gaps,
+        source=SOURCE,
+    )
+    assert [b.date for b in series.bars] == sorted(closes)
+    assert series.gaps == ()
+
+
+def test_a_row_of_nulls_on_a_session_day_is_a_gap():
+    daily = yahoo.parse_daily(msft_with({D(2021, 7, 6): (None,) * 5}), symbol="MSFT", dataset="d")
+    series = PriceSeries(
+        symbol="MSFT",
+        name="MSFT",
+        calendar="sessions",
+        exchange="XNYS",
+        bars=daily.bars,
+        gaps=daily.gaps,
+        source=SOURCE,
+    )
+    assert series.gaps == (D(2021, 7, 6),)
+
+
+def test_live_a_holiday_row_leaves_the_5_session_change_measured(tmp_path):
+    closes = msft_closes()
+    envelope = serve_msft(HOLIDAY_ROWS, tmp_path, "2021-07-07")
+    (row,) = envelope["data"]["indices"]
+    expected = (closes[D(2021, 7, 7)] / closes[D(2021, 6, 29)] - 1) * 100  # five sessions back, over the holiday
+    assert row["change_5d_pct"] == pytest.approx(expected, abs=0.005)
+    assert envelope["warnings"] == []
+
+
+def test_live_a_row_of_nulls_on_a_session_blanks_the_5_session_change_and_names_it(tmp_path):
+    envelope = serve_msft({D(2021, 7, 6): (None,) * 5}, tmp_path, "2021-07-08")
+    (row,) = envelope["data"]["indices"]
+    assert row["change_5d_pct"] is None
+    assert row["change_1d_pct"] is not None  # 2021-07-08 over 2021-07-07: no gap between
+    assert [(w["symbol"], w["kind"], w["date"]) for w in envelope["warnings"]] == [("MSFT", "gap", "2021-07-06")]

@@ -69,3 +69,11 @@ def test_the_startup_benchmark_runs_and_reports_every_case(config_home):
     assert run.returncode == 0, run.stderr
     for case in ("python -c pass", "marketshock --help", "marketshock crypto --offline --json"):
         assert re.search(rf"^{re.escape(case)} +\d+\.\d ms", run.stdout, re.MULTILINE), run.stdout
+
+
+@pytest.mark.parametrize("command", ["report", "indices"])
+def test_a_series_without_a_doubtful_day_never_imports_the_trading_calendars(config_home, command):
+    # exchange_calendars costs ~0.7 s to import and up to seconds per calendar: it is asked only
+    # about a row without a close or a placeholder bar, which the bundled series do not have.
+    names = imported_modules(config_home, command, "--offline", "--json")
+    assert loaded(names, "exchange_calendars") == [] and "marketshock.calendars" not in names

@@ -51,19 +51,24 @@ class Bar(_Frozen):
 
 
 def normalise_bars(
-    bars: tuple[Bar, ...], gaps: tuple[dt.date, ...], calendar: str
+    bars: tuple[Bar, ...], gaps: tuple[dt.date, ...], calendar: str, exchange: str | None = None
 ) -> tuple[tuple[Bar, ...], tuple[dt.date, ...]]:
     """The one normalisation step every daily series passes through, whichever provider made it:
     - bars in date order; of two rows for one date the later row wins;
-    - a placeholder bar (every price zero) is no bar: on a UTC-days series it is a gap day;
-    - gaps are the days the series should have and has no close for: the days a provider sent
-      without a close, and, for crypto (`utc-days`, which trades every UTC day), every day
-      missing between the first bar and the last. An exchange-traded series (`sessions`) keeps
-      the provider's empty rows on weekdays as gaps; rows on weekends are no session.
+    - gaps are the days the series should have and has no close for. Crypto (`utc-days`) trades
+      every UTC day: a day without a close, a placeholder bar (every price zero) and every day
+      missing between the first bar and the last are gaps;
+    - an exchange-traded series (`sessions`) judges its doubtful days against `exchange`'s
+      trading calendar (weekends only, without one): a row without a close, a placeholder of
+      zeros, or a bar repeating the previous close with zero volume (where the series has
+      volume) on a day without a session is dropped, being no session; a row without a close
+      or of zeros on a session day is a gap.
     """
     ordered = all(a.date < b.date for a, b in itertools.pairwise(bars))
-    complete = calendar != "utc-days" or not bars or (bars[-1].date - bars[0].date).days + 1 == len(bars)
-    if ordered and complete and not gaps and not any(b.is_placeholder for b in bars):
+    crypto = calendar == "utc-days"
+    complete = not crypto or not bars or (bars[-1].date - bars[0].date).days + 1 == len(bars)
+    flat = () if crypto else _flat_days(bars)
+    if ordered and complete and not gaps and not flat and not any(b.is_placeholder for b in bars):
         return bars, gaps  # already normal: the common case, and the bundled series
     by_day: dict[dt.date, Bar] = {}
     for bar in bars:
@@ -73,15 +78,31 @@ def normalise_bars(
         if bar.is_placeholder:
             del by_day[day]
             missing.add(day)
-    days = sorted(by_day)
-    if calendar == "utc-days":
-        missing |= missing_days(days, ONE_DAY)
-    else:
-        missing = {d for d in missing if d.weekday() < 5}
     missing -= by_day.keys()
-    if days and calendar == "utc-days":  # before the first bar is no gap: the series had not started
-        missing = {d for d in missing if d >= days[0]}
+    days = sorted(by_day)
+    if crypto:
+        missing |= missing_days(days, ONE_DAY)
+        if days:  # before the first bar is no gap: the series had not started
+            missing = {d for d in missing if d >= days[0]}
+    elif missing or flat:
+        from marketshock import calendars
+
+        closed = calendars.closed_days(exchange, missing | set(flat))
+        missing -= closed
+        for day in closed & set(flat):
+            del by_day[day]
+        days = sorted(by_day)
     return tuple(by_day[d] for d in days), tuple(sorted(missing))
+
+
+def _flat_days(bars: tuple[Bar, ...]) -> tuple[dt.date, ...]:
+    """Bars that repeat the previous close in every price with zero volume, in a series that
+    has volume (an index such as VIX reports none): what a provider fills a holiday with."""
+    if not any(b.volume for b in bars):
+        return ()
+    return tuple(
+        b.date for a, b in itertools.pairwise(bars) if b.volume == 0 and b.open == b.high == b.low == b.close == a.close
+    )
 
 
 def missing_days(days: list[dt.date] | tuple[dt.date, ...], step: dt.timedelta) -> set[dt.date]:
@@ -104,10 +125,11 @@ class PriceSeries(_Frozen):
     source: Source
     proxy_for: str | None = None  # an ETF standing in for an index, named as such
     gaps: tuple[dt.date, ...] = ()  # days the series should have a close for and has none (sorted)
+    exchange: str | None = None  # the trading calendar of a `sessions` series (ISO 10383 MIC, e.g. XNYS)
 
     @model_validator(mode="after")
     def _normalised(self) -> PriceSeries:
-        bars, gaps = normalise_bars(self.bars, self.gaps, self.calendar)
+        bars, gaps = normalise_bars(self.bars, self.gaps, self.calendar, self.exchange)
         if bars is not self.bars or gaps is not self.gaps:
             object.__setattr__(self, "bars", bars)
             object.__setattr__(self, "gaps", gaps)

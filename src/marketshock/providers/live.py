@@ -151,6 +151,17 @@ HISTORY_START = dt.date(1900, 1, 1)
 CLAIMS_LOOKBACK = dt.timedelta(days=3 * 365)
 
 
+# Trading calendars (ISO 10383 MICs) of the exchange-traded instruments: a row without a close
+# on a day the exchange had no session is no session, not a gap. ETFs and stocks: New York.
+EXCHANGES = {"KOSPI": "XKRX", "SPX": "XNYS", "VIX": "XNYS", "N225": "XTKS", "HSI": "XHKG"}
+
+
+def exchange_of(inst: Instrument) -> str | None:
+    if inst.kind == "crypto":
+        return None
+    return EXCHANGES.get(inst.symbol, "XNYS" if inst.kind in ("etf", "stock") else None)
+
+
 def instrument(symbol: str) -> Instrument:
     key = ALIASES.get(symbol.upper(), symbol.upper())
     if key in INSTRUMENTS:
@@ -331,6 +342,7 @@ class LiveData:
             calendar="utc-days" if crypto else "sessions",
             bars=bars,
             gaps=gaps,
+            exchange=exchange_of(inst),
             proxy_for=inst.proxy_for,
             source=Source(
                 provider=PROVIDER_NAMES[provider],
