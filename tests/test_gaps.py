@@ -450,3 +450,80 @@ def test_live_a_row_of_nulls_on_a_session_blanks_the_5_session_change_and_names_
     assert row["change_5d_pct"] is None
     assert row["change_1d_pct"] is not None  # 2021-07-08 over 2021-07-07: no gap between
     assert [(w["symbol"], w["kind"], w["date"]) for w in envelope["warnings"]] == [("MSFT", "gap", "2021-07-06")]
+
+
+# --- splits: adjusted where Yahoo has not; a move only an unapplied split explains is flagged ---
+
+NVDA = Path(__file__).parent / "fixtures" / "real" / "yahoo_chart_NVDA_1d_2021-02-01_2022-01-31_events-split.json"
+NVDA_SPLIT = D(2021, 7, 20)  # 4:1, in the recorded body's events.splits
+
+
+def nvda_unadjusted(events: bool = True) -> str:
+    """The recorded NVDA chart as a provider that failed to apply the 4:1 split would send it:
+    every price before the split day four times the recorded one."""
+    body = json.loads(NVDA.read_text())
+    result = body["chart"]["result"][0]
+    quote = result["indicators"]["quote"][0]
+    for i, ts in enumerate(result["timestamp"]):
+        if dt.datetime.fromtimestamp(ts, dt.UTC).date() < NVDA_SPLIT:
+            for name in ("open", "high", "low", "close"):
+                quote[name][i] = quote[name][i] * 4 if quote[name][i] is not None else None
+    if not events:
+        del result["events"]
+    return json.dumps(body)
+
+
+def test_yahoo_requests_ask_for_split_events():
+    spec = yahoo.chart_request(yahoo.ChartQuery("NVDA", None, D(2021, 7, 21)), "http://y", dataset="d", ttl=1)
+    assert spec.params["events"] == "split"
+
+
+def test_bars_yahoo_already_adjusted_are_left_as_they_are():
+    daily = yahoo.parse_daily(NVDA.read_text(), symbol="NVDA", dataset="d")
+    assert daily.splits_applied == ()
+    assert (
+        daily.bars[0].close == json.loads(NVDA.read_text())["chart"]["result"][0]["indicators"]["quote"][0]["close"][0]
+    )
+
+
+def test_bars_before_an_unapplied_split_are_adjusted_by_its_ratio():
+    recorded = yahoo.parse_daily(NVDA.read_text(), symbol="NVDA", dataset="d")
+    daily = yahoo.parse_daily(nvda_unadjusted(), symbol="NVDA", dataset="d")
+    assert daily.splits_applied == ((NVDA_SPLIT, 4.0),)
+    assert [b.close for b in daily.bars] == pytest.approx([b.close for b in recorded.bars])
+
+
+def test_a_move_only_an_unapplied_split_explains_is_suspect_and_kept_out_of_the_z_score():
+    daily = yahoo.parse_daily(nvda_unadjusted(events=False), symbol="NVDA", dataset="d")
+    series = PriceSeries(symbol="NVDA", name="NVDA", calendar="sessions", bars=daily.bars, source=SOURCE)
+    assert series.suspect == (NVDA_SPLIT,)  # -75% in one session
+    move = shock.move_figures(DailyCloses.from_prices(series), NVDA_SPLIT)
+    assert (move.zscore, move.largest_fall_since, move.rank_text) == (None, None, "")
+    assert "suspect: possible unadjusted split" in move.note
+
+
+def test_live_an_unapplied_split_without_events_is_flagged_in_warnings_and_notes(tmp_path):
+    folder = tmp_path / "routes"
+    folder.mkdir()
+    (folder / "nvda.json").write_text(nvda_unadjusted(events=False))
+    (folder / "routes.json").write_text(json.dumps([{"path": "/v8/finance/chart/NVDA", "file": "nvda.json"}]))
+    envelope = served_from(folder, ["indices", "-s", "NVDA", "--json", "--as-of", "2021-07-21"], tmp_path)
+    (row,) = envelope["data"]["indices"]
+    assert any("suspect: possible unadjusted split" in note for note in row["notes"])
+    assert [(w["symbol"], w["kind"], w["date"]) for w in envelope["warnings"]] == [
+        ("NVDA", "suspect-split", "2021-07-20")
+    ]
+
+
+def test_live_an_unapplied_split_with_its_event_is_adjusted_and_not_flagged(tmp_path):
+    recorded = yahoo.parse_daily(NVDA.read_text(), symbol="NVDA", dataset="d")
+    closes = {b.date: b.close for b in recorded.bars}
+    folder = tmp_path / "routes"
+    folder.mkdir()
+    (folder / "nvda.json").write_text(nvda_unadjusted())
+    (folder / "routes.json").write_text(json.dumps([{"path": "/v8/finance/chart/NVDA", "file": "nvda.json"}]))
+    envelope = served_from(folder, ["indices", "-s", "NVDA", "--json", "--as-of", "2021-07-20"], tmp_path)
+    (row,) = envelope["data"]["indices"]
+    expected = (closes[NVDA_SPLIT] / closes[D(2021, 7, 19)] - 1) * 100
+    assert row["change_1d_pct"] == pytest.approx(expected, abs=0.005)
+    assert envelope["warnings"] == []

@@ -105,6 +105,21 @@ def _flat_days(bars: tuple[Bar, ...]) -> tuple[dt.date, ...]:
     )
 
 
+# A day move a stock or ETF could only make through an unapplied split (or a broken row).
+SUSPECT_FALL = 0.30  # below -70% in one session
+SUSPECT_RISE = 3.30  # above +230% in one session
+
+
+def suspect_split_days(dates: tuple[dt.date, ...], closes: tuple[float, ...]) -> tuple[dt.date, ...]:
+    """Sessions whose close is beyond -70% or +230% of the previous close: "suspect: possible
+    unadjusted split", kept out of z-scores, superlatives and headlines."""
+    return tuple(
+        dates[i]
+        for i in range(1, len(closes))
+        if closes[i - 1] > 0 and not SUSPECT_FALL <= closes[i] / closes[i - 1] <= SUSPECT_RISE
+    )
+
+
 def missing_days(days: list[dt.date] | tuple[dt.date, ...], step: dt.timedelta) -> set[dt.date]:
     """The days of a regular calendar (every `step`) missing between sorted `days`."""
     missing: set[dt.date] = set()
@@ -126,6 +141,7 @@ class PriceSeries(_Frozen):
     proxy_for: str | None = None  # an ETF standing in for an index, named as such
     gaps: tuple[dt.date, ...] = ()  # days the series should have a close for and has none (sorted)
     exchange: str | None = None  # the trading calendar of a `sessions` series (ISO 10383 MIC, e.g. XNYS)
+    suspect: tuple[dt.date, ...] = ()  # sessions with a move only an unapplied split explains (sorted)
 
     @model_validator(mode="after")
     def _normalised(self) -> PriceSeries:
@@ -133,6 +149,9 @@ class PriceSeries(_Frozen):
         if bars is not self.bars or gaps is not self.gaps:
             object.__setattr__(self, "bars", bars)
             object.__setattr__(self, "gaps", gaps)
+        if self.calendar != "utc-days" and not self.suspect:
+            suspect = suspect_split_days(tuple(b.date for b in bars), tuple(b.close for b in bars))
+            object.__setattr__(self, "suspect", suspect)
         return self
 
     def up_to(self, as_of: dt.date) -> PriceSeries:
@@ -141,6 +160,7 @@ class PriceSeries(_Frozen):
             update={
                 "bars": tuple(b for b in self.bars if b.date <= as_of),
                 "gaps": tuple(d for d in self.gaps if d <= as_of),
+                "suspect": tuple(d for d in self.suspect if d <= as_of),
             }
         )
 
@@ -314,12 +334,15 @@ class DailyCloses(_Frozen):
     source: Source
     proxy_for: str | None = None
     gaps: tuple[dt.date, ...] = ()  # as `PriceSeries.gaps`
+    suspect: tuple[dt.date, ...] = ()  # as `PriceSeries.suspect`
 
     @model_validator(mode="after")
     def _normalised(self) -> DailyCloses:
         if self.calendar == "utc-days" and self.dates and (self.dates[-1] - self.dates[0]).days + 1 != len(self.dates):
             gaps = tuple(sorted(set(self.gaps) | missing_days(self.dates, ONE_DAY)))
             object.__setattr__(self, "gaps", gaps)
+        if self.calendar != "utc-days" and not self.suspect:
+            object.__setattr__(self, "suspect", suspect_split_days(self.dates, self.closes))
         return self
 
     @classmethod
@@ -333,10 +356,18 @@ class DailyCloses(_Frozen):
             source=series.source,
             proxy_for=series.proxy_for,
             gaps=series.gaps,
+            suspect=series.suspect,
         )
 
     def up_to(self, as_of: dt.date) -> DailyCloses:
         """The series as it was known at the end of `as_of`: no later close, no later gap."""
         n = bisect.bisect_right(self.dates, as_of)  # dates are sorted
         g = bisect.bisect_right(self.gaps, as_of)
-        return self.model_copy(update={"dates": self.dates[:n], "closes": self.closes[:n], "gaps": self.gaps[:g]})
+        s = bisect.bisect_right(self.suspect, as_of)
+        update = {
+            "dates": self.dates[:n],
+            "closes": self.closes[:n],
+            "gaps": self.gaps[:g],
+            "suspect": self.suspect[:s],
+        }
+        return self.model_copy(update=update)

@@ -37,6 +37,7 @@ class Daily:
     currency: str
     bars: tuple[Bar, ...]
     gaps: tuple[dt.date, ...] = ()  # days Yahoo sent without a close: gaps, not days to skip
+    splits_applied: tuple[tuple[dt.date, float], ...] = ()  # (day, ratio) adjusted here, Yahoo having not
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def chart_request(query: ChartQuery, base_url: str, *, dataset: str, ttl: float)
         "period2": str(_epoch(query.end + dt.timedelta(days=1))),
         "interval": query.interval,
         "includePrePost": "true" if query.include_prepost else "false",
+        "events": "split",  # split events, to adjust earlier bars where Yahoo has not
     }
     return RequestSpec(
         provider=PROVIDER,
@@ -174,13 +176,68 @@ def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
             raise BadResponse(PROVIDER, dataset, f"bar {i} ({day}) has a non-numeric price") from None
     if not bars:
         raise NoDataError(PROVIDER, dataset, "every bar in the response has a missing price")
+    ordered = tuple(sorted(bars.values(), key=lambda b: b.date))
+    ordered, applied = adjust_for_splits(ordered, _splits(result, offset, dataset))
     return Daily(
         symbol=str(meta.get("symbol") or symbol),
         name=str(meta.get("longName") or meta.get("shortName") or symbol),
         currency=str(meta.get("currency") or "USD"),
-        bars=tuple(sorted(bars.values(), key=lambda b: b.date)),
+        bars=ordered,
         gaps=tuple(sorted(gaps)),
+        splits_applied=applied,
     )
+
+
+def _splits(result: dict[str, Any], offset: dt.timedelta, dataset: str) -> list[tuple[dt.date, float]]:
+    """`events.splits` as (day, ratio): a 4:1 split is 4.0 (numerator over denominator)."""
+    events = result.get("events")
+    splits = events.get("splits") if isinstance(events, dict) else None
+    if not splits:
+        return []
+    out = []
+    for key, split in splits.items():
+        try:
+            ts = int(split.get("date", key))
+            ratio = float(split["numerator"]) / float(split["denominator"])
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            raise BadResponse(PROVIDER, dataset, f"`events.splits[{key}]` is not a date and a ratio") from None
+        if ratio > 0 and ratio != 1:
+            out.append(((dt.datetime.fromtimestamp(ts, dt.UTC) + offset).date(), ratio))
+    return sorted(out)
+
+
+def adjust_for_splits(
+    bars: tuple[Bar, ...], splits: list[tuple[dt.date, float]]
+) -> tuple[tuple[Bar, ...], tuple[tuple[dt.date, float], ...]]:
+    """Divide the prices before each split by its ratio (and multiply the volume), where the bars
+    show the split unapplied: the close on the split day sits nearer the previous close over the
+    ratio than the previous close itself. Yahoo's quoted bars are usually adjusted already; they
+    are then left as they are."""
+    import math
+
+    applied = []
+    for day, ratio in splits:
+        at = next((i for i, b in enumerate(bars) if b.date >= day), None)
+        if not at:  # the split is before the first bar, or after the last
+            continue
+        move = math.log(bars[at].close / bars[at - 1].close) if bars[at - 1].close > 0 < bars[at].close else 0.0
+        if abs(move + math.log(ratio)) >= abs(move):
+            continue  # already adjusted
+        earlier = tuple(
+            b.model_copy(
+                update={
+                    "open": b.open / ratio if b.open is not None else None,
+                    "high": b.high / ratio if b.high is not None else None,
+                    "low": b.low / ratio if b.low is not None else None,
+                    "close": b.close / ratio,
+                    "volume": b.volume * ratio if b.volume is not None else None,
+                }
+            )
+            for b in bars[:at]
+        )
+        bars = earlier + bars[at:]
+        applied.append((day, ratio))
+    return bars, tuple(applied)
 
 
 def parse_sessions(text: str, *, symbol: str, dataset: str, day: dt.date) -> SessionPrices:

@@ -1,4 +1,5 @@
-"""Warnings for figures a gap left blank: one per gap, naming the figures it blanked."""
+"""Warnings for figures a gap left blank (one per gap, naming the figures it blanked), and for
+moves only an unapplied split explains."""
 
 from __future__ import annotations
 
@@ -54,3 +55,20 @@ def gap_warnings(
             )
         )
     return out
+
+
+SUSPECT = "suspect: possible unadjusted split"
+
+
+def suspect_note(day: dt.date) -> str:
+    return f"{day}: {SUSPECT} (a move beyond -70% or +230% in one session)"
+
+
+def suspect_warning(section: str, symbol: str, day: dt.date, kept_out: str) -> WarningEntry:
+    return WarningEntry(
+        section=section,
+        symbol=symbol,
+        kind="suspect-split",
+        date=day,
+        message=f"{symbol} on {day}: {SUSPECT} (a move beyond -70% or +230% in one session); {kept_out}",
+    )

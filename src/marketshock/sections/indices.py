@@ -15,7 +15,7 @@ from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
-from marketshock.sections.gaps import gap_warnings
+from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
 
 # The Asian gauges the article names, then the US benchmarks and metals it ran through.
 DEFAULT_SYMBOLS = ("KOSPI", "MSCI-APXJ", "SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV")
@@ -97,6 +97,10 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
     streak = analytics.streak_over(dates[-60:], closes[-60:], gaps, log.to("streak"))
     for warning in gap_warnings("indices", series, log, ctx.as_of):
         ctx.warn(warning)
+    # A move only an unapplied split explains, within the 5 sessions shown: flagged, never a headline.
+    suspect = [d for d in series.suspect if d >= dates[max(0, len(dates) - 6)]]
+    for day in suspect:
+        ctx.warn(suspect_warning("indices", series.symbol, day, "flagged in the row's notes and kept out of headlines"))
     return IndexRow(
         symbol=series.symbol,
         name=series.name,
@@ -107,6 +111,7 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
         change_1d_pct=_round(change_1d),
         change_5d_pct=_round(change_5d),
         streak=streak,
+        notes=[suspect_note(d) for d in suspect],
         recent_closes=[round(c, 2) for c in closes[-SPARK_SESSIONS:]],
         source=series.source,
     )

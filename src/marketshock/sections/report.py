@@ -22,6 +22,7 @@ from marketshock.models.results import (
     ReportResult,
     ShockResult,
 )
+from marketshock.sections.gaps import SUSPECT
 
 HEADLINE_ZSCORE = 3.0  # a series not in another headline gets its own when its day is this unusual
 
@@ -156,7 +157,14 @@ def labor_headlines(result: LaborResult) -> list[Headline]:
 
 def headline_rows(result: IndicesResult) -> list[IndexRow]:
     """The index rows that get a headline: real indices with a day's move (not proxies, not VIX)."""
-    return [r for r in result.indices if r.kind != "ETF proxy" and r.change_1d_pct is not None and r.symbol != "VIX"]
+    return [
+        r
+        for r in result.indices
+        if r.kind != "ETF proxy"
+        and r.change_1d_pct is not None
+        and r.symbol != "VIX"
+        and not any(SUSPECT in n for n in r.notes)  # a move only an unapplied split explains
+    ]
 
 
 def indices_headlines(result: IndicesResult, moves: dict[str, MoveStats] | None = None) -> list[Headline]:

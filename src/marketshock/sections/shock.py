@@ -20,7 +20,7 @@ from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, 
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
 from marketshock.providers.base import daily_closes
 from marketshock.sections import crypto, indices
-from marketshock.sections.gaps import gap_warnings
+from marketshock.sections.gaps import SUSPECT, gap_warnings, suspect_warning
 
 _DAY = dt.timedelta(days=1)
 
@@ -109,6 +109,10 @@ def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | No
 
     if spans_gap("change_pct", dates[i - 1]):
         returns[i] = None
+    day_move = returns[i]  # shown as it is, flagged when suspect
+    suspect = set(s.suspect)
+    if suspect:  # kept out of z-scores and superlatives: neither the day nor its window counts them
+        returns = [None if d in suspect else r for d, r in zip(dates, returns, strict=True)]
     z = ms.zscore(dates, returns, i)
     if z.zscore is not None and spans_gap("zscore", last - dt.timedelta(days=ms.ZSCORE_WINDOW_DAYS) - _DAY):
         z = ms.ZScore(None, z.observations, z.mean, z.sd)
@@ -134,7 +138,9 @@ def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | No
     vol_from = ms.last_on_or_before(dates, dates[i] - dt.timedelta(days=ms.VOL_WINDOW_DAYS))
     vol_obs = sum(1 for r in returns[(vol_from or -1) + 1 :] if r is not None)
     note = ""
-    if "zscore" in log.by_figure:
+    if last in suspect:
+        note = f"{SUSPECT} on {last}: no z-score or rank"
+    elif "zscore" in log.by_figure:
         note = f"no z-score: a gap on {log.by_figure['zscore'][0]} in its {ms.ZSCORE_WINDOW_DAYS}-day window"
     elif z.zscore is None:
         note = (
@@ -150,7 +156,7 @@ def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | No
         source=s.source,
         date=dates[i],
         close=_round(closes[i]),
-        change_pct=_round(ms.to_pct(returns[i])),
+        change_pct=_round(ms.to_pct(day_move)),
         zscore=_round(z.zscore),
         zscore_observations=z.observations,
         largest_fall_since=day.since if day.direction == "fall" else None,
@@ -352,6 +358,10 @@ async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
             moves.append(move_figures(daily[-1], ctx.as_of, log))
             for warning in gap_warnings("shock", daily[-1], log, ctx.as_of):
                 ctx.warn(warning)
+            window_start = ctx.as_of - dt.timedelta(days=ms.ZSCORE_WINDOW_DAYS)
+            for day in (d for d in daily[-1].suspect if d >= window_start):
+                kept_out = "kept out of the z-score, its window and the 'largest since' ranks"
+                ctx.warn(suspect_warning("shock", daily[-1].symbol, day, kept_out))
         elif isinstance(item, IndexSessions):
             moves.append(session_move(item, ctx.as_of))
         else:
