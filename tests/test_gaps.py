@@ -39,6 +39,10 @@ def served(case: str, args: list[str], tmp_path: Path) -> dict:
 
 
 def served_from(folder: Path, args: list[str], tmp_path: Path) -> dict:
+    return json.loads(served_run(folder, args, tmp_path).stdout)
+
+
+def served_run(folder: Path, args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     srv = ReplayServer("replay", routes=folder).start()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETSHOCK_")}
@@ -54,7 +58,7 @@ def served_from(folder: Path, args: list[str], tmp_path: Path) -> dict:
     finally:
         srv.stop()
     assert done.returncode == 0, done.stderr  # the data that exists was produced
-    return json.loads(done.stdout)
+    return done
 
 
 def yahoo_closes(case: str) -> dict[dt.date, float | None]:
@@ -84,6 +88,13 @@ def test_a_row_of_nulls_leaves_the_1d_change_null_and_names_the_gap(tmp_path):
     gaps = [w for w in envelope["warnings"] if w["kind"] == "gap"]
     assert [(w["section"], w["symbol"], w["date"]) for w in gaps] == [("crypto", "BTC", "2025-06-01")]
     assert "1d change" in gaps[0]["message"]
+
+
+def test_the_table_shows_the_reason_beside_the_blank_and_stderr_names_the_gap(tmp_path):
+    done = served_run(GAPS / "02", ["crypto", "-s", "BTC", "--as-of", "2025-06-02", "--no-color"], tmp_path)
+    (btc_row,) = [line for line in done.stdout.splitlines() if line.lstrip("│ ").startswith("BTC")]
+    assert "n/a (gap)" in btc_row
+    assert "BTC has no price on 2025-06-01" in done.stderr
 
 
 def test_a_figure_that_does_not_span_the_row_of_nulls_is_still_measured(tmp_path):

@@ -87,6 +87,13 @@ def titled_table(title: str, console: Console) -> Table:
     return _table(title, console)
 
 
+def gap_pct(value: float | None, field: str, gap_figures: list[str], decimals: int | None = None) -> Text:
+    """A percentage, or the reason it is blank: a gap in the data under it (named in warnings)."""
+    if value is None and field in gap_figures:
+        return text("n/a (gap)")
+    return signed_text(f.pct(value) if decimals is None else f.pct(value, decimals), value)
+
+
 def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> RenderableType:
     notes = Footnotes()
     table = _table("Crypto", console)
@@ -106,12 +113,12 @@ def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> Renderab
             text(a.date),
             text(f.usd(a.price, 2 if a.price < 1000 else 0)),
             text(f.usd(a.low, 2 if a.low is not None and a.low < 1000 else 0)),
-            signed_text(f.pct(a.change_1d_pct), a.change_1d_pct),
-            signed_text(f.pct(a.change_7d_pct), a.change_7d_pct),
+            gap_pct(a.change_1d_pct, "change_1d_pct", a.gap_figures),
+            gap_pct(a.change_7d_pct, "change_7d_pct", a.gap_figures),
         ]
         if ytd:
             row += [
-                signed_text(f.pct(a.change_ytd_pct), a.change_ytd_pct),
+                gap_pct(a.change_ytd_pct, "change_ytd_pct", a.gap_figures),
                 signed_text(f.pct(a.change_ytd_at_low_pct), a.change_ytd_at_low_pct),
             ]
         row += [text(since), signed_text(f.pct(a.drawdown_pct), a.drawdown_pct), spark(a.recent_closes)]
@@ -169,8 +176,8 @@ def indices(result: IndicesResult, console: Console) -> RenderableType:
             text(kind),
             text(r.date or "n/a"),
             text(f.number(r.last, 2) if r.last is not None else "n/a"),
-            signed_text(f.pct(r.change_1d_pct, 2), r.change_1d_pct),
-            signed_text(f.pct(r.change_5d_pct, 2), r.change_5d_pct),
+            gap_pct(r.change_1d_pct, "change_1d_pct", r.gap_figures, 2),
+            gap_pct(r.change_5d_pct, "change_5d_pct", r.gap_figures, 2),
             signed_text(streak, r.streak),
             spark(r.recent_closes),
         )
@@ -246,8 +253,14 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
                 text(f"{week.week_ending} {notes.mark(week.source)}"),
                 text(f"{week.vintage}, released {week.released}" if week.vintage == "first print" else week.vintage),
                 text(f.number(week.initial)),
-                signed_text(f.signed(week.change), -week.change if week.change else None),
-                text(f.number(week.four_week_avg)),
+                text("n/a (gap)")
+                if week.change is None and "change" in week.gap_figures
+                else signed_text(f.signed(week.change), -week.change if week.change else None),
+                text(
+                    "n/a (gap)"
+                    if week.four_week_avg is None and "four_week_avg" in week.gap_figures
+                    else f.number(week.four_week_avg)
+                ),
                 text(cont),
                 spark([float(v) for v in trend], rise_is_bad=True),
             )

@@ -92,6 +92,7 @@ class IndexRow(_Result):
     change_5d_pct: float | None
     streak: int | None  # signed: -2 is the second day of decline; null: a gap in the run
     streak_complete: bool = True  # false when a gap in the data cut the count short
+    gap_figures: list[str] = []  # figures null because a session they need has no close (see `warnings`)
     notes: list[str] = []
     recent_closes: list[float] = []
     unavailable: str | None = None  # why there is no figure, when there is none
@@ -157,6 +158,7 @@ class ClaimsWeek(_Result):
     vintage: str
     vintage_date: dt.date | None = None  # when these values were published in this form (first print: the release)
     revised_after_as_of: bool = False  # true: a vintage later than the as-of date, not what was known that day
+    gap_figures: list[str] = []  # figures null because a week they need has no value (see `warnings`)
     source: Source
 
 

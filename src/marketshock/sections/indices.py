@@ -111,6 +111,7 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
         change_1d_pct=_round(change_1d),
         change_5d_pct=_round(change_5d),
         streak=streak,
+        gap_figures=log.figures,
         notes=[suspect_note(d) for d in suspect],
         recent_closes=[round(c, 2) for c in closes[-SPARK_SESSIONS:]],
         source=series.source,

@@ -130,6 +130,7 @@ def claims_figures(
         vintage=initial.vintage,
         vintage_date=vintage_date,
         revised_after_as_of=vintage_date is not None and vintage_date > ctx.as_of,
+        gap_figures=log.figures,
         source=initial.source,
     )
     return week, [int(v) for v in values[-RECENT_WEEKS:]]
