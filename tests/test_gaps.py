@@ -538,3 +538,12 @@ def test_live_an_unapplied_split_with_its_event_is_adjusted_and_not_flagged(tmp_
     expected = (closes[NVDA_SPLIT] / closes[D(2021, 7, 19)] - 1) * 100
     assert row["change_1d_pct"] == pytest.approx(expected, abs=0.005)
     assert envelope["warnings"] == []
+
+
+def test_when_the_as_of_day_itself_has_no_close_the_figures_describe_the_day_before_and_say_so():
+    series = prices([bar(D(2025, 5, 30), 100), bar(D(2025, 5, 31), 101)]).model_copy(update={"gaps": (D(2025, 6, 1),)})
+    context = ctx(D(2025, 6, 1))
+    asset = crypto.asset_figures(series, context)
+    assert (asset.date, asset.price, asset.change_1d_pct) == (D(2025, 5, 31), 101, 1.0)
+    assert [(w.kind, w.date) for w in context.warnings] == [("gap", D(2025, 6, 1))]
+    assert "the figures describe the last day with one" in context.warnings[0].message

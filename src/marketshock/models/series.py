@@ -181,6 +181,7 @@ class IndexSessions(_Frozen):
     symbol: str
     name: str
     sessions: tuple[IndexSession, ...]
+    gaps: tuple[dt.date, ...] = ()  # sessions without a close (live bars): no day change is stated across one
 
 
 class IndexMove(_Frozen):

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from marketshock import analytics
 from marketshock.config import Settings
 from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.envelope import ErrorEntry
@@ -416,8 +417,11 @@ class LiveData:
             measures = {s.date: s.market_measure for s in bundled.load_index_sessions(inst.symbol).sessions}
         sessions = []
         previous = None
+        previous_day = None
         for bar in series.bars:
-            change = round((bar.close / previous - 1) * 100, 2) if previous else None
+            # No day change across a gap (a session without a close): it would be a longer one.
+            across_gap = previous_day is not None and analytics.first_gap(series.gaps, previous_day, bar.date)
+            change = round((bar.close / previous - 1) * 100, 2) if previous and not across_gap else None
             sessions.append(
                 IndexSession(
                     date=bar.date,
@@ -428,8 +432,8 @@ class LiveData:
                     source=series.source,
                 )
             )
-            previous = bar.close
-        return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions))
+            previous, previous_day = bar.close, bar.date
+        return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions), gaps=series.gaps)
 
     async def index_moves(self, symbol: str) -> IndexMoves:
         if symbol.upper() not in bundled.INDEX_MOVES:
@@ -452,6 +456,8 @@ class LiveData:
         series = await self.price_history(ASIA_PROXY)
         moves = []
         for earlier, later in itertools.pairwise(series.bars):
+            if analytics.first_gap(series.gaps, earlier.date, later.date):
+                continue  # across a gap the change is no day's move: that day has no reported move
             moves.append(
                 IndexMove(
                     date=later.date,

@@ -13,6 +13,7 @@ import datetime as dt
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UnknownSymbolError
+from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
@@ -126,6 +127,18 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
         return no_figure_row(index.symbol, index.name, "index", reason, Source(provider="curated"))
     last = sessions[-1]
     dates = [s.date for s in sessions]
+    recent_gaps = [g for g in index.gaps if dates[max(0, len(dates) - 6)] < g <= ctx.as_of]
+    for gap in recent_gaps:
+        ctx.warn(
+            WarningEntry(
+                section="indices",
+                symbol=index.symbol,
+                kind="gap",
+                date=gap,
+                message=f"{index.symbol} has no close on {gap} (a session): the day change, 5-day change and "
+                "streak across it are left blank rather than measured over a longer period",
+            )
+        )
     # A streak or a 5-day change may only span rows that are consecutive sessions.
     run = contiguous_tail(dates)
     tail = sessions[-run:]
