@@ -8,6 +8,7 @@ Three ways in: Typer's CliRunner (in process), `python -m marketshock` and the i
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -22,7 +23,7 @@ TITLES = {
     "crypto": "Crypto",
     "report": "Bitcoin touched $60,074 on 2026-02-06",
 }
-ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors"}
+ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors", "warnings"}
 
 
 MODES = [(), ("--json",)]
@@ -59,6 +60,7 @@ def test_cli_runner_prints_the_commands_envelope(invoke, command):
     assert envelope["command"] == command[0]
     assert (envelope["schema_version"], envelope["as_of"], envelope["source"]) == (1, "2026-02-06", "bundled")
     assert envelope["errors"] == []
+    assert envelope["warnings"] == []  # the bundled series have no gap
     assert envelope["data"]
 
 
@@ -154,12 +156,12 @@ def test_challenger_108435_job_cuts_the_most_for_a_january_since_2009(cli):
     assert (cuts["month"], cuts["value"], cuts["highest_same_month_since"]) == ("2026-01", 108435, 2009)
 
 
-def test_claims_show_the_week_to_january_31_revised_and_first_printed(cli):
+def test_claims_show_the_week_to_january_31_as_first_printed_and_its_later_revision(cli):
     labor = cli("labor", "--offline", "--json").json()["data"]
     assert labor["claims"]["week_ending"] == "2026-01-31"
-    assert labor["claims"]["initial"] == 230000
-    assert labor["claims_first_print"]["initial"] == 231000
-    assert labor["claims_first_print"]["change"] == 22000
+    assert (labor["claims"]["initial"], labor["claims"]["change"]) == (231000, 22000)  # known on 2026-02-06
+    assert labor["claims_first_print"] == labor["claims"]
+    assert (labor["claims_later_revision"]["initial"], labor["claims_later_revision"]["change"]) == (230000, 19000)
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +251,7 @@ def test_report_opens_with_the_article_headlines(cli):
 def test_tables_footnote_their_sources(cli):
     table = cli("labor", "--offline").stdout
     assert "[1] Challenger, Gray & Christmas:" in table
-    assert "[2] FRED: https://fred.stlouisfed.org/series/ICSA" in table
+    assert re.search(r"\[\d\] FRED: https://fred.stlouisfed.org/series/ICSA", table)  # the later revision's
 
 
 # --- one pipeline: the report is the sections, the JSON is the models ---------------------------

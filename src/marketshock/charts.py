@@ -118,7 +118,7 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
                 in_window=low.date >= first,
             )
         )
-    elif low is None:
+    elif found is None:  # the lowest in the data (never said when a gap left it unknown)
         marks.append(
             ChartMark(
                 kind="lowest-since",

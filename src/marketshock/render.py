@@ -243,7 +243,10 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
         table = _table("US jobless claims (seasonally adjusted)", console)
         for header in ("week ending", "vintage", "initial", "change", "4-week avg", "continuing", "12 weeks"):
             table.add_column(header, justify="left" if header in ("week ending", "vintage", "12 weeks") else "right")
-        for week, trend in ((result.claims, result.recent_initial_claims), (result.claims_later_revision, [])):
+        # The 12-week trend is the vintage's: it sits on the vintage's row (the later revision, if shown).
+        later = result.claims_later_revision
+        trend_now, trend_later = ([], result.recent_initial_claims) if later else (result.recent_initial_claims, [])
+        for week, trend in ((result.claims, trend_now), (later, trend_later)):
             if week is None:
                 continue
             cont = f.number(week.continuing)
