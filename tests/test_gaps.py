@@ -547,3 +547,31 @@ def test_when_the_as_of_day_itself_has_no_close_the_figures_describe_the_day_bef
     assert (asset.date, asset.price, asset.change_1d_pct) == (D(2025, 5, 31), 101, 1.0)
     assert [(w.kind, w.date) for w in context.warnings] == [("gap", D(2025, 6, 1))]
     assert "the figures describe the last day with one" in context.warnings[0].message
+
+
+@given(
+    st.lists(st.floats(min_value=1, max_value=1000, allow_nan=False), min_size=8, max_size=40),
+    st.sets(st.integers(min_value=1, max_value=38), max_size=4),
+)
+def test_a_session_without_a_close_blanks_exactly_the_session_changes_that_span_it(closes, missing):
+    days = [
+        D(2025, 3, 3) + dt.timedelta(days=k) for k in range(80) if (D(2025, 3, 3) + dt.timedelta(days=k)).weekday() < 5
+    ]
+    dates = days[: len(closes)]
+    gap_days = {dates[k] for k in missing if k < len(dates) - 1}
+    series = PriceSeries(
+        symbol="SPY",
+        name="SPY",
+        calendar="sessions",
+        bars=tuple(bar(d, c) for d, c in zip(dates, closes, strict=True) if d not in gap_days),
+        gaps=tuple(sorted(gap_days)),  # the provider's rows without a close, on weekdays: sessions
+        source=SOURCE,
+    )
+    assert set(series.gaps) == gap_days
+    kept = [b.close for b in series.bars]
+    kept_dates = [b.date for b in series.bars]
+    for sessions in (1, 5):
+        full = analytics.change_over_sessions(closes, sessions)
+        gapped = analytics.change_over_sessions(kept, sessions, kept_dates, series.gaps)
+        needed = set(dates[-1 - sessions :]) if len(dates) > sessions else set()
+        assert gapped == (None if needed & gap_days else full), sessions
