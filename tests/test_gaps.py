@@ -23,9 +23,18 @@ from hypothesis import strategies as st
 
 from marketshock import analytics
 from marketshock.context import RunContext
-from marketshock.models.series import Bar, DailyCloses, PriceSeries, Source, WeeklyObservation, WeeklySeries
+from marketshock.models.series import (
+    Bar,
+    DailyCloses,
+    IndexSession,
+    IndexSessions,
+    PriceSeries,
+    Source,
+    WeeklyObservation,
+    WeeklySeries,
+)
 from marketshock.providers import bundled, coinbase, fred, stooq, yahoo
-from marketshock.sections import crypto, labor, shock
+from marketshock.sections import crypto, indices, labor, shock
 from replay_server import ReplayServer
 
 GAPS = Path(__file__).parent / "fixtures" / "gaps"
@@ -575,3 +584,19 @@ def test_a_session_without_a_close_blanks_exactly_the_session_changes_that_span_
         gapped = analytics.change_over_sessions(kept, sessions, kept_dates, series.gaps)
         needed = set(dates[-1 - sessions :]) if len(dates) > sessions else set()
         assert gapped == (None if needed & gap_days else full), sessions
+
+
+def test_an_index_streak_that_meets_a_session_without_a_close_is_null_not_a_lower_bound():
+    def session(day: dt.date, close: float, change: float | None) -> IndexSession:
+        return IndexSession(date=day, close=close, change_pct=change, source=SOURCE)
+
+    # Wednesday 2026-02-04 had a session and no close: Thursday's change over it is unknown.
+    rows = (session(D(2026, 2, 2), 100, None), session(D(2026, 2, 3), 99, -1.0))
+    rows += (session(D(2026, 2, 5), 98, None), session(D(2026, 2, 6), 97, -1.02))
+    gapped = IndexSessions(symbol="KOSPI", name="KOSPI", sessions=rows, gaps=(D(2026, 2, 4),))
+    context = ctx(D(2026, 2, 6))
+    row = indices.session_row(gapped, context)
+    assert (row.streak, row.change_5d_pct) == (None, None)
+    assert [(w.kind, w.date) for w in context.warnings] == [("gap", D(2026, 2, 4))]
+    without_gap = indices.session_row(gapped.model_copy(update={"gaps": ()}), ctx(D(2026, 2, 6)))
+    assert (without_gap.streak, without_gap.streak_complete) == (-1, False)  # a holiday: at least -1

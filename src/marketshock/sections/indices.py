@@ -143,8 +143,14 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
     run = contiguous_tail(dates)
     tail = sessions[-run:]
     changes = [s.change_pct for s in tail]
-    streak = analytics.streak(changes)
-    streak_complete = streak_is_complete(changes, streak)
+    streak: int | None = analytics.streak(changes)
+    streak_complete = streak_is_complete(changes, streak or 0)
+    if not streak_complete and streak:
+        # The change into the row before the run is unknown; a gap before that row made it so.
+        start = len(dates) - abs(streak) - 1  # the row before the run
+        before = dates[start - 1] if start >= 1 else dates[0] - dt.timedelta(days=7)
+        if analytics.first_gap(index.gaps, before, last.date) is not None:
+            streak = None  # the run meets a session without a close: its length is unknown, not a lower bound
     change_5d = None
     if run >= 6 and tail[-1].close is not None and tail[-6].close is not None:
         change_5d = analytics.change_pct(tail[-1].close, tail[-6].close)
