@@ -9,7 +9,8 @@ provider is asked. Two kinds of answers:
 
 Faults are injected per provider (timeout, 500, 429 with Retry-After, malformed body,
 truncated body, empty result, HTML page) and a latency can be added to every answer. Used by
-the end-to-end tests (started and stopped by a fixture) and by bench/live_report.py.
+the end-to-end tests (one server a session, started and stopped by a fixture, `reset()` for
+each test) and by bench/live_report.py.
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ class Provider:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        # Stand-ins a test adds: Yahoo symbol -> (daily rows like the bundled CSVs, UTC offset),
+        # and SEC CIK -> {concept: companyconcept `units`}.
+        self.extra_yahoo: dict[str, tuple[list[dict[str, str]], int]] = {}
+        self.extra_sec: dict[int, dict[str, dict]] = {}
 
     # -- yahoo -----------------------------------------------------------------------------
     def yahoo(self, path: str, q: dict[str, str]) -> Answer:
@@ -136,6 +141,8 @@ class Provider:
         elif symbol in YAHOO_BUNDLED:
             file, offset = YAHOO_BUNDLED[symbol]
             rows = bundled_rows(file)
+        elif symbol in self.extra_yahoo:
+            rows, offset = self.extra_yahoo[symbol]
         else:
             return Answer(404, YAHOO_NOT_FOUND, "application/json")
         p1, p2 = int(q.get("period1", "0")), int(q.get("period2", str(2**31)))
@@ -249,6 +256,10 @@ class Provider:
         if len(parts) != 7 or parts[3] != "companyconcept":
             return Answer(404, b"<html><body>Not Found</body></html>", "text/html")
         cik, concept = int(parts[4][3:]), parts[6].removesuffix(".json")
+        if cik in self.extra_sec:
+            if concept not in self.extra_sec[cik]:
+                return Answer(404, b"<html><body>Not Found</body></html>", "text/html")
+            return _json({"cik": cik, "taxonomy": "us-gaap", "tag": concept, "units": self.extra_sec[cik][concept]})
         if cik not in SEC_RECORDED:
             return Answer(404, b"<html><body>Not Found</body></html>", "text/html")
         recorded = json.loads((FIXTURES / SEC_RECORDED[cik]).read_text())
@@ -351,6 +362,20 @@ class ReplayServer(ThreadingHTTPServer):
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
+
+    def reset(self) -> ReplayServer:
+        """As just started: no faults, no hits, the default Retry-After and hang. The answers
+        already built stay: they depend on the request alone."""
+        with self._lock:
+            self.faults.clear()
+            self.hits.clear()
+            self.paths.clear()
+            self.answers.extra_yahoo.clear()
+            self.answers.extra_sec.clear()
+            self._answers.clear()
+        self.retry_after = "1"
+        self.hang = 3.0
+        return self
 
     def env(self) -> dict[str, str]:
         """MARKETSHOCK_*_BASE_URL for every provider, all pointing here."""

@@ -21,8 +21,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from marketshock import instruments
 from marketshock.context import RunContext
 from marketshock.models.series import CapexRecord, MonthlySeries
+from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.sections import capex, crypto, indices, labor
 
@@ -66,11 +68,11 @@ def reference_crypto(symbol: str, as_of: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def crypto_as_of(invoke):
+def crypto_as_of(cli):
     def get(as_of: str) -> dict:
-        result = invoke("crypto", "--offline", "--json", "--as-of", as_of)
-        assert result.returncode == 0, result.stderr
-        envelope = json.loads(result.stdout)
+        result = cli("crypto", "--offline", "--json", "--as-of", as_of)
+        assert result.code == 0, result.err
+        envelope = json.loads(result.out)
         assert envelope["as_of"] == as_of
         return {a["symbol"]: a for a in envelope["data"]["assets"]}
 
@@ -90,8 +92,8 @@ def test_crypto_figures_match_an_independent_computation(crypto_as_of, symbol, a
             assert asset[key] == value, key
 
 
-def test_the_default_as_of_is_2026_02_06(invoke):
-    assert json.loads(invoke("crypto", "--offline", "--json").stdout)["as_of"] == "2026-02-06"
+def test_the_default_as_of_is_2026_02_06(cli):
+    assert json.loads(cli("crypto", "--offline", "--json").out)["as_of"] == "2026-02-06"
 
 
 def test_bitcoins_16_month_low_is_not_a_low_a_day_earlier(crypto_as_of):
@@ -104,7 +106,7 @@ def test_bitcoins_16_month_low_is_not_a_low_a_day_earlier(crypto_as_of):
 
 
 def reference_index_row(symbol: str, as_of: str) -> dict:
-    with data_file(bundled.DAILY_SERIES[symbol].file).open("rb") as fh:
+    with data_file(instruments.load().get(symbol).file).open("rb") as fh:
         close = pd.read_csv(fh, compression="gzip", parse_dates=["date"], index_col="date")["close"]
     close = close.sort_index().loc[: pd.Timestamp(as_of)]
     direction = close.diff().apply(lambda x: (x > 0) - (x < 0)).iloc[1:]
@@ -120,9 +122,9 @@ def reference_index_row(symbol: str, as_of: str) -> dict:
 
 
 @pytest.mark.parametrize("as_of", ["2024-03-15", "2025-06-30", "2026-02-05", "2026-02-06", "2026-03-26"])
-def test_index_proxy_rows_match_an_independent_computation(invoke, as_of):
-    result = invoke("indices", "--offline", "--json", "--as-of", as_of)
-    rows = {r["symbol"]: r for r in json.loads(result.stdout)["data"]["indices"]}
+def test_index_proxy_rows_match_an_independent_computation(cli, as_of):
+    result = cli("indices", "--offline", "--json", "--as-of", as_of)
+    rows = {r["symbol"]: r for r in json.loads(result.out)["data"]["indices"]}
     for symbol in ("SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV"):
         expected = reference_index_row(symbol, as_of)
         row = rows[symbol]
@@ -158,11 +160,11 @@ def reference_claims(as_of: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def labor_as_of(invoke):
+def labor_as_of(cli):
     def get(as_of: str) -> dict:
-        result = invoke("labor", "--offline", "--json", "--as-of", as_of)
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)["data"]
+        result = cli("labor", "--offline", "--json", "--as-of", as_of)
+        assert result.code == 0, result.err
+        return json.loads(result.out)["data"]
 
     return get
 
@@ -273,11 +275,11 @@ def test_january_2026_job_cuts_are_unknown_the_day_before_their_release(labor_as
 
 
 @pytest.fixture(scope="module")
-def capex_as_of(invoke):
+def capex_as_of(cli):
     def get(as_of: str) -> dict:
-        result = invoke("earnings-capex", "--offline", "--json", "--as-of", as_of)
-        assert result.returncode == 0, result.stderr
-        return {c["ticker"]: c for c in json.loads(result.stdout)["data"]["companies"]}
+        result = cli("earnings-capex", "--offline", "--json", "--as-of", as_of)
+        assert result.code == 0, result.err
+        return {c["ticker"]: c for c in json.loads(result.out)["data"]["companies"]}
 
     return get
 
@@ -389,7 +391,8 @@ class CutData(bundled.BundledData):
 
 async def all_sections(data, as_of: dt.date) -> dict:
     ctx = RunContext(as_of=as_of, data=data)
-    results = await asyncio.gather(crypto.build(ctx), indices.build(ctx), labor.build(ctx), capex.build(ctx))
+    with collecting("all") as notes:
+        results = await asyncio.gather(crypto.build(ctx), indices.build(ctx), labor.build(ctx), capex.build(ctx))
     dumped = {
         name: r.model_dump(mode="json")
         for name, r in zip(("crypto", "indices", "labor", "capex"), results, strict=True)
@@ -397,7 +400,7 @@ async def all_sections(data, as_of: dt.date) -> dict:
     for row in dumped["indices"]["indices"]:
         # "no closes on or before X (data starts Y)" may say where the data starts: that is not a figure.
         row["unavailable"] = row["unavailable"] is not None
-    return dumped | {"errors": [e.model_dump() for e in ctx.errors]}
+    return dumped | {"errors": [e.model_dump() for e in notes.entries]}
 
 
 @settings(max_examples=25)  # each example computes every section twice

@@ -35,62 +35,62 @@ def _processes(cli):
 @pytest.fixture(scope="module", params=list(BAD_INPUT), ids=list(BAD_INPUT))
 def bad(request, cli):
     args, named = BAD_INPUT[request.param]
-    return cli(*args), named
+    return cli.process(*args), named
 
 
 def test_bad_input_exits_2(bad):
     run, _ = bad
-    assert run.returncode == 2, run.stderr
+    assert run.code == 2, run.err
 
 
 def test_bad_input_prints_exactly_one_error_line_on_stderr(bad):
     run, _ = bad
-    assert run.stderr.endswith("\n")
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1, run.stderr
+    assert run.err.endswith("\n")
+    lines = run.err.splitlines()
+    assert len(lines) == 1, run.err
     assert lines[0].startswith("marketshock: error: ")
 
 
 def test_bad_input_error_names_what_was_wrong(bad):
     run, named = bad
-    assert named in run.stderr
+    assert named in run.err
 
 
 def test_bad_input_prints_nothing_on_stdout_and_no_traceback(bad):
     run, _ = bad
-    assert run.stdout == ""
-    assert "Traceback" not in run.stderr
+    assert run.out == ""
+    assert "Traceback" not in run.err
 
 
 def test_a_date_outside_the_window_says_what_the_window_is(cli):
-    run = cli("crypto", "--offline", "--as-of", "2026-03-27")
-    assert "2024-01-01 .. 2026-03-26" in run.stderr
+    run = cli.process("crypto", "--offline", "--as-of", "2026-03-27")
+    assert "2024-01-01 .. 2026-03-26" in run.err
 
 
 def test_the_first_and_last_days_of_the_window_are_accepted(cli):
     for day in ("2024-01-01", "2026-03-26"):
-        run = cli("labor", "--offline", "--as-of", day, "--json")
-        assert run.returncode == 0, run.stderr
+        run = cli.process("labor", "--offline", "--as-of", day, "--json")
+        assert run.code == 0, run.err
         assert run.json()["as_of"] == day
 
 
 def test_no_command_prints_the_usage_on_stderr_and_exits_2(cli):
-    run = cli()
-    assert run.returncode == 2
-    assert run.stdout == ""
-    assert run.stderr.startswith("Usage: ")
-    assert "marketshock [OPTIONS] COMMAND [ARGS]..." in run.stderr
-    assert "marketshock: error:" not in run.stderr  # asking for nothing is not an error message
-    assert "Traceback" not in run.stderr
+    run = cli.process()
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.startswith("Usage: ")
+    assert "marketshock [OPTIONS] COMMAND [ARGS]..." in run.err
+    assert "marketshock: error:" not in run.err  # asking for nothing is not an error message
+    assert "Traceback" not in run.err
 
 
 def test_a_broken_config_file_is_one_line_naming_the_file_and_key(cli, tmp_path_factory):
     path = tmp_path_factory.mktemp("config") / "config.toml"
     path.write_text("[http]\ntimeout = -1\n", encoding="utf-8")
-    run = cli("--config", str(path), "crypto", "--offline")
-    assert run.returncode == 2
-    assert run.stderr.count("\n") == 1
-    assert str(path) in run.stderr and "http.timeout" in run.stderr
+    run = cli.process("--config", str(path), "crypto", "--offline")
+    assert run.code == 2
+    assert run.err.count("\n") == 1
+    assert str(path) in run.err and "http.timeout" in run.err
 
 
 # Issue 3 asks that, until live providers exist, a run without --offline says in one line that
@@ -104,7 +104,7 @@ def test_without_offline_and_no_reachable_provider_the_run_fails_cleanly(cli):
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens there
     env = {name: closed for key, name in ENVIRONMENT.items() if key.endswith(".base_url")}
     env |= {"MARKETSHOCK_HTTP_TIMEOUT": "0.5", "MARKETSHOCK_HTTP_RETRIES": "0", "MARKETSHOCK_CACHE_ENABLED": "false"}
-    run = cli("crypto", "--json", env=env)
-    assert run.returncode == 1, run.stderr
-    assert "Traceback" not in run.stderr
-    assert run.stderr and all(line.startswith("marketshock") for line in run.stderr.splitlines())
+    run = cli.process("crypto", "--json", env=env)
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err
+    assert run.err and all(line.startswith("marketshock") for line in run.err.splitlines())

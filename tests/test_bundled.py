@@ -12,6 +12,7 @@ from importlib import resources
 
 import pytest
 
+from marketshock import instruments
 from marketshock.errors import UnknownSymbolError
 from marketshock.models.series import Bar
 from marketshock.providers import bundled
@@ -35,10 +36,10 @@ def plain_bars(file: str) -> tuple[Bar, ...]:
     )
 
 
-@pytest.mark.parametrize("symbol", list(bundled.DAILY_SERIES))
+@pytest.mark.parametrize("symbol", [r.symbol for r in instruments.load().bundled("bars")])
 def test_price_series_equal_a_row_by_row_parse_of_the_file(symbol):
     series = bundled.load_price_series(symbol)
-    assert series.bars == plain_bars(bundled.DAILY_SERIES[symbol].file)
+    assert series.bars == plain_bars(instruments.load().get(symbol).file)
     assert [b.date for b in series.bars] == sorted({b.date for b in series.bars})  # sorted, no duplicates
 
 
@@ -73,7 +74,7 @@ def test_an_unknown_symbol_is_an_unknown_symbol_error_naming_it(call):
 
 def test_every_other_dataset_loads():
     data = bundled.BundledData()
-    assert len(bundled.load_capex()) == len(bundled.CAPEX_TICKERS)
+    assert set(bundled.load_capex()) == set(instruments.load().defaults("companies"))
     assert {v.year for v in bundled.load_job_cuts().values if v.month == 1} == set(range(2009, 2027))
     assert bundled.load_weekly_claims("ICSA").observations[-1].week_ending >= dt.date(2026, 2, 7)
     assert len(asyncio.run(data.claims_first_prints())) >= 5

@@ -12,9 +12,7 @@ import io
 import itertools
 import json
 import math
-import os
 import socket
-import subprocess
 import sys
 
 import pytest
@@ -23,6 +21,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from goldens import TextGolden
+from harness import invoke, process
 from marketshock import charts
 from marketshock.context import RunContext
 from marketshock.errors import UsageError
@@ -47,17 +46,6 @@ def plain(result: ChartResult, width: int = 100, height: int = 16) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
     console.print(charts.draw(result, console, width, height))
     return console.file.getvalue()
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
-    return subprocess.run(
-        [sys.executable, "-m", "marketshock", *args],
-        capture_output=True,
-        text=True,
-        env={**environ, **(env or {})},
-        timeout=60,
-    )
 
 
 @pytest.fixture
@@ -257,32 +245,32 @@ def test_date_ticks_do_not_overlap():
 
 
 def test_chart_on_a_pipe_prints_a_plain_chart_80_columns_wide():
-    out = cli("chart", "BTC", "--offline", "--since", "2024-09-01")
-    assert out.returncode == 0, out.stderr
-    assert "\x1b[" not in out.stdout
-    assert "▼" in out.stdout and "2024-10-11" in out.stdout
-    assert max(len(row) for row in out.stdout.splitlines()) <= 80
+    run = invoke("chart", "BTC", "--offline", "--since", "2024-09-01")
+    assert run.code == 0, run.err
+    assert "\x1b[" not in run.out
+    assert "▼" in run.out and "2024-10-11" in run.out
+    assert max(len(row) for row in run.out.splitlines()) <= 80
 
 
 def test_chart_width_follows_columns():
-    out = cli("chart", "ETH", "--offline", env={"COLUMNS": "120"})
-    axis = next(row for row in out.stdout.splitlines() if "└" in row)
+    run = invoke("chart", "ETH", "--offline", env={"COLUMNS": "120"})
+    axis = next(row for row in run.out.splitlines() if "└" in row)
     assert len(axis) == 119
 
 
 @pytest.mark.parametrize(("flag", "env"), [(("--no-color",), {}), ((), {"NO_COLOR": "1"})])
 def test_chart_honours_no_color_on_a_colour_terminal(flag, env):
-    coloured = cli("chart", "BTC", "--offline", env={"FORCE_COLOR": "1"})
-    assert "\x1b[31" in coloured.stdout or "\x1b[1;31" in coloured.stdout  # the red low, as a check
-    out = cli("chart", "BTC", "--offline", *flag, env={"FORCE_COLOR": "1", **env})
-    assert out.returncode == 0, out.stderr
-    assert "\x1b[31" not in out.stdout and "\x1b[1;31" not in out.stdout and "\x1b[36" not in out.stdout
+    coloured = invoke("chart", "BTC", "--offline", env={"FORCE_COLOR": "1"})
+    assert "\x1b[31" in coloured.out or "\x1b[1;31" in coloured.out  # the red low, as a check
+    run = invoke("chart", "BTC", "--offline", *flag, env={"FORCE_COLOR": "1", **env})
+    assert run.code == 0, run.err
+    assert "\x1b[31" not in run.out and "\x1b[1;31" not in run.out and "\x1b[36" not in run.out
 
 
 def test_chart_json_prints_the_points_and_marks():
-    out = cli("chart", "job-cuts", "--offline", "--month", "1", "--json")
-    assert out.returncode == 0, out.stderr
-    envelope = json.loads(out.stdout)
+    run = invoke("chart", "job-cuts", "--offline", "--month", "1", "--json")
+    assert run.code == 0, run.err
+    envelope = json.loads(run.out)
     assert (envelope["command"], envelope["as_of"], envelope["source"]) == ("chart", "2026-02-06", "bundled")
     data = envelope["data"]
     assert data["style"] == "bars"
@@ -292,8 +280,8 @@ def test_chart_json_prints_the_points_and_marks():
 
 
 def test_chart_as_of_replays_an_earlier_day():
-    out = cli("chart", "BTC", "--offline", "--as-of", "2025-06-30", "--json")
-    data = json.loads(out.stdout)["data"]
+    run = invoke("chart", "BTC", "--offline", "--as-of", "2025-06-30", "--json")
+    data = json.loads(run.out)["data"]
     assert data["until"] == "2025-06-30"
     assert data["points"][-1]["x"] == "2025-06-30"
 
@@ -311,12 +299,12 @@ def test_chart_as_of_replays_an_earlier_day():
     ],
 )
 def test_bad_chart_input_is_one_line_on_stderr_and_exit_2(args, message):
-    out = cli(*args)
-    assert out.returncode == 2
-    assert out.stdout == ""
-    assert message in out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in out.stderr
+    run = invoke(*args)
+    assert run.code == 2
+    assert run.out == ""
+    assert message in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert "Traceback" not in run.err
 
 
 def test_chart_without_offline_uses_live_data_and_says_when_the_provider_fails():
@@ -329,9 +317,9 @@ def test_chart_without_offline_uses_live_data_and_says_when_the_provider_fails()
         "MARKETSHOCK_HTTP_RETRIES": "0",
         "MARKETSHOCK_CACHE_ENABLED": "false",
     }
-    out = cli("chart", "BTC", env=env)
-    assert out.returncode == 1
-    assert out.stderr.count("\n") == 1 and "yahoo: BTC price history: connection refused" in out.stderr
+    run = invoke("chart", "BTC", env=env)
+    assert run.code == 1
+    assert run.err.count("\n") == 1 and "yahoo: BTC price history: connection refused" in run.err
 
 
 def test_help_does_not_load_the_chart_or_export_code():
@@ -347,6 +335,6 @@ def test_help_does_not_load_the_chart_or_export_code():
         "heavy = ('marketshock.charts', 'marketshock.export', 'marketshock.runner', 'rich', 'pandas', 'httpx')\n"
         "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert "Usage" in out.stdout and "SERIES" in out.stdout
-    assert out.stderr == ""
+    run = process(argv=[sys.executable, "-c", probe])  # a fresh interpreter: its own sys.modules
+    assert "Usage" in run.out and "SERIES" in run.out
+    assert run.err == ""

@@ -1,8 +1,9 @@
 """Every data command through the CLI, in table and JSON mode, on the bundled dataset.
 
-Three ways in: Typer's CliRunner (in process), `python -m marketshock` and the installed
-`marketshock` console script (real processes). The figures asserted are the ones issue 3's
-"Done when" names, computed by the tool from the bundled series as of 2026-02-06.
+Three ways in: in this process (tests/harness.py: `main()` under Typer's CliRunner isolation),
+`python -m marketshock` and the installed `marketshock` console script (real processes). The
+figures asserted are the ones issue 3's "Done when" names, computed by the tool from the bundled
+series as of 2026-02-06.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ MODES = [(), ("--json",)]
 @pytest.fixture(scope="module", autouse=True)
 def _processes(cli):
     runs = [(*command, "--offline", *mode) for command in COMMANDS for mode in MODES]
-    cli.prefetch(*runs, ("--help",), ("--version",))
+    cli.prefetch(*runs, ("--version",))
     cli.prefetch(*runs, ("--version",), entry="script")
 
 
@@ -44,18 +45,18 @@ def by(items: list[dict], key: str, value: str) -> dict:
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
-def test_cli_runner_prints_the_commands_table(invoke, command):
-    result = invoke(*command, "--offline")
-    assert result.returncode == 0, result.stderr
-    assert TITLES[command[0]] in result.stdout
-    assert result.stderr == ""
+def test_cli_runner_prints_the_commands_table(cli, command):
+    result = cli(*command, "--offline")
+    assert result.code == 0, result.err
+    assert TITLES[command[0]] in result.out
+    assert result.err == ""
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
-def test_cli_runner_prints_the_commands_envelope(invoke, command):
-    result = invoke(*command, "--offline", "--json")
-    assert result.returncode == 0, result.stderr
-    envelope = json.loads(result.stdout)
+def test_cli_runner_prints_the_commands_envelope(cli, command):
+    result = cli(*command, "--offline", "--json")
+    assert result.code == 0, result.err
+    envelope = json.loads(result.out)
     assert set(envelope) == ENVELOPE_KEYS
     assert envelope["command"] == command[0]
     assert (envelope["schema_version"], envelope["as_of"], envelope["source"]) == (1, "2026-02-06", "bundled")
@@ -67,41 +68,41 @@ def test_cli_runner_prints_the_commands_envelope(invoke, command):
 @pytest.mark.parametrize("mode", MODES, ids=["table", "json"])
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_python_dash_m_runs_every_command(cli, command, mode):
-    run = cli(*command, "--offline", *mode)
-    assert run.returncode == 0, run.stderr
-    assert run.stderr == ""
+    run = cli.process(*command, "--offline", *mode)
+    assert run.code == 0, run.err
+    assert run.err == ""
     if mode:
         assert run.json()["command"] == command[0]
     else:
-        assert TITLES[command[0]] in run.stdout
+        assert TITLES[command[0]] in run.out
 
 
 @pytest.mark.parametrize("mode", MODES, ids=["table", "json"])
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_installed_console_script_gives_the_same_output_as_python_dash_m(cli, command, mode):
-    script = cli(*command, "--offline", *mode, entry="script")
-    module = cli(*command, "--offline", *mode)
-    assert script.returncode == 0, script.stderr
+    script = cli.process(*command, "--offline", *mode, entry="script")
+    module = cli.process(*command, "--offline", *mode)
+    assert script.code == 0, script.err
     if mode:
         strip = lambda run: {**run.json(), "generated_at": None}  # noqa: E731
         assert strip(script) == strip(module)
     else:
-        assert script.stdout == module.stdout
+        assert script.out == module.out
 
 
 def test_version_is_printed_by_both_entry_points(cli):
     from marketshock import __version__
 
     for entry in ("module", "script"):
-        run = cli("--version", entry=entry)
-        assert (run.returncode, run.stdout) == (0, f"marketshock {__version__}\n")
+        run = cli.process("--version", entry=entry)
+        assert (run.code, run.out) == (0, f"marketshock {__version__}\n")
 
 
 def test_help_lists_every_data_command(cli):
     run = cli("--help")
-    assert run.returncode == 0
+    assert run.code == 0
     for name in ("indices", "earnings-capex", "labor", "crypto", "report"):
-        assert name in run.stdout
+        assert name in run.out
 
 
 # --- the "Done when" figures, in JSON ------------------------------------------------------
@@ -209,38 +210,38 @@ def test_etfs_are_named_as_proxies_never_as_the_index(cli):
 
 
 def test_crypto_table_shows_the_low_and_the_week_formatted_for_people(cli):
-    table = cli("crypto", "--ytd", "--offline").stdout
+    table = cli("crypto", "--ytd", "--offline").out
     btc = next(line for line in table.splitlines() if line.startswith("BTC"))
     for figure in ("$60,074", "-16.1%", "2024-10-11 (16 mo)", "-19.4%"):
         assert figure in btc
 
 
 def test_crypto_table_has_year_to_date_columns_only_with_ytd(cli):
-    assert "YTD at low" in cli("crypto", "--ytd", "--offline").stdout
-    assert "YTD" not in cli("crypto", "--offline").stdout
+    assert "YTD at low" in cli("crypto", "--ytd", "--offline").out
+    assert "YTD" not in cli("crypto", "--offline").out
 
 
 def test_labor_table_shows_108435_and_2009(cli):
-    table = cli("labor", "--offline").stdout
+    table = cli("labor", "--offline").out
     assert "108,435" in table
     assert "the most for a January since 2009 (17-year high)" in table
 
 
 def test_capex_table_shows_amazon_growth_and_reaction_and_alphabets_range(cli):
-    table = cli("earnings-capex", "--offline").stdout
-    amazon = next(line for line in table.splitlines() if line.startswith("Amazon"))
+    table = cli("earnings-capex", "--offline").out
+    amazon = next(line for line in table.splitlines() if line.startswith("AMZN"))
     assert "+51.7%" in amazon and "-11.5%" in amazon and "after-hours" in amazon
     assert "$175B-$185B" in table
 
 
 def test_indices_table_shows_kospi_move_streak_and_sidecars(cli):
-    table = cli("indices", "--offline").stdout
+    table = cli("indices", "--offline").out
     assert "-1.44%" in table
-    assert "KOSPI: 2026-02-06: sell-side sidecar" in table
+    assert "KOSPI:\n  2026-02-06: intraday low" in table and "  2026-02-06: sell-side sidecar" in table
 
 
 def test_report_opens_with_the_article_headlines(cli):
-    lines = cli("report", "--offline").stdout.splitlines()
+    lines = cli("report", "--offline").out.splitlines()
     head = "\n".join(lines[:20])
     assert (
         "Bitcoin touched $60,074 on 2026-02-06, its lowest since 2024-10-11 (16-month low); -16.1% on the week" in head
@@ -248,19 +249,25 @@ def test_report_opens_with_the_article_headlines(cli):
     assert "Challenger: 108,435 job cuts in January 2026, the most for a January since 2009" in head
 
 
-def test_tables_footnote_their_sources(cli):
-    table = cli("labor", "--offline").stdout
-    assert "[1] Challenger, Gray & Christmas:" in table
-    assert re.search(r"\[\d\] FRED: https://fred.stlouisfed.org/series/ICSA", table)  # the later revision's
+def test_tables_mark_their_sources_with_one_compact_line_each(cli):
+    table = cli("labor", "--offline").out
+    assert "[1] Challenger, Gray & Christmas: from talkmarkets.com (job cuts)" in table
+    assert re.search(r"\[\d\] FRED: from fred.stlouisfed.org \(jobless claims\)", table)  # the later revision's
+    assert "https://" not in table
+
+
+def test_verbose_tables_list_every_source_in_full(cli):
+    table = cli("-v", "labor", "--offline").out
+    assert re.search(r"\[\d\] FRED: https://fred.stlouisfed.org/series/ICSA", table)
 
 
 # --- one pipeline: the report is the sections, the JSON is the models ---------------------------
 
 
 @pytest.mark.parametrize("section", ["indices", "earnings-capex", "labor", "crypto"])
-def test_report_data_holds_each_sections_data_under_its_command_name(invoke, section):
-    report = json.loads(invoke("report", "--offline", "--json").stdout)["data"]
-    alone = json.loads(invoke(section, "--offline", "--json").stdout)["data"]
+def test_report_data_holds_each_sections_data_under_its_command_name(cli, section):
+    report = json.loads(cli("report", "--offline", "--json").out)["data"]
+    alone = json.loads(cli(section, "--offline", "--json").out)["data"]
     assert report[section] == alone
 
 
@@ -273,20 +280,20 @@ def test_report_json_matches_the_json_schema_of_the_result_models(cli):
     jsonschema.validate(envelope["data"], ReportResult.model_json_schema(mode="serialization", by_alias=True))
 
 
-def test_global_options_work_before_and_after_the_command(invoke):
-    before = json.loads(invoke("--offline", "--as-of", "2026-01-15", "crypto", "--json").stdout)
-    after = json.loads(invoke("crypto", "--offline", "--as-of", "2026-01-15", "--json").stdout)
+def test_global_options_work_before_and_after_the_command(cli):
+    before = json.loads(cli("--offline", "--as-of", "2026-01-15", "crypto", "--json").out)
+    after = json.loads(cli("crypto", "--offline", "--as-of", "2026-01-15", "--json").out)
     assert before["as_of"] == after["as_of"] == "2026-01-15"
     assert before["data"] == after["data"]
 
 
-def test_an_option_after_the_command_wins_over_the_same_option_before_it(invoke):
-    result = invoke("--as-of", "2025-06-30", "crypto", "--offline", "--as-of", "2026-01-15", "--json")
-    assert json.loads(result.stdout)["as_of"] == "2026-01-15"
+def test_an_option_after_the_command_wins_over_the_same_option_before_it(cli):
+    result = cli("--as-of", "2025-06-30", "crypto", "--offline", "--as-of", "2026-01-15", "--json")
+    assert json.loads(result.out)["as_of"] == "2026-01-15"
 
 
-def test_symbols_choose_and_order_the_rows(invoke):
-    data = json.loads(invoke("crypto", "--offline", "--json", "-s", "eth").stdout)["data"]
+def test_symbols_choose_and_order_the_rows(cli):
+    data = json.loads(cli("crypto", "--offline", "--json", "-s", "eth").out)["data"]
     assert [a["symbol"] for a in data["assets"]] == ["ETH"]
-    data = json.loads(invoke("earnings-capex", "--offline", "--json", "-t", "googl,amzn").stdout)["data"]
+    data = json.loads(cli("earnings-capex", "--offline", "--json", "-t", "googl,amzn").out)["data"]
     assert [c["ticker"] for c in data["companies"]] == ["GOOGL", "AMZN"]

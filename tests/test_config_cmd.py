@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from cron_support import REPO, home_dir, invoke, isolated_env, run  # noqa: F401
+from harness import PROJECT, home_dir, invoke, process
 from marketshock import config
 
 SECRET = "abcdef0123456789abcdef0123456789"
 
 
 def test_config_example_in_the_repository_is_what_init_writes():
-    assert (REPO / "config.example.toml").read_text(encoding="utf-8") == config.template(), (
+    assert (PROJECT / "config.example.toml").read_text(encoding="utf-8") == config.template(), (
         "regenerate it: python -m marketshock --config config.example.toml config init --force"
     )
 
@@ -107,9 +106,9 @@ def test_show_masks_the_fred_key_from_the_file_and_from_the_environment(tmp_path
 
 
 def test_sources_and_show_never_print_the_key_in_a_real_process(tmp_path: Path):
-    env = {**os.environ, "MARKETSHOCK_FRED_API_KEY": SECRET}
+    env = {"MARKETSHOCK_FRED_API_KEY": SECRET}
     for args in (("config", "show"), ("sources",), ("-v", "crypto", "--offline")):
-        result = run(*args, env=env)
+        result = process(*args, env=env)
         assert result.code == 0
         assert SECRET not in result.out + result.err
 
@@ -139,7 +138,7 @@ def test_a_broken_config_is_one_line_naming_file_and_key_and_exit_2(tmp_path, ca
 def test_a_broken_config_in_a_real_process_has_no_traceback(tmp_path: Path):
     target = tmp_path / "broken.toml"
     target.write_text("[http]\nretries = -1\n")
-    result = run("--config", str(target), "crypto", "--offline")
+    result = process("--config", str(target), "crypto", "--offline")
     assert result.code == 2
     assert result.err.startswith(f"marketshock: error: {target}: http.retries:")
     assert "Traceback" not in result.err

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from marketshock import cli, runner
+from marketshock import cli, present, runner
 from marketshock.errors import ProviderError
 from marketshock.providers import bundled
 
@@ -39,10 +39,12 @@ def main(monkeypatch, capsys):
     """Run `marketshock ARGS` in this process on data with the given datasets failing."""
 
     def run(*args: str, failing: tuple[str, ...] = ()) -> tuple[int, str, str]:
-        monkeypatch.setattr(
-            runner, "data_source", lambda request, settings: (BrokenData(*failing), bundled.DEFAULT_AS_OF)
-        )
-        monkeypatch.setattr(sys, "argv", ["marketshock", *args])
+        def broken_source(request, settings, universe=None):
+            return BrokenData(*failing), bundled.DEFAULT_AS_OF
+
+        monkeypatch.setattr(runner, "data_source", broken_source)
+        # --offline: the bundled universe, the one BrokenData (the bundled data) can serve.
+        monkeypatch.setattr(sys, "argv", ["marketshock", "--offline", *args])
         with pytest.raises(SystemExit) as exit_:
             cli.main()
         out, err = capsys.readouterr()
@@ -126,4 +128,4 @@ def test_a_failure_shared_by_two_sections_is_one_stderr_line_naming_both():
         ErrorEntry(section="shock", provider="yahoo", kind="network", message=shared),
         ErrorEntry(section="labor", provider="fred", kind="network", message="fred: ICSA claims: timeout"),
     ]
-    assert runner.error_lines(errors) == [f"indices, shock: {shared}", "labor: fred: ICSA claims: timeout"]
+    assert present.error_lines(errors) == [f"indices, shock: {shared}", "labor: fred: ICSA claims: timeout"]

@@ -13,7 +13,6 @@ import html.parser
 import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import ClassVar
@@ -22,6 +21,7 @@ import pytest
 from rich.terminal_theme import SVG_EXPORT_THEME
 
 from goldens import HtmlGolden, SvgGolden
+from harness import invoke
 from marketshock import charts, export, runner
 from marketshock.errors import UsageError
 from marketshock.runner import Request
@@ -43,18 +43,6 @@ def export_chart(path: Path, series: str, capsys, **options) -> str:
     assert code == 0
     capsys.readouterr()  # the chart printed on stdout as well
     return path.read_text(encoding="utf-8")
-
-
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
-    return subprocess.run(
-        [sys.executable, "-m", "marketshock", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**environ, **(env or {})},
-        timeout=60,
-    )
 
 
 class Page(html.parser.HTMLParser):
@@ -141,16 +129,16 @@ def test_export_keeps_the_colours_unless_no_color(tmp_path):
 
 
 def test_report_export_prints_the_same_report_on_stdout(tmp_path):
-    plain = cli("report", "--offline", cwd=tmp_path)
-    exported = cli("report", "--offline", "--export", "r.svg", cwd=tmp_path)
-    assert exported.returncode == plain.returncode == 0
-    assert exported.stdout == plain.stdout
-    assert exported.stderr == f"marketshock: wrote {'r.svg'}\n"
+    plain = invoke("report", "--offline", cwd=tmp_path)
+    exported = invoke("report", "--offline", "--export", "r.svg", cwd=tmp_path)
+    assert exported.code == plain.code == 0
+    assert exported.out == plain.out
+    assert exported.err == f"marketshock: wrote {'r.svg'}\n"
     assert (tmp_path / "r.svg").stat().st_size > 10_000
 
 
 def test_export_does_not_depend_on_the_terminal_environment(tmp_path):
-    cli("report", "--offline", "--export", "r.html", cwd=tmp_path, env={"COLUMNS": "50", "NO_COLOR": "1"})
+    invoke("report", "--offline", "--export", "r.html", cwd=tmp_path, env={"COLUMNS": "50", "NO_COLOR": "1"})
     assert (tmp_path / "r.html").read_text(encoding="utf-8") == export_report(tmp_path / "again.html")
 
 
@@ -222,10 +210,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monk
 )
 def test_a_bad_export_path_is_refused_before_any_work(tmp_path, name, message):
     (tmp_path / "pics").mkdir()
-    out = cli("report", "--offline", "--export", name, cwd=tmp_path)
-    assert out.returncode == 2
-    assert out.stdout == ""
-    assert message in out.stderr and len(out.stderr.splitlines()) == 1
+    run = invoke("report", "--offline", "--export", name, cwd=tmp_path)
+    assert run.code == 2
+    assert run.out == ""
+    assert message in run.err and len(run.err.splitlines()) == 1
     assert [p.name for p in tmp_path.rglob("*")] == ["pics"]
 
 

@@ -33,6 +33,7 @@ from marketshock.models.series import (
     WeeklyObservation,
     WeeklySeries,
 )
+from marketshock.notes import collecting
 from marketshock.providers import bundled, coinbase, fred, stooq, yahoo
 from marketshock.sections import crypto, indices, labor, shock
 from replay_server import ReplayServer
@@ -220,7 +221,8 @@ def test_stooq_an_empty_open_is_a_gap_in_that_field_only():
 
 def test_bundled_loader_keeps_a_missing_day_as_a_gap_and_blanks_the_1d_change(monkeypatch):
     rows = "date,open,high,low,close,volume\n2025-05-31,1,1,1,101810,1\n2025-06-02,1,1,1,101830,1\n"
-    monkeypatch.setattr(bundled, "_text", lambda name: rows)
+    packaged = bundled._text
+    monkeypatch.setattr(bundled, "_text", lambda name, d=None: rows if name.endswith(".csv.gz") else packaged(name, d))
     series = bundled.load_price_series.__wrapped__("BTC")
     assert series.gaps == (D(2025, 6, 1),)
     asset = crypto.asset_figures(series, ctx(D(2025, 6, 2)))
@@ -229,13 +231,14 @@ def test_bundled_loader_keeps_a_missing_day_as_a_gap_and_blanks_the_1d_change(mo
 
 def test_bundled_claims_loader_keeps_a_missing_week_as_a_gap(monkeypatch):
     rows = "week_ending,ICSA\n2025-05-10,238000\n2025-05-17,239000\n2025-05-31,241000\n"
-    monkeypatch.setattr(bundled, "_text", lambda name: rows)
+    packaged = bundled._text
+    monkeypatch.setattr(bundled, "_text", lambda name, d=None: rows if name.endswith(".csv.gz") else packaged(name, d))
     series = bundled.load_weekly_claims.__wrapped__("ICSA")
     assert series.gaps == (D(2025, 5, 24),)
-    context = ctx(D(2025, 6, 6))
-    week, _ = labor.claims_figures(series, series, context)
+    with collecting("labor") as notes:
+        week, _ = labor.claims_figures(series, series, ctx(D(2025, 6, 6)))
     assert (week.week_ending, week.initial, week.change, week.four_week_avg) == (D(2025, 5, 31), 241000, None, None)
-    assert [w.date for w in context.warnings] == [D(2025, 5, 24)]
+    assert [w.date for w in notes.warnings] == [D(2025, 5, 24)]
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -551,11 +554,11 @@ def test_live_an_unapplied_split_with_its_event_is_adjusted_and_not_flagged(tmp_
 
 def test_when_the_as_of_day_itself_has_no_close_the_figures_describe_the_day_before_and_say_so():
     series = prices([bar(D(2025, 5, 30), 100), bar(D(2025, 5, 31), 101)]).model_copy(update={"gaps": (D(2025, 6, 1),)})
-    context = ctx(D(2025, 6, 1))
-    asset = crypto.asset_figures(series, context)
+    with collecting("crypto") as notes:
+        asset = crypto.asset_figures(series, ctx(D(2025, 6, 1)))
     assert (asset.date, asset.price, asset.change_1d_pct) == (D(2025, 5, 31), 101, 1.0)
-    assert [(w.kind, w.date) for w in context.warnings] == [("gap", D(2025, 6, 1))]
-    assert "the figures describe the last day with one" in context.warnings[0].message
+    assert [(w.kind, w.date) for w in notes.warnings] == [("gap", D(2025, 6, 1))]
+    assert "the figures describe the last day with one" in notes.warnings[0].message
 
 
 @given(
@@ -594,9 +597,9 @@ def test_an_index_streak_that_meets_a_session_without_a_close_is_null_not_a_lowe
     rows = (session(D(2026, 2, 2), 100, None), session(D(2026, 2, 3), 99, -1.0))
     rows += (session(D(2026, 2, 5), 98, None), session(D(2026, 2, 6), 97, -1.02))
     gapped = IndexSessions(symbol="KOSPI", name="KOSPI", sessions=rows, gaps=(D(2026, 2, 4),))
-    context = ctx(D(2026, 2, 6))
-    row = indices.session_row(gapped, context)
+    with collecting("indices") as notes:
+        row = indices.session_row(gapped, ctx(D(2026, 2, 6)))
     assert (row.streak, row.change_5d_pct) == (None, None)
-    assert [(w.kind, w.date) for w in context.warnings] == [("gap", D(2026, 2, 4))]
+    assert [(w.kind, w.date) for w in notes.warnings] == [("gap", D(2026, 2, 4))]
     without_gap = indices.session_row(gapped.model_copy(update={"gaps": ()}), ctx(D(2026, 2, 6)))
     assert (without_gap.streak, without_gap.streak_complete) == (-1, False)  # a holiday: at least -1

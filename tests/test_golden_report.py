@@ -27,7 +27,7 @@ def canonical(envelope: dict) -> str:
 @pytest.fixture(scope="module")
 def report(cli) -> dict:
     run = cli("report", "--offline", "--json")
-    assert run.returncode == 0, run.stderr
+    assert run.code == 0, run.err
     return run.json()
 
 

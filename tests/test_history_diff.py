@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import assert_valid_envelope, home_dir, invoke, isolated_env  # noqa: F401
+from harness import assert_valid_envelope, home_dir, invoke
 
 DAYS = ("2026-02-02", "2026-02-03", "2026-02-04", "2026-02-05", "2026-02-06")
 

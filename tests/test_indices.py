@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from marketshock.context import RunContext
-from marketshock.models.results import IndexRow, IndicesResult
+from marketshock.models.results import IndexRow
 from marketshock.models.series import IndexMove, IndexMoves, IndexSession, IndexSessions, Source
 from marketshock.providers import bundled
 from marketshock.sections import indices, report
@@ -96,8 +96,7 @@ def test_a_reported_move_older_than_a_week_is_not_shown_as_the_latest():
 
 
 def headline(row: IndexRow) -> str:
-    (line,) = report.indices_headlines(IndicesResult(indices=[row]))
-    return line.text
+    return report.index_text(row)
 
 
 def test_a_headline_says_at_least_when_the_streak_may_be_longer():

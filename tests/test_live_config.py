@@ -93,7 +93,7 @@ def test_symbols_map_to_each_providers_names(asked, symbol, yahoo):
 
 
 def test_the_msci_asia_measure_is_a_named_etf_proxy():
-    inst = live.instrument(live.ASIA_PROXY)
+    inst = live.instrument(live.instrument("MSCI-APXJ").live_proxy)
     assert inst.kind == "etf" and inst.proxy_for == "MSCI AC Asia ex Japan"
 
 

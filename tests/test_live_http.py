@@ -12,6 +12,7 @@ import stamina
 
 from marketshock import __version__
 from marketshock.errors import BadResponse, HttpStatusError, NetworkError, ProviderTimeout, RateLimited
+from marketshock.providers import chain
 from marketshock.providers.cache import Cache, Entry
 from marketshock.providers.http import USER_AGENT, Http, RequestSpec, json_body, retry_after_seconds
 
@@ -254,14 +255,49 @@ def test_an_expired_entry_is_fetched_again(tmp_path):
     assert len(calls) == 1
 
 
+def through_the_chain(http: Http, *specs: RequestSpec):
+    """`fetch` through the fallback chain (providers/chain.py), one provider a spec."""
+
+    async def go():
+        try:
+            attempts = [(s.provider, lambda mode, s=s: http.fetch(s, lambda text: text, stale=mode)) for s in specs]
+            return await chain.first(attempts, cached=http.cache.root is not None)
+        finally:
+            await http.aclose()
+
+    return asyncio.run(go())
+
+
 def test_a_failing_provider_serves_the_last_good_value_marked_stale(tmp_path):
     cache = Cache(tmp_path)
     old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
     handler, _ = counting([httpx.Response(503)])
-    result = fetch(make_http(handler, retries=0, cache=cache))
+    result = through_the_chain(make_http(handler, retries=0, cache=cache), SPEC)
     assert (result.value, result.stale, result.fetched_at) == ("old", True, old)
-    assert isinstance(result.error, HttpStatusError)
+    assert isinstance(result.error.parts[0], HttpStatusError)
+
+
+def test_a_failing_provider_alone_does_not_serve_a_stale_value(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    handler, _ = counting([httpx.Response(503)])
+    with pytest.raises(HttpStatusError):
+        fetch(make_http(handler, retries=0, cache=cache))
+
+
+def test_a_fresh_fallback_beats_a_stale_first_choice(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    second = RequestSpec("stooq", "BTC price history", "https://stooq.test/q/d/l/", ttl=600)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503) if request.url.host == "example.test" else httpx.Response(200, text="fresh")
+
+    result = through_the_chain(make_http(handler, retries=0, cache=cache), SPEC, second)
+    assert (result.value, result.stale) == ("fresh", False)
 
 
 def test_refresh_skips_a_fresh_entry_but_falls_back_to_it_when_the_provider_fails(tmp_path):
@@ -272,7 +308,7 @@ def test_refresh_skips_a_fresh_entry_but_falls_back_to_it_when_the_provider_fail
     assert fetch(make_http(handler2, cache=cache, refresh=True)).value == "v2"
     assert len(calls2) == 1
     failing, _ = counting([httpx.ConnectError("[Errno 111] Connection refused")])
-    fallback = fetch(make_http(failing, retries=0, cache=cache, refresh=True))
+    fallback = through_the_chain(make_http(failing, retries=0, cache=cache, refresh=True), SPEC)
     assert (fallback.value, fallback.stale) == ("v2", True)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from marketshock import instruments
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
 from marketshock.providers import bundled
@@ -29,7 +30,7 @@ AS_OF_DAYS = ("2026-02-05", "2026-02-06", "2024-08-05", "2025-04-07", "2025-06-1
 
 
 def reference_closes(symbol: str) -> pd.Series:
-    spec = bundled.DAILY_SERIES[symbol]
+    spec = instruments.load().get(symbol)
     with resources.as_file(resources.files("marketshock.data").joinpath(spec.file)) as path:
         frame = pd.read_csv(path, parse_dates=["date"], index_col="date")
     return frame["close"].sort_index()
@@ -41,7 +42,7 @@ def closes() -> dict[str, pd.Series]:
 
 
 def ppy(symbol: str) -> int:
-    return 365 if bundled.DAILY_SERIES[symbol].calendar == "utc-days" else 252
+    return 365 if instruments.load().get(symbol).calendar == "utc-days" else 252
 
 
 def reference_move(close: pd.Series, as_of: str, periods: int) -> dict:

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from cron_support import REPO, command, invoke, isolated_env, run  # noqa: F401
+from harness import PROJECT, command, environ, invoke
 
 CSV_COMMANDS = ["crypto", "indices", "earnings-capex", "labor", "shock"]
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
@@ -73,7 +73,7 @@ def test_csv_is_rectangular_and_nothing_else(name: str):
 def test_report_csv_is_refused_with_a_usage_error():
     result = invoke("report", "--offline", "--csv")
     assert (result.code, result.out) == (2, "")
-    assert "--csv on one of: crypto, indices, earnings-capex, labor, shock" in result.err
+    assert "--csv on one of: indices, earnings-capex, labor, crypto, shock" in result.err
 
 
 def test_report_csv_is_refused_before_an_export_is_written(tmp_path):
@@ -90,7 +90,7 @@ def test_json_and_csv_together_are_a_usage_error():
 
 @pytest.mark.parametrize("name", [*CSV_COMMANDS, "report"])
 def test_tables_off_a_terminal_have_no_colour_and_no_box_drawing(name: str):
-    result = run(name, "--offline")
+    result = invoke(name, "--offline")  # stdout a pipe, as in a real process: never a terminal
     assert result.code == 0
     assert "\x1b" not in result.out
     assert not BOX_DRAWING.search(result.out)
@@ -99,7 +99,11 @@ def test_tables_off_a_terminal_have_no_colour_and_no_box_drawing(name: str):
 def test_reader_gone_before_the_output_ends_quietly():
     """The reader closes its end before marketshock writes: a sure broken pipe."""
     proc = subprocess.Popen(
-        command("crypto", "--offline", "--json"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO
+        command("crypto", "--offline", "--json"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=PROJECT,
+        env=environ(),
     )
     proc.stdout.close()
     err = proc.stderr.read()
@@ -110,6 +114,8 @@ def test_reader_gone_before_the_output_ends_quietly():
 @pytest.mark.parametrize("args", [("crypto", "--offline", "--json"), ("report", "--offline"), ("schema",)])
 def test_piped_into_head_ends_quietly(args: tuple[str, ...]):
     shell = f"set -o pipefail; {' '.join(command(*args))} | head -c 10"
-    done = subprocess.run(["bash", "-c", shell], capture_output=True, cwd=REPO, timeout=60, check=False)
+    done = subprocess.run(
+        ["bash", "-c", shell], capture_output=True, cwd=PROJECT, env=environ(), timeout=60, check=False
+    )
     assert (done.returncode, done.stderr) == (0, b"")
     assert len(done.stdout) == 10

@@ -7,7 +7,6 @@ an index (setuptools comes from the test extra), so the test never reaches the n
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, clean_environ
+from harness import PROJECT, Run, process
 
 pytestmark = pytest.mark.slow
 
@@ -66,28 +65,25 @@ def test_the_wheel_has_the_console_script(wheel):
         assert "marketshock = marketshock.cli:main" in archive.read(entry_points).decode()
 
 
-def run_installed(installed: Path, config_home: Path, *argv: str) -> subprocess.CompletedProcess:
+def run_installed(installed: Path, *argv: str) -> Run:
     # PYTHONPATH puts the installed copy ahead of this checkout's editable install.
-    env = clean_environ(config_home, {"PYTHONPATH": str(installed)})
-    return subprocess.run(
-        [sys.executable, *argv], capture_output=True, text=True, env=env, timeout=60, check=False, cwd=installed
-    )
+    return process(argv=[sys.executable, *argv], env={"PYTHONPATH": str(installed)}, timeout=60, cwd=installed)
 
 
-def test_the_installed_package_reads_its_data_through_importlib_resources(installed, config_home):
+def test_the_installed_package_reads_its_data_through_importlib_resources(installed):
     code = (
         "import marketshock, importlib.resources as r; print(marketshock.__file__); "
         "print(r.files('marketshock.data').joinpath('NOTICE.md').read_text(encoding='utf-8').splitlines()[0])"
     )
-    done = run_installed(installed, config_home, "-c", code)
-    assert done.returncode == 0, done.stderr
-    module_file, first_line = done.stdout.splitlines()
+    done = run_installed(installed, "-c", code)
+    assert done.code == 0, done.err
+    module_file, first_line = done.out.splitlines()
     assert Path(module_file).is_relative_to(installed)  # not this checkout
     assert first_line == "# The bundled dataset: the February 2026 shock"
 
 
-def test_the_installed_package_computes_the_figures_from_its_own_data(installed, config_home):
-    done = run_installed(installed, config_home, "-m", "marketshock", "crypto", "--offline", "--json")
-    assert done.returncode == 0, done.stderr
-    btc = json.loads(done.stdout)["data"]["assets"][0]
+def test_the_installed_package_computes_the_figures_from_its_own_data(installed):
+    done = run_installed(installed, "-m", "marketshock", "crypto", "--offline", "--json")
+    assert done.code == 0, done.err
+    btc = done.json()["data"]["assets"][0]
     assert (btc["symbol"], btc["lowest_since"], btc["lowest_since_months"]) == ("BTC", "2024-10-11", 16)

@@ -9,12 +9,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 from rich.console import Console
 
-from marketshock import render, runner
+from harness import command, environ
+from marketshock import present, render, runner
 from marketshock.models.results import ReportResult
 
 COMMANDS = [("indices",), ("earnings-capex",), ("labor",), ("crypto",), ("crypto", "--ytd"), ("report",)]
@@ -33,7 +33,7 @@ class FakeTerminal(io.StringIO):
 
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_json_stdout_is_exactly_one_json_document(cli, command):
-    stdout = cli(*command, "--offline", "--json").stdout
+    stdout = cli(*command, "--offline", "--json").out
     document, end = json.JSONDecoder().raw_decode(stdout)
     assert stdout[end:] == "\n"
     assert isinstance(document, dict)
@@ -41,7 +41,7 @@ def test_json_stdout_is_exactly_one_json_document(cli, command):
 
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_json_numbers_are_numbers_not_formatted_strings(cli, command):
-    stdout = cli(*command, "--offline", "--json").stdout
+    stdout = cli(*command, "--offline", "--json").out
     # No "$60,074" or "-16.1%" anywhere a number belongs: *_pct and *_usd fields are numbers or null.
     for key, value in re.findall(r'"(\w+_(?:pct|usd))": ("?)', stdout):
         assert value == "", key
@@ -53,15 +53,15 @@ def test_json_numbers_are_numbers_not_formatted_strings(cli, command):
 @pytest.mark.parametrize("command", COMMANDS, ids=IDS)
 def test_tables_on_a_pipe_have_no_escape_codes(cli, command):
     run = cli(*command, "--offline")
-    assert run.returncode == 0
-    assert ESC not in run.stdout
-    assert "│" not in run.stdout and "━" not in run.stdout  # no box drawing either
+    assert run.code == 0
+    assert ESC not in run.out
+    assert "│" not in run.out and "━" not in run.out  # no box drawing either
 
 
 def _render_labor_to(file: io.StringIO, no_color: bool) -> str:
     request = runner.Request(command="labor", offline=True, no_color=no_color)
     outcome = runner.execute(request)
-    console = runner.console(request.no_color, file)
+    console = present.console(request.no_color, file)
     console.print(render.labor(outcome.result, console))
     return file.getvalue()
 
@@ -96,19 +96,17 @@ def test_no_color_variable_on_a_terminal_prints_no_escape_codes(monkeypatch):
     ],
     ids=["terminal", "--no-color", "NO_COLOR=1"],
 )
-def test_a_real_terminal_gets_colour_unless_it_is_switched_off(config_home, args, env, coloured):
+def test_a_real_terminal_gets_colour_unless_it_is_switched_off(args, env, coloured):
     import pty
-
-    from conftest import clean_environ
 
     leader, follower = pty.openpty()
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "marketshock", "labor", "--offline", *args],
+            command("labor", "--offline", *args),
             stdout=follower,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
-            env=clean_environ(config_home, {"TERM": "xterm-256color", "COLUMNS": "200", **env}),
+            env=environ({"TERM": "xterm-256color", "COLUMNS": "200", **env}),
         )
         os.close(follower)
         chunks = []
@@ -130,9 +128,9 @@ def test_a_real_terminal_gets_colour_unless_it_is_switched_off(config_home, args
 
 
 def test_a_pipe_gets_a_wide_console_and_columns_wins(monkeypatch):
-    assert runner.console(False, io.StringIO()).width == 160
+    assert present.console(False, io.StringIO()).width == 160
     monkeypatch.setenv("COLUMNS", "90")
-    assert runner.console(False, io.StringIO()).width == 90
+    assert present.console(False, io.StringIO()).width == 90
 
 
 # --- data text is inert -------------------------------------------------------------------------
@@ -185,5 +183,5 @@ def test_markup_and_escapes_in_data_are_printed_as_plain_text(evil_report, part,
 
 def test_the_one_line_error_never_carries_an_escape_from_the_command_line(cli):
     run = cli("crypto", "--offline", "-s", "\x1b[31mXRP")
-    assert run.returncode == 2
-    assert ESC not in run.stderr
+    assert run.code == 2
+    assert ESC not in run.err

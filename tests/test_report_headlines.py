@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
+import re
 
 import pytest
 
+from harness import invoke
 from marketshock.models.results import Headline, JobCuts, LaborResult, ReportResult
 from marketshock.models.series import Source
 from marketshock.runner import Request, execute
@@ -79,8 +78,8 @@ def test_on_the_shock_day_silver_gets_its_own_headline_between_bitcoin_and_ether
     silver = lines[1]
     assert silver.section == "shock"
     assert silver.text == "iShares Silver Trust (SLV, silver proxy) -15.8% on 2026-02-05"
-    assert silver.why.startswith("a 5.5-sigma day: closed -15.8%, the largest one-day fall since 2026-01-30")
-    assert "the worst week in the data (since 2006-04-28)" in silver.why
+    # "the largest one-day fall since 2026-01-30" spans six days: no news, so not said
+    assert silver.why == "a 5.5-sigma day; the worst week in the data (since 2006-04-28)"
     btc = lines[0]
     assert "a 6.9-sigma day: closed -14.1%, the largest one-day fall since 2022-11-09" in btc.why
 
@@ -95,7 +94,7 @@ def test_rank_puts_larger_sigma_first_and_keeps_unranked_lines_in_order():
     assert [h.text for h in report.rank(lines)] == ["large", "small", "unranked 1", "unranked 2"]
 
 
-def test_a_record_job_cuts_month_with_no_earlier_data_is_not_ranked():
+def test_a_record_job_cuts_month_with_no_earlier_data_is_no_headline():
     cuts = JobCuts(
         month="2026-01",
         value=1000,
@@ -109,21 +108,14 @@ def test_a_record_job_cuts_month_with_no_earlier_data_is_not_ranked():
         source=Source(provider="test"),
     )
     labor = LaborResult(job_cuts=cuts, claims=None, claims_first_print=None, recent_initial_claims=[])
-    (line,) = report.labor_headlines(labor)
-    assert line.rank_sigma is None
-    assert line.why.startswith("not ranked")
+    assert report.labor_headlines(labor) == []
 
 
 def test_report_table_opens_with_the_ranked_headlines_and_their_reasons():
-    env = {**os.environ, "COLUMNS": "400"}
-    out = subprocess.run(
-        [sys.executable, "-m", "marketshock", "report", "--offline", "--no-color"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    first = out.stdout.splitlines()[0]
+    run = invoke("report", "--offline", "--no-color", env={"COLUMNS": "400"})
+    assert run.code == 0, run.err
+    header, first = run.out.splitlines()[:2]
+    assert header == "marketshock report: as of 2026-02-06, bundled dataset (--offline)"
     assert first.startswith("- Bitcoin touched $60,074")
     assert "-sigma day" in first
 
@@ -137,3 +129,44 @@ def test_without_move_statistics_a_crypto_low_is_ranked_by_the_days_it_undercut(
     assert btc.rank_basis.startswith(f"superlative: the lowest of the last {undercut + 1} days")
     assert "none since 2024-10-11 was lower" in btc.why
     assert btc.rank_sigma == pytest.approx(1.95, abs=0.01)  # tail about 1 / sqrt(pi * 482)
+
+
+# --- only the significant facts (issue 13) --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quiet_day_report() -> ReportResult:
+    return execute(Request(command="report", offline=True, as_of="2024-06-03")).result  # type: ignore[return-value]
+
+
+def test_at_most_six_headlines_by_default(default_report):
+    assert len(default_report.headlines) == 6
+
+
+def test_caveats_stay_in_their_section_and_never_make_a_headline(default_report, quiet_day_report):
+    for line in default_report.headlines + quiet_day_report.headlines:
+        assert "not ranked" not in line.why
+        assert not re.search(r"\b0-month", line.text)
+
+
+def test_on_a_quiet_day_no_headline_rests_on_a_short_span_or_a_small_z(quiet_day_report):
+    for line in quiet_day_report.headlines:
+        assert line.zscore is None or abs(line.zscore) >= 2
+        for since in re.findall(r"since ([0-9]{4}-[0-9]{2}-[0-9]{2})", line.text + " " + line.why):
+            assert (dt.date(2024, 6, 3) - dt.date.fromisoformat(since)).days >= 30, line
+
+
+def test_a_span_under_a_month_is_said_in_days():
+    assert report.span_words(dt.date(2024, 5, 1), dt.date(2024, 5, 31)) == "30-day"
+    assert report.span_words(dt.date(2024, 10, 11), dt.date(2026, 2, 6)) == "16-month"
+
+
+def test_the_thresholds_and_the_limit_come_from_the_rules(default_report):
+    strict = report.headlines(default_report, report.Rules(zscore=3.0, superlative_months=240, limit=6))
+    assert [h.text.split(" ")[0] for h in strict] == ["Bitcoin", "Ether", "KOSPI"]
+    assert len(report.headlines(default_report, report.Rules(limit=2))) == 2
+
+
+def test_the_config_sets_the_headline_limit(monkeypatch):
+    monkeypatch.setenv("MARKETSHOCK_REPORT_HEADLINES", "2")
+    assert len(execute(Request(command="report", offline=True)).result.headlines) == 2  # type: ignore[union-attr]

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from cron_support import REPO, assert_valid_envelope, invoke, isolated_env, run, schema_validator  # noqa: F401
-from marketshock import runner
+from harness import PROJECT, assert_valid_envelope, invoke, process, schema_validator
 from marketshock.errors import NoDataError
 from marketshock.models.contract import DATA_MODELS, json_schema
 from marketshock.models.envelope import SCHEMA_VERSION
+from marketshock.sections import registry
 
-PINNED = REPO / "schema" / "envelope.schema.json"
+PINNED = PROJECT / "schema" / "envelope.schema.json"
 REGENERATE = "python -m marketshock schema > schema/envelope.schema.json"
 
 
@@ -122,7 +123,8 @@ def test_json_of_a_partly_failed_report_validates(monkeypatch):
     async def broken(ctx, **options):
         raise NoDataError("bundled", "capex", "missing")
 
-    monkeypatch.setitem(runner.SECTIONS, "earnings-capex", broken)
+    capex = dataclasses.replace(registry.get("earnings-capex"), build=broken)
+    monkeypatch.setitem(registry.BY_NAME, "earnings-capex", capex)
     result = invoke("report", "--offline", "--json")
     doc = result.json()
     assert (result.code, doc["data"]["earnings-capex"], doc["errors"][0]["section"]) == (3, None, "earnings-capex")
@@ -133,7 +135,7 @@ def test_json_of_a_command_that_produced_nothing_validates(monkeypatch):
     async def broken(ctx, **options):
         raise NoDataError("bundled", "labor", "missing")
 
-    monkeypatch.setitem(runner.SECTIONS, "labor", broken)
+    monkeypatch.setitem(registry.BY_NAME, "labor", dataclasses.replace(registry.get("labor"), build=broken))
     result = invoke("labor", "--offline", "--json")
     assert (result.code, result.json()["data"]) == (1, None)
     assert_valid_envelope(result.json())
@@ -147,6 +149,6 @@ def test_history_and_diff_json_validate(tmp_path: Path):
 
 
 def test_json_from_a_real_process_validates():
-    result = run("report", "--offline", "--json")
+    result = process("report", "--offline", "--json")
     assert result.code == 0
     assert_valid_envelope(json.loads(result.out))

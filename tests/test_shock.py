@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
-import subprocess
 import sys
 
 import pytest
 
-from marketshock.commands import shock as shock_command
+from harness import Run, invoke, process
+from marketshock.commands import data as shock_command
 from marketshock.context import RunContext
 from marketshock.errors import NoDataError
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.runner import Request, execute
 from marketshock.sections import shock
@@ -23,8 +23,14 @@ SHOCK_DAY = dt.date(2026, 2, 5)
 
 
 def build(as_of: dt.date, data=None, **options):
+    """The section's result and the notes it filed (a failing series is a note)."""
     ctx = RunContext(as_of=as_of, data=data or bundled.BundledData())
-    return asyncio.run(shock.build(ctx, **options)), ctx
+
+    async def run():
+        with collecting("shock") as notes:
+            return await shock.build(ctx, **options), notes
+
+    return asyncio.run(run())
 
 
 def moves_by_symbol(result):
@@ -181,10 +187,10 @@ def test_a_source_without_closes_only_gives_the_same_figures_from_its_bars():
 
 
 def test_a_failing_series_is_recorded_and_the_others_still_show():
-    result, ctx = build(SHOCK_DAY, data=BarsOnly(failing="SLV"))
+    result, notes = build(SHOCK_DAY, data=BarsOnly(failing="SLV"))
     assert "SLV" not in moves_by_symbol(result)
     assert "BTC" in moves_by_symbol(result)
-    assert [(e.section, e.kind) for e in ctx.errors] == [("shock", "no-data")]
+    assert [(e.section, e.kind) for e in notes.entries] == [("shock", "no-data")]
 
 
 def test_a_series_with_a_single_close_has_no_move():
@@ -216,17 +222,14 @@ def test_a_short_history_gets_no_z_score_and_says_how_many_returns_it_had():
 # --- the command ------------------------------------------------------------
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "160"}  # a wide terminal, whatever runs the tests
-    return subprocess.run(
-        [sys.executable, "-m", "marketshock", *args], capture_output=True, text=True, check=False, env=env
-    )
+def run_cli(*args: str) -> Run:
+    return invoke(*args, env={"COLUMNS": "160"})  # a wide terminal, whatever runs the tests
 
 
 def test_shock_json_envelope_has_moves_window_and_correlations():
-    out = run_cli("shock", "--offline", "--as-of", "2026-02-05", "--json")
-    assert out.returncode == 0, out.stderr
-    env = json.loads(out.stdout)
+    run = run_cli("shock", "--offline", "--as-of", "2026-02-05", "--json")
+    assert run.code == 0, run.err
+    env = json.loads(run.out)
     assert (env["command"], env["as_of"], env["errors"]) == ("shock", "2026-02-05", [])
     btc = env["data"]["moves"][0]
     assert btc["symbol"] == "BTC"
@@ -238,25 +241,25 @@ def test_shock_json_envelope_has_moves_window_and_correlations():
 
 
 def test_shock_table_names_the_conventions():
-    out = run_cli("shock", "--offline", "--as-of", "2026-02-05", "--no-color")
-    assert out.returncode == 0, out.stderr
-    assert "fall since 2022-11-09" in out.stdout
-    assert "sqrt(365)" in out.stdout and "sqrt(252)" in out.stdout
-    assert "common dates" in out.stdout
+    run = run_cli("shock", "--offline", "--as-of", "2026-02-05", "--no-color")
+    assert run.code == 0, run.err
+    assert "largest since" in run.out and "2022-11-09" in run.out
+    assert "sqrt(365)" in run.out and "sqrt(252)" in run.out
+    assert "common dates" in run.out
 
 
 def test_shock_window_of_zero_is_a_usage_error_on_one_line():
-    out = run_cli("shock", "--offline", "--window", "0")
-    assert out.returncode == 2
-    assert out.stdout == ""
-    assert len(out.stderr.strip().splitlines()) == 1
-    assert "--window" in out.stderr
+    run = run_cli("shock", "--offline", "--window", "0")
+    assert run.code == 2
+    assert run.out == ""
+    assert len(run.err.strip().splitlines()) == 1
+    assert "--window" in run.err
 
 
 def test_shock_as_of_outside_the_data_is_a_usage_error():
-    out = run_cli("shock", "--offline", "--as-of", "2030-01-01", "--json")
-    assert out.returncode == 2
-    assert "outside the bundled data" in out.stderr
+    run = run_cli("shock", "--offline", "--as-of", "2030-01-01", "--json")
+    assert run.code == 2
+    assert "outside the bundled data" in run.err
 
 
 def test_help_lists_shock_without_importing_statistics_sections_or_pandas():
@@ -267,9 +270,10 @@ def test_help_lists_shock_without_importing_statistics_sections_or_pandas():
         "heavy = {'pandas', 'numpy', 'pydantic', 'marketshock.move_stats', 'marketshock.sections.shock'}\n"
         "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m in heavy)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert "shock" in out.stdout
-    assert out.stderr == ""
+    run = process(argv=[sys.executable, "-c", probe])  # a fresh interpreter: its own sys.modules
+    assert run.code == 0, run.err
+    assert "shock" in run.out
+    assert run.err == ""
 
 
 def test_report_json_carries_the_shock_section():

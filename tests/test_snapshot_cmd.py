@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -16,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import assert_valid_envelope, command, home_dir, invoke, isolated_env  # noqa: F401
-from marketshock import runner, store
+from harness import assert_valid_envelope, command, home_dir, invoke
+from marketshock import files, store
 from marketshock.errors import NoDataError
+from marketshock.sections import registry
 
 
 def snapshot(out: Path, *args: str):
@@ -128,7 +130,7 @@ def test_a_failed_section_exits_3_and_the_file_still_records_it(tmp_path: Path, 
     async def broken(ctx, **options):
         raise NoDataError("bundled", "job cuts", "file missing")
 
-    monkeypatch.setitem(runner.SECTIONS, "labor", broken)
+    monkeypatch.setitem(registry.BY_NAME, "labor", dataclasses.replace(registry.get("labor"), build=broken))
     result = snapshot(tmp_path)
     assert (result.code, result.out.strip()) == (3, str((tmp_path / "2026-02-06.json").absolute()))
     doc = json.loads((tmp_path / "2026-02-06.json").read_text())
@@ -142,8 +144,8 @@ def test_nothing_produced_exits_1_and_keeps_the_previous_file(tmp_path: Path, mo
     async def broken(ctx, **options):
         raise NoDataError("bundled", "everything", "gone")
 
-    for name in list(runner.SECTIONS):
-        monkeypatch.setitem(runner.SECTIONS, name, broken)
+    for name in registry.NAMES:
+        monkeypatch.setitem(registry.BY_NAME, name, dataclasses.replace(registry.get(name), build=broken))
     (tmp_path / "2026-02-06.json").write_text("yesterday's good run")
     result = snapshot(tmp_path)
     assert (result.code, result.out) == (1, "")
@@ -219,7 +221,7 @@ def test_sigkill_at_random_moments_of_the_write_leaves_the_old_file_or_the_new_n
     old["generated_at"] = "2000-01-01T00:00:00Z"  # tells the old file from any new one
     old_bytes = json.dumps(old, indent=2).encode()
     pause = 0.15
-    env = {**os.environ, store.SLOW_WRITE_ENV: str(pause)}
+    env = {**os.environ, files.SLOW_WRITE_ENV: str(pause)}
     rng = random.Random(20260206)
     outcomes = {"old": 0, "new": 0}
     for _ in range(16):

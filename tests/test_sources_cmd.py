@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from cron_support import invoke, isolated_env  # noqa: F401
+from harness import invoke
 from marketshock.commands.sources import age_text
 
 PROVIDERS = ("yahoo", "coingecko", "coinbase", "fred", "sec", "stooq", "bundled")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
-import subprocess
-import sys
 
 from rich.console import Console
 
+from harness import invoke
 from marketshock import formatting, render
 from marketshock.context import RunContext
 from marketshock.providers import bundled
@@ -47,15 +45,8 @@ def test_rising_jobless_claims_are_drawn_red_in_the_labor_table():
 
 
 def test_tables_on_a_pipe_keep_their_sparklines_without_colour():
-    environ = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     for command in ("crypto", "indices", "labor"):
-        out = subprocess.run(
-            [sys.executable, "-m", "marketshock", command, "--offline"],
-            capture_output=True,
-            text=True,
-            env=environ,
-            timeout=60,
-        )
-        assert out.returncode == 0, out.stderr
-        assert "\x1b[" not in out.stdout, command
-        assert any(ch in out.stdout for ch in "▁▂▃▄▅▆▇█"), command
+        run = invoke(command, "--offline")  # stdout a pipe, as in a real process
+        assert run.code == 0, run.err
+        assert "\x1b[" not in run.out, command
+        assert any(ch in run.out for ch in "▁▂▃▄▅▆▇█"), command

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import run_process
+from harness import PROJECT, process
 
 HEAVY = ("pandas", "numpy", "httpx", "plotext")
 # What the data commands import lazily, once they run.
@@ -26,11 +26,11 @@ CASES = [(run, package) for run, (_, packages) in HELP_RUNS.items() for package 
 
 
 @functools.cache
-def imported_modules(config_home, *args: str) -> frozenset[str]:
-    run = run_process([sys.executable, "-X", "importtime", "-m", "marketshock", *args], config_home)
-    assert run.returncode == 0, run.stderr[-2000:]
+def imported_modules(*args: str) -> frozenset[str]:
+    run = process(*args, argv=[sys.executable, "-X", "importtime", "-m", "marketshock", *args])
+    assert run.code == 0, run.err[-2000:]
     names = set()
-    for line in run.stderr.splitlines():
+    for line in run.err.splitlines():
         if line.startswith("import time:") and line.count("|") == 2:
             names.add(line.rsplit("|", 1)[1].strip())
     assert "marketshock.cli" in names  # the log was parsed: the CLI itself shows up
@@ -42,38 +42,36 @@ def loaded(names: frozenset[str], package: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("run", "package"), CASES, ids=[f"{r}: {p}" for r, p in CASES])
-def test_help_and_version_import_nothing_heavy_nor_what_commands_need_later(config_home, run, package):
+def test_help_and_version_import_nothing_heavy_nor_what_commands_need_later(run, package):
     args, _ = HELP_RUNS[run]
-    assert loaded(imported_modules(config_home, *args), package) == []
+    assert loaded(imported_modules(*args), package) == []
 
 
-def test_a_data_command_does_import_its_machinery(config_home):
+def test_a_data_command_does_import_its_machinery():
     # The other side of the coin: the lazy imports happen when a command runs, so the checks
     # above do not pass because the log misses lazily imported modules.
-    names = imported_modules(config_home, "labor", "--offline", "--json")
+    names = imported_modules("labor", "--offline", "--json")
     assert loaded(names, "pydantic") and "marketshock.runner" in names
 
 
-def test_json_output_does_not_import_rich(config_home):
+def test_json_output_does_not_import_rich():
     # Scripts and cron jobs read --json: the table machinery is not their start-up cost.
-    names = imported_modules(config_home, "crypto", "--offline", "--json")
+    names = imported_modules("crypto", "--offline", "--json")
     assert loaded(names, "rich") == []
     assert loaded(names, "marketshock.render") == []
 
 
 @pytest.mark.slow
-def test_the_startup_benchmark_runs_and_reports_every_case(config_home):
-    from conftest import PROJECT
-
-    run = run_process([sys.executable, str(PROJECT / "bench" / "startup.py"), "--runs", "1"], config_home)
-    assert run.returncode == 0, run.stderr
+def test_the_startup_benchmark_runs_and_reports_every_case():
+    run = process(argv=[sys.executable, str(PROJECT / "bench" / "startup.py"), "--runs", "1"])
+    assert run.code == 0, run.err
     for case in ("python -c pass", "marketshock --help", "marketshock crypto --offline --json"):
-        assert re.search(rf"^{re.escape(case)} +\d+\.\d ms", run.stdout, re.MULTILINE), run.stdout
+        assert re.search(rf"^{re.escape(case)} +\d+\.\d ms", run.out, re.MULTILINE), run.out
 
 
 @pytest.mark.parametrize("command", ["report", "indices"])
-def test_a_series_without_a_doubtful_day_never_imports_the_trading_calendars(config_home, command):
+def test_a_series_without_a_doubtful_day_never_imports_the_trading_calendars(command):
     # exchange_calendars costs ~0.7 s to import and up to seconds per calendar: it is asked only
     # about a row without a close or a placeholder bar, which the bundled series do not have.
-    names = imported_modules(config_home, command, "--offline", "--json")
+    names = imported_modules(command, "--offline", "--json")
     assert loaded(names, "exchange_calendars") == [] and "marketshock.calendars" not in names

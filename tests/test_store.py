@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cron_support import isolated_env  # noqa: F401  (autouse fixture)
-from marketshock import store
+from marketshock import files, store
 from marketshock.errors import LockBusy, StoreError
 
 DAY = dt.date(2026, 2, 6)
@@ -53,7 +52,7 @@ def report_snapshot(tmp_path_factory: pytest.TempPathFactory) -> store.Snapshot:
 def test_atomic_write_replaces_the_whole_file_and_leaves_no_temporary(tmp_path: Path):
     target = tmp_path / "2026-02-06.json"
     target.write_text("old")
-    store.atomic_write(target, b"new contents")
+    files.atomic_write(target, b"new contents")
     assert target.read_bytes() == b"new contents"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-02-06.json"]
 
@@ -65,9 +64,9 @@ def test_atomic_write_that_fails_keeps_the_old_file_and_removes_its_temporary(tm
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        store.atomic_write(target, b"new")
+        files.atomic_write(target, b"new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["2026-02-06.json"]
 
@@ -76,7 +75,7 @@ def test_atomic_write_that_fails_keeps_the_old_file_and_removes_its_temporary(tm
 def test_atomic_write_gives_the_file_the_umask_permissions_not_mkstemps_0600(tmp_path: Path):
     old = os.umask(0o022)
     try:
-        store.atomic_write(tmp_path / "a.json", b"{}")
+        files.atomic_write(tmp_path / "a.json", b"{}")
     finally:
         os.umask(old)
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644

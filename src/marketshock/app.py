@@ -8,7 +8,12 @@ tables, asyncio, providers) is imported inside the function that needs it, so
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -108,76 +113,141 @@ def global_options(
     }
 
 
+ConfigPath = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="PATH",
+        help="Config file (default: the platform's config dir; MARKETSHOCK_CONFIG).",
+        show_default=False,
+    ),
+]
+Quiet = Annotated[bool | None, typer.Option("--quiet", "-q", help="Print no warnings on stderr.", show_default=False)]
+Verbose = Annotated[
+    bool | None, typer.Option("--verbose", "-v", help="Say more on stderr (never secrets).", show_default=False)
+]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options every data command shares, as given after the command (None: not given,
+    so the same option given before the command applies)."""
+
+    json: bool = False
+    csv: bool = False
+    offline: bool | None = None
+    as_of: str | None = None
+    no_color: bool | None = None
+    refresh: bool | None = None
+    config: str | None = None
+    quiet: bool | None = None
+    verbose: bool | None = None
+
+
+# name -> (annotation, default): the parameters `run_options` adds to a command, in `--help` order.
+_SHARED: dict[str, tuple[Any, Any]] = {
+    "json": (Json, False),
+    "csv": (Csv, False),
+    "offline": (Offline, None),
+    "as_of": (AsOf, None),
+    "no_color": (NoColor, None),
+    "refresh": (Refresh, None),
+    "config": (ConfigPath, None),
+    "quiet": (Quiet, None),
+    "verbose": (Verbose, None),
+}
+
+
+def run_options(*, csv: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Declare the shared data-command options once: the decorated command takes `run: RunOptions`
+    in their place, and Typer sees every one of them after the command's own options.
+    `csv=False` leaves `--csv` out (a command that declares its own)."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(command, eval_str=True)
+        hints = typing.get_type_hints(command, include_extras=True)
+        params = [p for name, p in own.parameters.items() if name != "run"]
+        annotations = {p.name: hints.get(p.name, p.annotation) for p in params}
+        shared = {k: v for k, v in _SHARED.items() if csv or k != "csv"}
+        for name, (annotation, default) in shared.items():
+            keyword = inspect.Parameter.KEYWORD_ONLY
+            params.append(inspect.Parameter(name, keyword, default=default, annotation=annotation))
+            annotations[name] = annotation
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            given = {name: kwargs.pop(name) for name in shared if name in kwargs}
+            command(*args, run=RunOptions(**given), **kwargs)
+
+        wrapper.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = annotations
+        del wrapper.__wrapped__  # Typer must read the new signature, not the command's own
+        return wrapper
+
+    return decorate
+
+
 def build_request(
     ctx: typer.Context,
     command: str,
+    run: RunOptions,
     *,
-    offline: bool | None,
-    as_of: str | None,
-    no_color: bool | None,
-    json: bool,
     section_options: dict | None = None,
     ytd: bool = True,
-    csv: bool = False,
-    refresh: bool | None = None,
+    brief: bool = False,
+    pager: bool = True,
 ) -> Request:
-    """A run request from a command's options, falling back to the global ones."""
+    """A run request from a command's options, falling back to the ones given before the command."""
     from marketshock.runner import Request
 
     top = ctx.obj or {}
+
+    def pick(name: str) -> Any:
+        value = getattr(run, name)
+        return value if value is not None else top.get(name)
+
     return Request(
         command=command,
-        offline=bool(offline if offline is not None else top.get("offline")),
-        as_of=as_of if as_of is not None else top.get("as_of"),
-        no_color=bool(no_color if no_color is not None else top.get("no_color")),
-        quiet=bool(top.get("quiet")),
-        verbose=bool(top.get("verbose")),
-        config_path=top.get("config"),
-        json=json,
+        offline=bool(pick("offline")),
+        as_of=pick("as_of"),
+        no_color=bool(pick("no_color")),
+        quiet=bool(pick("quiet")),
+        verbose=bool(pick("verbose")),
+        config_path=pick("config"),
+        json=run.json,
         section_options=section_options or {},
         ytd=ytd,
-        csv=csv,
-        refresh=bool(refresh if refresh is not None else top.get("refresh")),
+        csv=run.csv,
+        refresh=bool(pick("refresh")),
+        brief=brief,
+        pager=pager,
     )
 
 
 def run_command(
     ctx: typer.Context,
     command: str,
+    run: RunOptions,
     *,
-    offline: bool | None,
-    as_of: str | None,
-    no_color: bool | None,
-    json: bool,
     section_options: dict | None = None,
     ytd: bool = True,
     export: str | None = None,
-    csv: bool = False,
-    refresh: bool | None = None,
+    brief: bool = False,
+    pager: bool = True,
 ) -> None:
-    from marketshock.runner import run
+    """Run a data command (or the report) and exit with its code."""
+    from marketshock.runner import run as run_request
 
-    request = build_request(
-        ctx,
-        command,
-        offline=offline,
-        as_of=as_of,
-        no_color=no_color,
-        json=json,
-        section_options=section_options,
-        ytd=ytd,
-        csv=csv,
-        refresh=refresh,
-    )
-    if csv:
-        from marketshock import csv_output
+    request = build_request(ctx, command, run, section_options=section_options, ytd=ytd, brief=brief, pager=pager)
+    if run.csv:
+        from marketshock import present
 
-        csv_output.check(command, json)  # before --export too: report has no CSV
+        present.check_csv(command, run.json)  # before --export too: report has no CSV
     if export is not None:
         from marketshock import export as exporting
 
         raise typer.Exit(exporting.run(request, export))
-    raise typer.Exit(run(request))
+    raise typer.Exit(run_request(request))
 
 
 def parse_symbols(text: str | None) -> tuple[str, ...] | None:

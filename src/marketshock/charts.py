@@ -51,7 +51,18 @@ ALIASES = {
     "jobcuts": "job-cuts",
     "challenger": "job-cuts",
 }
-KNOWN = "BTC, ETH, SPY, QQQ, SMH, EEM, VIX, GLD, SLV, KOSPI, claims, continuing-claims, job-cuts"
+
+
+def known(ctx: RunContext) -> str:
+    """What `chart` can draw in this run: the universe's series with levels, then the labor series."""
+    groups = ("crypto", "indices", "etfs", "companies")
+    symbols = [s for s in ctx.universe.symbols(*groups) if ctx.universe.table.get(s) is None or _has_levels(ctx, s)]
+    return ", ".join([*symbols, *CLAIMS_SERIES, "job-cuts"])
+
+
+def _has_levels(ctx: RunContext, symbol: str) -> bool:
+    row = ctx.universe.table.get(symbol)
+    return row is None or row.form != "moves"
 
 
 def normalize(series: str) -> str:
@@ -351,8 +362,6 @@ def job_cuts_chart(
 async def build(ctx: RunContext, series: str, *, since: dt.date | None = None, month: int | None = None) -> ChartResult:
     """The chart of `series` as known at the end of `ctx.as_of`. Raises UsageError for a
     series or an option that does not apply, Unavailable when there is nothing to draw."""
-    from marketshock.sections import indices
-
     data = ctx.data
     key = normalize(series)
     if month is not None and key != "job-cuts":
@@ -370,13 +379,14 @@ async def build(ctx: RunContext, series: str, *, since: dt.date | None = None, m
                 raise weekly
             # The first print is an extra: without it the revised series still charts.
             return claims_chart(weekly, ctx, since, [] if isinstance(prints, ProviderError) else prints)
-        if key in indices.MOVE_INDICES:
+        row = ctx.universe.table.get(key)
+        if row is not None and row.form == "moves":
             raise UsageError(f"{key} has no index levels in the data (reported day moves only): nothing to chart")
-        if key in indices.SESSION_INDICES:
-            return sessions_chart(await data.index_sessions(key), ctx, since)
+        if row is not None and row.form == "sessions":
+            return sessions_chart(await data.index_sessions(row.symbol), ctx, since)
         return price_chart(await data.price_history(key), ctx, since)
     except UnknownSymbolError as error:
-        raise UsageError(f"unknown series {series!r}: try one of {KNOWN} ({error.cause})") from None
+        raise UsageError(f"unknown series {series!r}: try one of {known(ctx)} ({error.cause})") from None
     except ProviderError as error:
         raise Unavailable(str(error)) from None
 
@@ -789,23 +799,20 @@ def draw(chart: ChartResult, console: Console, width: int | None = None, height:
 def parse_since(text: str | None, as_of: dt.date) -> dt.date | None:
     if text is None:
         return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"invalid --since {text!r}: expected a date as YYYY-MM-DD") from None
+    from marketshock.dates import parse_day
+
+    day = parse_day(text, "--since")
     if day >= as_of:
         raise UsageError(f"--since {day} is not before the as-of date {as_of}")
     return day
 
 
 def console(no_color: bool, width: int | None = None, file: object = None) -> Console:
-    """stdout as Rich sees it: the terminal's width and colours, or plain text 80 wide on a
-    pipe (COLUMNS sets the width there); NO_COLOR is honoured by Rich itself."""
-    import sys
+    """stdout as Rich sees it (the one console factory, `present.console`): the terminal's width
+    and colours, or plain text 80 wide on a pipe (COLUMNS sets the width there)."""
+    from marketshock import present
 
-    from rich.console import Console
-
-    return Console(file=file or sys.stdout, width=width, no_color=no_color or None, highlight=False, emoji=False)
+    return present.console(no_color, file, width, pipe_width=80)
 
 
 def run(
@@ -825,12 +832,14 @@ def run(
         if value is not None and value < least:
             raise UsageError(f"{name} must be at least {least}")
     to = export.target(export_path) if export_path else None
-    settings = config.load(request.config_path).settings
-    data, as_of = runner.data_source(request, settings)
+    loaded = config.load(request.config_path)
+    universe, _ = runner.run_universe(loaded, request)
+    data, as_of = runner.data_source(request, loaded.settings, universe)
+    ctx = RunContext(as_of=as_of, data=data, universe=universe)
 
     async def build_and_close() -> ChartResult:
         try:
-            return await build(RunContext(as_of=as_of, data=data), series, since=parse_since(since, as_of), month=month)
+            return await build(ctx, series, since=parse_since(since, as_of), month=month)
         finally:
             close = getattr(data, "aclose", None)  # a live source holds an HTTP client
             if close is not None:

@@ -15,13 +15,12 @@ import typer
 from marketshock.app import app
 
 # Import order is the order of `--help`: the data commands first.
-from marketshock.commands import data as _data  # noqa: F401  (indices, earnings-capex, labor, crypto, report)
+from marketshock.commands import data as _data  # noqa: F401  (indices, earnings-capex, labor, crypto, shock, report)
 
 # isort: split
 from marketshock.commands import chart as _chart  # noqa: F401
 from marketshock.commands import config_cmd as _config_cmd  # noqa: F401  (config init|show|path)
 from marketshock.commands import schema as _schema  # noqa: F401
-from marketshock.commands import shock as _shock  # noqa: F401
 from marketshock.commands import snapshot as _snapshot  # noqa: F401  (snapshot, history, diff)
 from marketshock.commands import sources as _sources  # noqa: F401
 

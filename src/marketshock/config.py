@@ -87,6 +87,62 @@ class CuratedSettings(_Section):
     market_cap_file: str | None = Field(None, description="CSV with the columns of crypto_market_cap_curated.csv")
 
 
+class BundledSettings(_Section):
+    dir: str | None = Field(
+        None,
+        description="a directory laid out like the bundled dataset (instruments.csv and its files) to use "
+        "instead of the package's own; default: the package's data",
+    )
+
+
+def _watchlist_field(group: str, about: str) -> Any:
+    from marketshock import instruments
+
+    return Field(
+        default_factory=lambda: list(instruments.load().defaults(group)),
+        description=f"{about}: the default universe of every command (-s/-t replace it for one run)",
+    )
+
+
+class WatchlistSettings(_Section):
+    """The user's universe: symbols of the instrument table, or any symbol the live providers serve."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _symbols(cls, value: Any) -> Any:
+        # The environment gives "BTC,SOL"; the config file a TOML list. Symbols are upper case.
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            return [v.strip().upper() if isinstance(v, str) else v for v in value if v != "" and str(v).strip()]
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _ticker_like(cls, value: list[str]) -> list[str]:
+        from marketshock import instruments
+
+        for symbol in value:
+            if not instruments.valid_symbol(symbol):
+                raise ValueError(f"{symbol!r} is not a ticker-like symbol")
+        return list(dict.fromkeys(value))
+
+    crypto: list[str] = _watchlist_field("crypto", "crypto assets (BTC, SOL: Yahoo SOL-USD, Coinbase SOL-USD)")
+    indices: list[str] = _watchlist_field("indices", "indices (KOSPI, N225, ^FTSE: Yahoo's symbol)")
+    etfs: list[str] = _watchlist_field("etfs", "ETFs, each named as the proxy it is")
+    companies: list[str] = _watchlist_field("companies", "companies for earnings-capex (capex actuals from the SEC)")
+
+
+class ReportSettings(_Section):
+    """Which facts make the report's headlines: only the significant ones."""
+
+    headline_zscore: float = Field(2.0, gt=0, description="a day's move of at least this many sigma")
+    headline_superlative_months: int = Field(
+        12, ge=1, description="a superlative ('lowest since ...') reaching back at least this many months"
+    )
+    headlines: int = Field(6, ge=0, description="at most this many headlines, the most unusual first")
+
+
 def _providers_field(default: list[str], description: str) -> Any:
     return Field(default, min_length=1, description=f"{description}; fallback order")
 
@@ -134,6 +190,9 @@ class Settings(_Section):
     cache: CacheSettings = CacheSettings()
     curated: CuratedSettings = CuratedSettings()
     datasets: DatasetsSettings = DatasetsSettings()
+    watchlist: WatchlistSettings = Field(default_factory=WatchlistSettings)
+    bundled: BundledSettings = BundledSettings()
+    report: ReportSettings = ReportSettings()
 
 
 # Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
@@ -150,6 +209,9 @@ ENVIRONMENT: dict[str, str] = {
     "snapshot.dir": "MARKETSHOCK_SNAPSHOT_DIR",
     "cache.dir": "MARKETSHOCK_CACHE_DIR",
     "cache.enabled": "MARKETSHOCK_CACHE_ENABLED",
+    **{f"watchlist.{g}": f"MARKETSHOCK_WATCHLIST_{g.upper()}" for g in WatchlistSettings.model_fields},
+    "bundled.dir": "MARKETSHOCK_BUNDLED_DIR",
+    **{f"report.{k}": f"MARKETSHOCK_REPORT_{k.upper()}" for k in ReportSettings.model_fields},
 }
 SECRET_KEYS = frozenset({"fred.api_key"})
 
@@ -255,6 +317,7 @@ _EXAMPLES: dict[str, str] = {
     "curated.job_cuts_file": "~/marketshock/my_job_cuts.csv",
     "curated.etf_flows_file": "~/marketshock/my_etf_flows.csv",
     "curated.market_cap_file": "~/marketshock/my_market_cap.csv",
+    "bundled.dir": "~/marketshock/my_dataset",
 }
 _HEADER = """\
 # marketshock configuration, written by `marketshock config init` from the built-in defaults.

@@ -5,29 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from marketshock.errors import ProviderError
-from marketshock.models.envelope import ErrorEntry, WarningEntry
+from marketshock.instruments import Universe, default_universe
 from marketshock.providers.base import MarketData
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunContext:
-    as_of: dt.date  # figures use data known at the end of this day, never later
+    """as_of: figures use data known at the end of this day, never later. data: the source
+    (bundled or live). universe: the instruments this run shows by default (the watchlist;
+    by default the bundled rows of the package's instrument table)."""
+
+    as_of: dt.date
     data: MarketData
-    # Parts of a section that failed while the rest of it was produced.
-    errors: list[ErrorEntry] = field(default_factory=list)
-    # Figures left blank for the data under them (a gap a figure needed): the section stands.
-    warnings: list[WarningEntry] = field(default_factory=list)
-
-    def record(self, section: str, error: ProviderError) -> None:
-        self.errors.append(error_entry(section, error))
-
-    def warn(self, entry: WarningEntry) -> None:
-        if entry not in self.warnings:  # the report's sections share series: one warning each
-            self.warnings.append(entry)
-
-
-def error_entry(section: str, error: Exception) -> ErrorEntry:
-    if isinstance(error, ProviderError):
-        return ErrorEntry(section=section, provider=error.provider, kind=error.kind, message=str(error))
-    return ErrorEntry(section=section, kind="internal", message=f"{type(error).__name__}: {error}")
+    universe: Universe = field(default_factory=default_universe)

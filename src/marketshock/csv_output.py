@@ -23,31 +23,16 @@ from pydantic import BaseModel
 
 from marketshock.errors import UsageError
 from marketshock.formatting import safe_text
-from marketshock.models.results import (
-    CapexCompany,
-    CapexResult,
-    CryptoAsset,
-    CryptoResult,
-    IndexRow,
-    IndicesResult,
-    LaborResult,
-    MoveStats,
-    ShockResult,
-)
+from marketshock.models.results import LaborResult
 from marketshock.models.series import Source
-
-CSV_COMMANDS = ("crypto", "indices", "earnings-capex", "labor", "shock")
+from marketshock.sections import registry
 
 
 def check(command: str, json: bool) -> None:
-    """Refuse what has no CSV before any work is done."""
-    if json:
-        raise UsageError("--json and --csv exclude each other: pick one")
-    if command not in CSV_COMMANDS:
-        raise UsageError(
-            f"{command} has several tables of different shapes and no single CSV; "
-            f"use --json, or --csv on one of: {', '.join(CSV_COMMANDS)}"
-        )
+    """Refuse what has no CSV before any work is done (the presenter's rule)."""
+    from marketshock.present import check_csv
+
+    check_csv(command, json)
 
 
 def cell(value: Any) -> str:
@@ -84,6 +69,13 @@ def _column_kind(annotation: Any) -> str:
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return "skip"
     return "scalar"
+
+
+def list_item(annotation: Any) -> type[BaseModel]:
+    """The row model of a `list[Row]` field's annotation."""
+    (kind, *_) = _members(annotation)
+    (item,) = typing.get_args(kind)
+    return item  # type: ignore[no-any-return]
 
 
 def model_table(model: type[BaseModel], rows: Sequence[BaseModel]) -> tuple[list[str], list[list[str]]]:
@@ -168,18 +160,11 @@ def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
 
 
 def result_table(command: str, result: BaseModel) -> tuple[list[str], list[list[str]]]:
-    """The command's main table: crypto assets, index rows, capex companies, labor figures, shock moves."""
-    if isinstance(result, CryptoResult):
-        return model_table(CryptoAsset, result.assets)
-    if isinstance(result, IndicesResult):
-        return model_table(IndexRow, result.indices)
-    if isinstance(result, CapexResult):
-        return model_table(CapexCompany, result.companies)
-    if isinstance(result, LaborResult):
-        return labor_table(result)
-    if isinstance(result, ShockResult):
-        return model_table(MoveStats, result.moves)
-    raise UsageError(f"{command} has no CSV")
+    """The command's main table (the registry names it): crypto assets, index rows, capex
+    companies, labor figures, shock moves."""
+    if command not in registry.BY_NAME:
+        raise UsageError(f"{command} has no CSV")
+    return registry.get(command).table(result)
 
 
 def write(header: Sequence[str], rows: Iterable[Sequence[Any]], file: TextIO | None = None) -> None:

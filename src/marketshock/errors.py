@@ -108,6 +108,12 @@ class ProviderError(MarketshockError):
         self.provider = provider
         self.dataset = dataset
         self.cause = cause
+        self.parts: tuple[ProviderError, ...] = (self,)  # each provider's own failure (see `combined`)
+
+    @property
+    def not_found(self) -> bool:
+        """Every provider asked said it has no such thing (no data, or HTTP 404)."""
+        return all(isinstance(e, NoDataError) or getattr(e, "status", 0) == 404 for e in self.parts)
 
 
 class NoDataError(ProviderError):
@@ -174,4 +180,5 @@ def combined(errors: list[ProviderError]) -> ProviderError:
     rest = "; ".join(f"then {e.provider}: {e.cause}" for e in errors[1:])
     joined = ProviderError(first.provider, first.dataset, f"{first.cause}; {rest}")
     joined.kind = first.kind
+    joined.parts = tuple(part for e in errors for part in e.parts)
     return joined

@@ -12,13 +12,10 @@ Rich is imported inside the functions: this module is loaded only when exporting
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import io
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,21 +185,12 @@ def render(console: Console, fmt: str, title: str, as_of: dt.date) -> str:
 
 
 def atomic_write(path: Path, content: str) -> None:
-    """Write beside the target, then rename over it: the file is whole or untouched."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    """Write the picture atomically (files.atomic_write); UsageError naming the path on failure."""
+    from marketshock import files
+
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+        files.atomic_write(path, content.encode("utf-8"))
     except OSError as error:
-        raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
 
 
@@ -226,14 +214,14 @@ def write(
 def outcome_picture(outcome: Outcome, fmt: str, *, ytd: bool = True, no_color: bool = False) -> str:
     """The tables of a finished run (report or one section) as the text of an SVG, HTML or
     text file, for a caller that writes it itself (`snapshot --export`, under its lock)."""
-    from marketshock import runner
+    from marketshock import present
 
     if outcome.result is None:
         raise ValueError("nothing to export: the run produced no result")
     result = outcome.result
     title = f"marketshock {outcome.command}"
     console = record(
-        lambda console: runner.renderable(result, outcome.command, console, ytd=ytd),
+        lambda console: present.renderable(result, outcome.command, console, ytd=ytd),
         title=title,
         as_of=outcome.as_of,
         source=outcome.source,
@@ -252,11 +240,11 @@ def export_outcome(outcome: Outcome, to: Target, *, ytd: bool = True, no_color: 
 
 def run(request: Request, path: str) -> int:
     """`report --export FILE`: print as usual, and save the same tables as a picture."""
-    from marketshock import runner
+    from marketshock import present, runner
 
     to = target(path)
     outcome = runner.execute(request)
-    runner.show(outcome, request)
+    present.show(outcome, request)
     if outcome.result is not None:
         export_outcome(outcome, to, ytd=request.ytd, no_color=request.no_color)
         if not request.quiet:

@@ -222,6 +222,9 @@ def correlation(x: Sequence[float], y: Sequence[float]) -> float | None:
     n = len(x)
     if n < 3 or n != len(y):
         return None
+    # Equal values have no variation, though the rounded mean can leave deviations of 1e-17.
+    if min(x) == max(x) or min(y) == max(y):
+        return None
     mx, my = math.fsum(x) / n, math.fsum(y) / n
     sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
     sxx = math.fsum((a - mx) ** 2 for a in x)

@@ -7,8 +7,14 @@ none when stdout is not a terminal or NO_COLOR is set.
 
 from __future__ import annotations
 
-from rich import box
-from rich.console import Console, Group, RenderableType
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -71,79 +77,397 @@ class Footnotes:
         return out
 
 
-def _table(title: str, console: Console) -> Table:
-    decorated = console.is_terminal
-    return Table(
-        title=text(title, "bold" if decorated else ""),
-        title_justify="left",
-        box=box.SIMPLE_HEAD if decorated else None,
-        show_edge=False,
-        pad_edge=False,
-    )
+_PINNED = re.compile(r"\s*\([^()]*@ ?[0-9a-f]{7,40}\)")  # "(owner/repo @ <commit>)"
 
 
-def titled_table(title: str, console: Console) -> Table:
-    """An empty table in the house style, for commands that build their own rows."""
-    return _table(title, console)
+def _how(source: Source) -> str:
+    """How a figure was obtained, in a few words: the reference without its URL path, commit or symbol."""
+    ref = source.reference.strip()
+    if source.provider == "curated":
+        return "figures read from the cited pages"
+    if ref.startswith(("http://", "https://")):
+        return f"from {urlsplit(ref).netloc.removeprefix('www.')}"
+    ref = _PINNED.sub("", ref)
+    first, _, rest = ref.partition(" ")
+    if rest and re.fullmatch(r"[\^A-Z0-9.=-]+", first):  # "BTC-USD daily bars ...": the symbol is the subject
+        ref = rest
+    return ref
 
 
-def gap_pct(value: float | None, field: str, gap_figures: list[str], decimals: int | None = None) -> Text:
+class Legend:
+    """Short marks in the tables and one line per source at the end: who published it, and how
+    it was obtained. The full references (URLs, commits, notes) are the JSON's, `sources`'
+    and, with `verbose`, this legend's: then there is one numbered line per distinct source."""
+
+    def __init__(self, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self.keys: list[object] = []
+        self.sources: dict[object, list[Source]] = {}
+        self.subjects: dict[object, list[str]] = {}
+
+    def _key(self, source: Source) -> object:
+        return source if self.verbose else (source.provider, _how(source))
+
+    def mark(self, source: Source, subject: str = "") -> str:
+        key = self._key(source)
+        if key not in self.sources:
+            self.keys.append(key)
+            self.sources[key], self.subjects[key] = [], []
+        if source not in self.sources[key]:
+            self.sources[key].append(source)
+        if subject and subject not in self.subjects[key]:
+            self.subjects[key].append(subject)
+        stale = " stale" if source.stale else ""
+        return f"[{self.keys.index(key) + 1}{stale}]"
+
+    def marks(self, sources: list[Source], subject: str = "") -> str:
+        return "".join(dict.fromkeys(self.mark(s, subject) for s in sources))
+
+    def renderable(self) -> Text:
+        out = Text(style="dim")
+        if self.keys and not self.verbose:
+            out.append("Sources (full references: -v, --json):\n")
+        for i, key in enumerate(self.keys, 1):
+            sources = self.sources[key]
+            if self.verbose:
+                s = sources[0]
+                ref = f" {s.reference}" if s.reference else ""
+                note = f" ({s.note})" if s.note else ""
+                line = f"[{i}] {s.provider}:{ref}{note}"
+            else:
+                provider, how = key  # type: ignore[misc]
+                subjects = ", ".join(self.subjects[key])
+                line = f"[{i}] {provider}: {how}" + (f" ({subjects})" if subjects else "")
+            stale = [s for s in sources if s.stale and s.fetched_at is not None]
+            if stale:
+                line += f"; STALE: cached value fetched {stale[0].fetched_at:%Y-%m-%d %H:%M} UTC, the provider failed"
+            out.append(f.safe_text(line) + "\n")
+        out.rstrip()
+        return out
+
+
+# --- tables that fit: whole figures at any width -------------------------------------------
+
+GAPS = (2, 1)  # spaces between columns: two where they fit, one where the terminal is narrow
+FOLD_MIN = 12  # a folding column keeps at least this width (or its longest word, if shorter)
+SHORT_CELL = 16  # a cell this short is broken over lines only when nothing longer can give way
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a `Grid`.
+
+    drop: 0 never leaves the table; on a narrow terminal the highest numbers leave first.
+    wrap: the cells may break at spaces (a figure with its date, a note); any other cell is
+      shown whole on one line or, when its column cannot fit, not at all.
+    fold: text, not figures (a path, a URL): a word too long for the column folds over lines.
+    key: names the row; repeated in each part when a table too wide for the screen splits.
+    hoist: when every row holds the same value it is said once, in the title.
+    """
+
+    header: str
+    justify: Literal["left", "right"] = "right"
+    drop: int = 0
+    wrap: bool = False
+    fold: bool = False
+    key: bool = False
+    hoist: bool = False
+
+
+def _plain(cell: Text) -> str:
+    return cell.plain
+
+
+def _width_range(col: Col, cells: list[Text], full_header: bool) -> tuple[int, int]:
+    """The narrowest a column can be without cutting a word or a figure, and its natural width
+    (with the header on one line, or folded between its words)."""
+    header_words = col.header.split() or [""]
+    low = max(cell_len(w) for w in header_words)
+    high = cell_len(col.header) if full_header else low
+    for cell in cells:
+        for line in _plain(cell).splitlines() or [""]:
+            high = max(high, cell_len(line))
+            words = line.split() if col.wrap else [line]
+            low = max(low, *(min(cell_len(w), FOLD_MIN) if col.fold else cell_len(w) for w in words or [""]))
+    return low, high
+
+
+def _lines(value: str, width: int) -> int:
+    """Lines a cell takes when wrapped between words at `width` (as Rich wraps it)."""
+    count = 0
+    for line in value.splitlines() or [""]:
+        count += 1
+        used = 0
+        for word in line.split():
+            size = cell_len(word)
+            if size > width:  # only in a folding column: the word runs over whole lines
+                count += (used > 0) + (size - 1) // width
+                used = size % width or width
+            elif used and used + 1 + size > width:
+                count += 1
+                used = size
+            else:
+                used += size + (1 if used else 0)
+    return count
+
+
+class _Shape:
+    """The cells of some columns as plain strings, and the lines they take at a given width."""
+
+    def __init__(self, columns: list[list[str]]) -> None:
+        self.columns = columns
+        self.cache: dict[tuple[int, int], list[int]] = {}
+
+    def lines(self, col: int, width: int) -> list[int]:
+        if (col, width) not in self.cache:
+            self.cache[col, width] = [_lines(v, width) for v in self.columns[col]]
+        return self.cache[col, width]
+
+    def height(self, widths: list[int]) -> int:
+        per_column = [self.lines(c, w) for c, w in enumerate(widths)]
+        return sum(max(row) for row in zip(*per_column, strict=True))
+
+    def cost(self, widths: list[int]) -> tuple[int, int]:
+        """Short cells broken (a header aside), then the table's height: a long description wraps
+        before "3h 00m old" does."""
+        broken = sum(
+            1
+            for c, w in enumerate(widths)
+            for value, lines in zip(self.columns[c][1:], self.lines(c, w)[1:], strict=True)
+            if lines > 1 and cell_len(value) <= SHORT_CELL
+        )
+        return broken, self.height(widths)
+
+
+def _widths(ranges: list[tuple[int, int]], gap: int, width: int, shape: _Shape | None = None) -> list[int] | None:
+    """Column widths that fit `width`: the natural widths, or (given the cells' shape) narrower
+    ones, taking each column away where it costs the fewest lines. None when it cannot fit."""
+    widths = [high for _, high in ranges]
+    room = width - gap * (len(ranges) - 1)
+    if sum(widths) <= room:
+        return widths
+    if shape is None or sum(low for low, _ in ranges) > room:
+        return None
+    while sum(widths) > room:
+        best: tuple[int, int, int, int] | None = None
+        for i, (low, _) in enumerate(ranges):
+            if widths[i] > low:
+                trial = [*widths[:i], widths[i] - 1, *widths[i + 1 :]]
+                cost = (*shape.cost(trial), -widths[i], i)
+                best = cost if best is None or cost < best else best
+        assert best is not None
+        widths[best[-1]] -= 1
+    return widths
+
+
+class Grid:
+    """A table that lays itself out for the width it is given, so that no figure is ever cut:
+    columns leave by priority, wrap columns break between words, and a table that still does not
+    fit is split in two, each part repeating the key columns. Layout happens at render time, so
+    the same Grid fits a terminal, a pipe or an exported picture."""
+
+    def __init__(self, title: str, columns: list[Col], *, decorated: bool) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows: list[list[Text]] = []
+        self.decorated = decorated
+
+    def add_column(
+        self, header: str, justify: Literal["left", "right"] = "left", *, overflow: str = "", **_: object
+    ) -> None:
+        """Rich's Table.add_column, for code that builds its own rows: the first column names the
+        row; a column that may fold (overflow="fold") wraps between words; no column ever leaves."""
+        fold = overflow == "fold"
+        self.columns.append(Col(header, justify, key=not self.columns, wrap=fold, fold=fold))
+
+    def add_row(self, *cells: Text | str) -> None:
+        self.rows.append([c if isinstance(c, Text) else text(c) for c in cells])
+
+    def _hoisted(self) -> tuple[str, list[int]]:
+        """The title with constant columns folded in, and the indices of the columns left."""
+        title, kept = self.title, []
+        for i, col in enumerate(self.columns):
+            values = {_plain(r[i]) for r in self.rows}
+            if col.hoist and self.rows and len(values) == 1:
+                title = f"{title}, {values.pop()}" if title else values.pop()
+            else:
+                kept.append(i)
+        return title, kept
+
+    def layout(self, width: int) -> tuple[str, list[tuple[list[int], list[int], int]]]:
+        """The title and the parts to print: (column indices, their widths, gap) for each.
+
+        In order of preference: every column on one line each (columns leave by priority,
+        wide gaps before narrow); then wrap columns broken between words, with the column set
+        that makes the table shortest (the most columns among equals); then, when even the
+        essential columns do not fit, the table split in parts that repeat its key columns."""
+        title, kept = self._hoisted()
+        full = {i: _width_range(self.columns[i], [r[i] for r in self.rows], True) for i in kept}
+        ranges = {i: _width_range(self.columns[i], [r[i] for r in self.rows], False) for i in kept}
+        order = sorted((i for i in kept if self.columns[i].drop), key=lambda i: -self.columns[i].drop)
+        sets = [[i for i in kept if i not in order[:n]] for n in range(len(order) + 1)]
+        for cols in sets:
+            for natural in (full, ranges):  # headers on one line, then folded between words
+                for gap in GAPS:
+                    widths = _widths([natural[i] for i in cols], gap, width)
+                    if widths is not None:
+                        return title, [(cols, widths, gap)]
+        wrapped = []
+        for n, cols in enumerate(sets):
+            shape = self._shape(cols)
+            widths = _widths([ranges[i] for i in cols], 1, width, shape)
+            if widths is not None:
+                wrapped.append((shape.height(widths), n, cols, widths))
+        if wrapped:
+            _, _, cols, widths = min(wrapped)
+            return title, [(cols, widths, 1)]
+        essential = sets[-1]
+        keys = [i for i in essential if self.columns[i].key]
+        rest = [i for i in essential if i not in keys]
+        parts: list[tuple[list[int], list[int], int]] = []
+        while rest:
+            take = 1
+            while take < len(rest) and _widths(
+                [ranges[i] for i in keys + rest[: take + 1]], 1, width, self._shape(keys + rest[: take + 1])
+            ):
+                take += 1
+            cols = keys + rest[:take]
+            widths = _widths([ranges[i] for i in cols], 1, width, self._shape(cols)) or [ranges[i][1] for i in cols]
+            parts.append((cols, widths, 1))
+            rest = rest[take:]
+        return title, parts or [(keys, [ranges[i][1] for i in keys], 1)]
+
+    def _shape(self, cols: list[int]) -> _Shape:
+        """The header and cells of these columns, as plain text."""
+        return _Shape([[self.columns[i].header] + [_plain(r[i]) for r in self.rows] for i in cols])
+
+    def _table(self, cols: list[int], widths: list[int], gap: int) -> Table:
+        table = Table(
+            box=None,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, gap, 0, 0),
+            header_style="bold" if self.decorated else "",
+        )
+        for i, w in zip(cols, widths, strict=True):
+            col = self.columns[i]
+            table.add_column(col.header, justify=col.justify, width=w, overflow="fold")
+        for row in self.rows:
+            table.add_row(*(row[i] for i in cols))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        title, parts = self.layout(options.max_width)
+        if title:
+            yield text(title, "bold" if self.decorated else "")
+        for cols, widths, gap in parts:
+            yield self._table(cols, widths, gap)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        title, kept = self._hoisted()
+        ranges = [_width_range(self.columns[i], [r[i] for r in self.rows], True) for i in kept]
+        natural = sum(high for _, high in ranges) + GAPS[0] * (len(ranges) - 1)
+        return Measurement(min(natural, options.max_width), max(natural, cell_len(title)))
+
+
+def titled_table(title: str, console: Console) -> Grid:
+    """An empty table in the house style, for commands that build their own rows: it takes
+    `add_column` and `add_row` as Rich's Table does, and fits the width as every Grid does."""
+    return Grid(title, [], decorated=console.is_terminal)
+
+
+def _sourced(parts: list[RenderableType], legend: Legend, own: bool) -> RenderableType:
+    """A section's parts, followed by its legend when the section owns it (not in the report)."""
+    return Group(*parts, legend.renderable()) if own else Group(*parts)
+
+
+def _signed(value: float | None, decimals: int = 1) -> Text:
+    return signed_text(f.pct(value, decimals), value)
+
+
+def _gap_signed(value: float | None, field: str, gap_figures: list[str], decimals: int = 1) -> Text:
     """A percentage, or the reason it is blank: a gap in the data under it (named in warnings)."""
     if value is None and field in gap_figures:
         return text("n/a (gap)")
-    return signed_text(f.pct(value) if decimals is None else f.pct(value, decimals), value)
+    return _signed(value, decimals)
 
 
-def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> RenderableType:
-    notes = Footnotes()
-    table = _table("Crypto", console)
-    for header in ("asset", "date", "close", "day low", "1d", "7d"):
-        table.add_column(header, justify="left" if header in ("asset", "date") else "right")
+def crypto(
+    result: CryptoResult, console: Console, ytd: bool = True, legend: Legend | None = None, verbose: bool = False
+) -> RenderableType:
+    own, legend = legend is None, legend or Legend(verbose)
+    decorated = console.is_terminal
+    columns = [
+        Col("asset", "left", key=True),
+        Col("date", "left", hoist=True),
+        Col("close"),
+        Col("day low"),
+        Col("1d"),
+        Col("7d"),
+    ]
     if ytd:
-        table.add_column("YTD", justify="right")
-        table.add_column("YTD at low", justify="right")
-    for header in ("lowest since", "from ATH", "30 days"):
-        table.add_column(header, justify="right" if header == "from ATH" else "left")
+        columns += [Col("YTD"), Col("YTD at low")]
+    columns += [
+        Col("lowest since", "left", wrap=True),
+        Col("from ATH"),
+        Col("30 days", "left", drop=2),
+        Col("src", "left", drop=3),
+    ]
+    table = Grid("Crypto", columns, decorated=decorated)
     for a in result.assets:
-        since = f"{a.lowest_since} ({a.lowest_since_months} mo)" if a.lowest_since else f"lowest since {a.data_starts}"
+        since = f"{a.lowest_since} ({a.lowest_since_months} mo)" if a.lowest_since else f"in data since {a.data_starts}"
         if "lowest_since" in a.gap_figures:
-            since = "n/a (gap in the data, see warnings)"
+            since = "n/a (gap, see warnings)"
         row = [
-            text(f"{a.symbol} {notes.mark(a.source)}"),
+            text(a.symbol),
             text(a.date),
             text(f.usd(a.price, 2 if a.price < 1000 else 0)),
             text(f.usd(a.low, 2 if a.low is not None and a.low < 1000 else 0)),
-            gap_pct(a.change_1d_pct, "change_1d_pct", a.gap_figures),
-            gap_pct(a.change_7d_pct, "change_7d_pct", a.gap_figures),
+            _gap_signed(a.change_1d_pct, "change_1d_pct", a.gap_figures),
+            _gap_signed(a.change_7d_pct, "change_7d_pct", a.gap_figures),
         ]
         if ytd:
-            row += [
-                gap_pct(a.change_ytd_pct, "change_ytd_pct", a.gap_figures),
-                signed_text(f.pct(a.change_ytd_at_low_pct), a.change_ytd_at_low_pct),
-            ]
-        row += [text(since), signed_text(f.pct(a.drawdown_pct), a.drawdown_pct), spark(a.recent_closes)]
+            row += [_gap_signed(a.change_ytd_pct, "change_ytd_pct", a.gap_figures), _signed(a.change_ytd_at_low_pct)]
+        row += [text(since), _signed(a.drawdown_pct), spark(a.recent_closes), text(legend.mark(a.source, a.symbol))]
         table.add_row(*row)
     parts: list[RenderableType] = [table]
     if result.market_cap:
-        caps = _table("Total crypto market value", console)
-        for header in ("provider", "peak", "then", "wiped out", "change"):
-            caps.add_column(header, justify="left" if header == "provider" else "right")
+        caps = Grid(
+            "Total crypto market value",
+            [
+                Col("provider", "left", key=True),
+                Col("peak", wrap=True),
+                Col("then", wrap=True),
+                Col("wiped out"),
+                Col("change"),
+                Col("src", "left", drop=3),
+            ],
+            decorated=decorated,
+        )
         for c in result.market_cap:
-            marks = "".join(notes.mark(s) for s in c.sources)
             caps.add_row(
-                text(f"{c.provider} {marks}"),
+                text(c.provider),
                 text(f"{f.usd_short(c.peak_usd)} ({c.peak_date})"),
                 text(f"{f.usd_short(c.value_usd)} ({c.value_date})"),
                 text(f.usd_short(c.wiped_out_usd)),
-                signed_text(f.pct(c.change_pct), c.change_pct),
+                _signed(c.change_pct),
+                text(legend.marks(c.sources, "crypto market value")),
             )
         parts.append(caps)
     if result.etf_flows:
-        flows = _table("US spot bitcoin ETF net flows by month", console)
-        for header in ("month", "net flow", "funds", "how"):
-            flows.add_column(header, justify="right" if header == "net flow" else "left")
+        flows = Grid(
+            "US spot bitcoin ETF net flows by month",
+            [
+                Col("month", "left", key=True),
+                Col("net flow"),
+                Col("funds", "left", wrap=True),
+                Col("how", "left", wrap=True),
+                Col("src", "left", drop=3),
+            ],
+            decorated=decorated,
+        )
         for m in result.etf_flows:
-            how = m.method if m.method == "quoted" else f"{m.method}, {m.days} days"
+            how = m.method if m.method == "quoted" else f"{m.days}-day sum"
             if m.partial:
                 how += ", month not over"
             if m.data_ends:
@@ -153,18 +477,33 @@ def crypto(result: CryptoResult, console: Console, ytd: bool = True) -> Renderab
                 text(m.month),
                 signed_text(amount, m.net_flow_usd),
                 text(m.scope),
-                text(f"{m.provider}, {how} {notes.mark(m.source)}"),
+                text(f"{m.provider}: {how}"),
+                text(legend.mark(m.source, "ETF flows")),
             )
         parts.append(flows)
-    parts.append(notes.renderable())
-    return Group(*parts)
+    return _sourced(parts, legend, own)
 
 
-def indices(result: IndicesResult, console: Console) -> RenderableType:
-    notes = Footnotes()
-    table = _table("Indices", console)
-    for header in ("index", "kind", "date", "last", "1d", "5d", "streak", "30 sessions"):
-        table.add_column(header, justify="right" if header in ("last", "1d", "5d", "streak") else "left")
+def indices(
+    result: IndicesResult, console: Console, legend: Legend | None = None, verbose: bool = False
+) -> RenderableType:
+    own, legend = legend is None, legend or Legend(verbose)
+    table = Grid(
+        "Indices",
+        [
+            Col("index", "left", key=True),
+            Col("name", "left", drop=1),
+            Col("kind", "left", drop=4),
+            Col("date", "left", hoist=True),
+            Col("last"),
+            Col("1d"),
+            Col("5d"),
+            Col("streak"),
+            Col("30 sessions", "left", drop=3),
+            Col("src", "left", drop=2),
+        ],
+        decorated=console.is_terminal,
+    )
     extra: list[Text] = []
     for r in result.indices:
         kind = f"proxy for {r.proxy_for}" if r.proxy_for else r.kind
@@ -172,30 +511,45 @@ def indices(result: IndicesResult, console: Console) -> RenderableType:
         if r.streak is not None and not r.streak_complete:
             streak = f"≥{abs(r.streak)}" if r.streak > 0 else f"≤{r.streak}"
         table.add_row(
-            text(f"{r.name} ({r.symbol}) {notes.mark(r.source)}"),
+            text(r.symbol),
+            text(r.name),
             text(kind),
             text(r.date or "n/a"),
             text(f.number(r.last, 2) if r.last is not None else "n/a"),
-            gap_pct(r.change_1d_pct, "change_1d_pct", r.gap_figures, 2),
-            gap_pct(r.change_5d_pct, "change_5d_pct", r.gap_figures, 2),
+            _gap_signed(r.change_1d_pct, "change_1d_pct", r.gap_figures, 2),
+            _gap_signed(r.change_5d_pct, "change_5d_pct", r.gap_figures, 2),
             signed_text(streak, r.streak),
             spark(r.recent_closes),
+            text(legend.mark(r.source, r.symbol)),
         )
-        for note in r.notes:
-            extra.append(text(f"{r.symbol}: {note}"))
+        if len(r.notes) == 1:
+            extra.append(text(f"{r.symbol}: {r.notes[0]}"))
+        elif r.notes:  # one line a note, under the symbol: no note wraps for want of the symbol's width
+            extra.append(text(f"{r.symbol}:"))
+            extra += [text(f"  {note}") for note in r.notes]
         if r.unavailable:
             extra.append(text(f"{r.symbol}: n/a, {r.unavailable}"))
-    return Group(table, *extra, notes.renderable())
+    return _sourced([table, *extra], legend, own)
 
 
-def capex(result: CapexResult, console: Console) -> RenderableType:
-    notes = Footnotes()
-    table = _table("Big-tech capex and the stock's reaction", console)
-    for header in ("company", "last FY capex", "guidance", "growth", "reaction", "session"):
-        table.add_column(header, justify="left" if header in ("company", "session") else "right")
+def capex(result: CapexResult, console: Console, legend: Legend | None = None, verbose: bool = False) -> RenderableType:
+    own, legend = legend is None, legend or Legend(verbose)
+    table = Grid(
+        "Big-tech capex and the stock's reaction",
+        [
+            Col("ticker", "left", key=True),
+            Col("company", "left", drop=1),
+            Col("last FY capex", wrap=True),
+            Col("guidance", wrap=True),
+            Col("growth"),
+            Col("reaction"),
+            Col("session", "left", wrap=True),
+            Col("src", "left", drop=2),
+        ],
+        decorated=console.is_terminal,
+    )
     gaps: list[Text] = []
     for c in result.companies:
-        marks = "".join(notes.mark(s) for s in c.sources)
         actual = f"{f.usd_short(c.capex_actual_usd)} (FY{c.capex_actual_year})" if c.capex_actual_usd else "n/a"
         if c.capex_guidance_high_usd is None:
             guide = "n/a"
@@ -207,42 +561,66 @@ def capex(result: CapexResult, console: Console) -> RenderableType:
             )
         session = f"{c.reaction_session} {c.reaction_date}" if c.reaction_date else "n/a"
         table.add_row(
-            text(f"{c.name} ({c.ticker}) {marks}"),
+            text(c.ticker),
+            text(c.name),
             text(actual),
             text(guide),
-            signed_text(f.pct(c.guidance_growth_pct), c.guidance_growth_pct),
-            signed_text(f.pct(c.reaction_pct), c.reaction_pct),
+            _signed(c.guidance_growth_pct),
+            _signed(c.reaction_pct),
             text(session),
+            text(legend.marks(c.sources, c.ticker)),
         )
         for gap in c.gaps:
             gaps.append(text(f"{c.ticker}: n/a, {gap}"))
-    return Group(table, *gaps, notes.renderable())
+    return _sourced([table, *gaps], legend, own)
 
 
-def labor(result: LaborResult, console: Console) -> RenderableType:
-    notes = Footnotes()
+def labor(result: LaborResult, console: Console, legend: Legend | None = None, verbose: bool = False) -> RenderableType:
+    own, legend = legend is None, legend or Legend(verbose)
+    decorated = console.is_terminal
     parts: list[RenderableType] = []
     cuts = result.job_cuts
     if cuts:
         month = f.month_name(int(cuts.month[5:]))
-        table = _table(f"Challenger job cuts: every {month}", console)
-        table.add_column("month")
-        table.add_column("job cuts", justify="right")
-        table.add_column("rank")
+        table = Grid(
+            f"Challenger job cuts: every {month}",
+            [
+                Col("month", "left", key=True),
+                Col("job cuts"),
+                Col("rank", "left", wrap=True),
+                Col("src", "left", drop=2),
+            ],
+            decorated=decorated,
+        )
         table.add_row(
-            text(f"{cuts.month} {notes.mark(cuts.source)}"), text(f.number(cuts.value), "bold"), text(cuts.rank_text)
+            text(cuts.month),
+            text(f.number(cuts.value), "bold"),
+            text(cuts.rank_text),
+            text(legend.mark(cuts.source, "job cuts")),
         )
         history = [v for y, v in cuts.same_month_history]
         table.add_row(
             text(f"{cuts.same_month_history[0][0]}-{cuts.same_month_history[-1][0]}"),
             text(f"{f.number(min(history))}-{f.number(max(history))}"),
             spark([float(v) for v in history], rise_is_bad=True),
+            text(""),
         )
         parts.append(table)
     if result.claims:
-        table = _table("US jobless claims (seasonally adjusted)", console)
-        for header in ("week ending", "vintage", "initial", "change", "4-week avg", "continuing", "12 weeks"):
-            table.add_column(header, justify="left" if header in ("week ending", "vintage", "12 weeks") else "right")
+        table = Grid(
+            "US jobless claims (seasonally adjusted)",
+            [
+                Col("week ending", "left", key=True),
+                Col("vintage", "left", wrap=True),
+                Col("initial"),
+                Col("change"),
+                Col("4-week avg"),
+                Col("continuing", wrap=True),
+                Col("12 weeks", "left", drop=3),
+                Col("src", "left", drop=2),
+            ],
+            decorated=decorated,
+        )
         # The 12-week trend is the vintage's: it sits on the vintage's row (the later revision, if shown).
         later = result.claims_later_revision
         trend_now, trend_later = ([], result.recent_initial_claims) if later else (result.recent_initial_claims, [])
@@ -253,7 +631,7 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
             if week.continuing_week_ending:
                 cont += f" (w/e {week.continuing_week_ending})"
             table.add_row(
-                text(f"{week.week_ending} {notes.mark(week.source)}"),
+                text(week.week_ending),
                 text(f"{week.vintage}, released {week.released}" if week.vintage == "first print" else week.vintage),
                 text(f.number(week.initial)),
                 text("n/a (gap)")
@@ -266,14 +644,17 @@ def labor(result: LaborResult, console: Console) -> RenderableType:
                 ),
                 text(cont),
                 spark([float(v) for v in trend], rise_is_bad=True),
+                text(legend.mark(week.source, "jobless claims")),
             )
         parts.append(table)
-    parts.append(notes.renderable())
-    return Group(*parts)
+    return _sourced(parts, legend, own)
 
 
-def headlines(lines: list[Headline], console: Console) -> RenderableType:
+def headlines(lines: list[Headline], console: Console) -> Text:
+    """One bullet a headline: the fact, then (dim) what makes it significant."""
     out = Text()
+    if not lines:
+        out.append("No headline: no move or superlative today is significant enough (see the tables).")
     for line in lines:
         out.append("• " if console.is_terminal else "- ")
         out.append(f.safe_text(line.text))
@@ -284,18 +665,20 @@ def headlines(lines: list[Headline], console: Console) -> RenderableType:
     return out
 
 
-def report(result: ReportResult, console: Console) -> RenderableType:
-    parts: list[RenderableType] = [headlines(result.headlines, console)]
-    if result.indices:
-        parts += [Text(""), indices(result.indices, console)]
-    if result.earnings_capex:
-        parts += [Text(""), capex(result.earnings_capex, console)]
-    if result.labor:
-        parts += [Text(""), labor(result.labor, console)]
-    if result.crypto:
-        parts += [Text(""), crypto(result.crypto, console)]
-    if result.shock:
-        parts += [Text(""), shock(result.shock, console)]
+def report(
+    result: ReportResult, console: Console, verbose: bool = False, with_headlines: bool = True
+) -> RenderableType:
+    """The headlines (unless the caller prints them itself), every section's tables, and one legend
+    of sources at the end."""
+    from marketshock.sections import registry
+
+    legend = Legend(verbose)
+    parts: list[RenderableType] = [headlines(result.headlines, console), Text("")] if with_headlines else []
+    for section in registry.SECTIONS:
+        part = getattr(result, section.field)
+        if part:
+            parts += [section.renderer()(part, console, legend=legend), Text("")]
+    parts.append(legend.renderable())
     return Group(*parts)
 
 
@@ -303,83 +686,129 @@ def _series_label(symbol: str, name: str, proxy_for: str | None) -> str:
     return f"{symbol} ({proxy_for} proxy)" if proxy_for else f"{symbol} ({name})"
 
 
-def _short_since(rank_text: str, *words: str) -> str:
-    """A rank in a table cell whose header names the period: 'fall since 2022-11-09'."""
-    for word in words:
-        rank_text = rank_text.replace(word, "")
-    return rank_text.removeprefix("the ").replace(" the data", " data")
+def _since(rank_text: str) -> str:
+    """A rank in a cell whose header says what it ranks: '2022-11-09', or 'in the data'
+    ('largest one-day fall since 2022-11-09'; the sign of the move says fall or rise)."""
+    if " in the data (since " in rank_text:
+        return "in data since " + rank_text.rsplit(" (since ", 1)[1].rstrip(")")
+    return rank_text.rsplit(" since ", 1)[1] if " since " in rank_text else rank_text
 
 
-def shock(result: ShockResult, console: Console) -> RenderableType:
-    notes = Footnotes()
-    moves = _table("How unusual is each move? Ranked by |z-score| against the trailing 365 days", console)
-    numeric = ("1d", "z (returns)", "7d", "30d vol", "pctile")
-    for header in ("series", "date", "1d", "z (returns)", "the day", "7d", "the week", "30d vol", "pctile"):
-        # A narrow series column leaves the figures and "since" dates room to stay on one line.
-        # On a narrow terminal cells fold rather than lose a date's digits to an ellipsis.
-        moves.add_column(
-            header,
-            justify="right" if header in numeric else "left",
-            max_width=24 if header == "series" else None,
-            min_width=10 if header in ("date", "the day", "the week") else None,  # an ISO date
-            overflow="fold",
-        )
+def _correlations(result: ShockResult, decorated: bool) -> Grid:
+    """Correlations as a matrix: a row for each series, a column group for each series it is paired
+    with (BTC, ETH): now and at the window's start, each with its count of common returns."""
+    pairs = result.correlations
+    days, prior = pairs[0].window_days, next((c.prior_end for c in pairs if c.prior_end), None)
+    left = list(dict.fromkeys(c.a for c in pairs))
+    rows = list(dict.fromkeys(c.b for c in pairs))
+    title = f"{days}-day correlation of returns (n: common dates), now"
+    title += f" and then, at {prior}" if prior else ""
+    columns = [Col("with", "left", key=True)]
+    for a in left:
+        columns += [Col(f"{a} now"), Col("n"), Col("then"), Col("n ")]
+    grid = Grid(title, columns, decorated=decorated)
+    by_pair = {(c.a, c.b): c for c in pairs}
+
+    def corr(value: float | None) -> str:
+        return f"{value:+.2f}" if value is not None else "n/a"
+
+    for b in rows:
+        cells = [text(b)]
+        for a in left:
+            c = by_pair.get((a, b))
+            cells += (
+                [
+                    text(corr(c.correlation)),
+                    text(c.observations),
+                    text(corr(c.prior_correlation)),
+                    text(c.prior_observations),
+                ]
+                if c
+                else [text("")] * 4
+            )
+        grid.add_row(*cells)
+    return grid
+
+
+def shock(
+    result: ShockResult,
+    console: Console,
+    legend: Legend | None = None,
+    verbose: bool = False,
+) -> RenderableType:
+    """The moves ranked by how unusual they are, the shock window, the correlations, and how they
+    are computed (in a report, only when its sources are listed in full)."""
+    own, legend = legend is None, legend or Legend(verbose)
+    method = own or legend.verbose
+    decorated = console.is_terminal
+    moves = Grid(
+        "How unusual was each move? By |z-score| against the trailing 365 days",
+        [
+            Col("series", "left", key=True),
+            Col("name", "left", drop=1),
+            Col("date", "left", hoist=True),
+            Col("1d"),
+            Col("z (returns)", wrap=True),
+            Col("1d largest since", "left", wrap=True),
+            Col("7d"),
+            Col("7d largest since", "left", wrap=True),
+            Col("30d vol"),
+            Col("vol pctile"),
+            Col("src", "left", drop=2),
+        ],
+        decorated=decorated,
+    )
     unranked: list[Text] = []
     for m in result.moves:
         z = f"{m.zscore:+.2f} ({m.zscore_observations})" if m.zscore is not None else "n/a"
-        vol = "n/a"
-        if m.vol_30d_annualized_pct is not None:
-            vol = f"{m.vol_30d_annualized_pct:.0f}% {m.vol_annualization}"
+        vol = f"{m.vol_30d_annualized_pct:.0f}%" if m.vol_30d_annualized_pct is not None else "n/a"
         moves.add_row(
-            text(f"{_series_label(m.symbol, m.name, m.proxy_for)} {notes.mark(m.source)}"),
+            text(m.symbol),
+            text(f"{m.proxy_for} proxy" if m.proxy_for else m.name),
             text(m.date or "n/a"),
-            signed_text(f.pct(m.change_pct), m.change_pct),
+            _signed(m.change_pct),
             signed_text(z, m.zscore),
-            text(_short_since(m.rank_text, "largest one-day ")),
-            signed_text(f.pct(m.change_7d_pct), m.change_7d_pct),
-            text(_short_since(m.week_rank_text, "", " week")),
+            text(_since(m.rank_text)),
+            _signed(m.change_7d_pct),
+            text(_since(m.week_rank_text)),
             text(vol),
             text(f"{m.vol_percentile:.0f}" if m.vol_percentile is not None else "n/a"),
+            text(legend.mark(m.source, m.symbol)),
         )
         if m.note:
             unranked.append(text(f"{m.symbol}: {m.note}"))
     parts: list[RenderableType] = [moves, *unranked]
     if result.window and result.window_changes:
         w = result.window
-        title = f"The shock window: the last {w.sessions} sessions, from the close of {w.start}; largest fall first"
-        changes = _table(title, console)
-        for header in ("rank", "series", "from", "to", "change"):
-            changes.add_column(
-                header, justify="left" if header in ("series", "from", "to") else "right", overflow="fold"
-            )
+        title = f"Shock window: last {w.sessions} sessions from the close of {w.start}, largest fall first"
+        changes = Grid(
+            title,
+            [
+                Col("rank", key=True),
+                Col("series", "left", key=True),
+                Col("name", "left", drop=1),
+                Col("from", wrap=True),
+                Col("to", wrap=True),
+                Col("change"),
+            ],
+            decorated=decorated,
+        )
         for c in result.window_changes:
             changes.add_row(
                 text(c.rank),
-                text(_series_label(c.symbol, c.name, c.proxy_for)),
+                text(c.symbol),
+                text(f"{c.proxy_for} proxy" if c.proxy_for else c.name),
                 text(f"{f.price(c.start_close)} ({c.start_date})"),
                 text(f"{f.price(c.end_close)} ({c.end_date})"),
-                signed_text(f.pct(c.change_pct), c.change_pct),
+                _signed(c.change_pct),
             )
         parts += [Text(""), changes]
     if result.correlations:
-        days = result.correlations[0].window_days
-        corr = _table(
-            f"{days}-day correlation of daily returns on common dates, now and at the window's start", console
-        )
-        for header in ("pair", "now", "returns", "then", "returns "):
-            corr.add_column(header, justify="left" if header == "pair" else "right", overflow="fold")
-        for c in result.correlations:
-            corr.add_row(
-                text(f"{c.a} / {c.b}"),
-                text(f"{c.correlation:+.2f}" if c.correlation is not None else "n/a"),
-                text(c.observations),
-                text(f"{c.prior_correlation:+.2f} ({c.prior_end})" if c.prior_correlation is not None else "n/a"),
-                text(c.prior_observations),
-            )
-        parts += [Text(""), corr]
-    method = Text("How these are computed:\n", style="dim")
-    for line in result.method:
-        method.append(f.safe_text(f"- {line}\n"))
-    method.rstrip()
-    parts += [Text(""), method, notes.renderable()]
-    return Group(*parts)
+        parts += [Text(""), _correlations(result, decorated)]
+    if method:
+        how = Text("How these are computed:\n", style="dim")
+        for line in result.method:
+            how.append(f.safe_text(f"- {line}\n"))
+        how.rstrip()
+        parts += [Text(""), how]
+    return _sourced(parts, legend, own)

@@ -8,36 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
-import re
 import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from marketshock import config, csv_output, output
-from marketshock.config import Settings
-from marketshock.context import RunContext, error_entry
+from marketshock import config, instruments
+from marketshock.config import LoadedSettings, Settings
+from marketshock.context import RunContext
+from marketshock.dates import parse_day
 from marketshock.errors import ExitCode, UnknownSymbolError, UsageError
 from marketshock.models.envelope import Envelope, ErrorEntry, WarningEntry
-from marketshock.models.results import ReportResult
+from marketshock.notes import collecting, entry
 from marketshock.providers import bundled
-from marketshock.providers.base import MarketData, current_section
-from marketshock.sections import capex, crypto, indices, labor, report, shock
+from marketshock.providers.base import MarketData
+from marketshock.sections import registry
 
-if TYPE_CHECKING:  # Rich is imported when tables are printed: --json never pays for it
-    from rich.console import Console, RenderableType
-
-SectionBuilder = Callable[..., Awaitable[BaseModel]]
-SECTIONS: dict[str, SectionBuilder] = {
-    "indices": indices.build,
-    "earnings-capex": capex.build,
-    "labor": labor.build,
-    "crypto": crypto.build,
-    "shock": shock.build,
-}
+if TYPE_CHECKING:
+    from marketshock.sections.report import Rules
 
 
 @dataclass
@@ -54,17 +43,11 @@ class Request:
     ytd: bool = True  # show the year-to-date columns of the crypto table
     csv: bool = False  # print the main table as CSV (see csv_output)
     refresh: bool = False  # live: skip cache reads (a failed refresh still falls back to the cached value)
+    brief: bool = False  # report: the header line and the headlines only
+    pager: bool = True  # report on a terminal: page output taller than the screen
 
 
-def parse_date(text: str) -> dt.date:
-    """An --as-of value: exactly YYYY-MM-DD (fromisoformat alone also takes "20260206" and
-    "2026-W06-5")."""
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"invalid --as-of {text!r}: expected a date as YYYY-MM-DD") from None
+parse_date = parse_day  # the one date parser (dates.py), under the name callers know
 
 
 def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
@@ -90,99 +73,101 @@ def parse_live_as_of(text: str | None, today: dt.date) -> dt.date:
     return day
 
 
-def data_source(request: Request, settings: Settings) -> tuple[MarketData, dt.date]:
+def data_source(
+    request: Request, settings: Settings, universe: instruments.Universe | None = None
+) -> tuple[MarketData, dt.date]:
+    """The run's source (bundled or live) and its as-of date. Raises UsageError for a bad date."""
     if request.offline:
         as_of = parse_as_of(request.as_of, bundled.DEFAULT_AS_OF, bundled.FIRST_DAY, bundled.LAST_DAY)
-        return bundled.BundledData(), as_of
+        return bundled.BundledData(settings.bundled.dir), as_of
     from marketshock.providers.live import LiveData  # httpx and friends only when going online
 
     as_of = parse_live_as_of(request.as_of, dt.datetime.now(dt.UTC).date())
     trace = (lambda line: warn(line)) if request.verbose and not request.quiet else None
-    return LiveData(settings, as_of, refresh=request.refresh, trace=trace), as_of
+    table = universe.table if universe is not None else instruments.load(settings.bundled.dir)
+    return LiveData(settings, as_of, table=table, refresh=request.refresh, trace=trace), as_of
 
 
-async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> BaseModel | ErrorEntry:
-    current_section.set(name)  # this task's own copy: a live source files its notes under it
-    try:
-        return await SECTIONS[name](ctx, **options)
-    except UnknownSymbolError:
-        raise
-    except Exception as error:  # one failing section must not take the others down
-        return error_entry(name, error)
+# A section's -s/-t option replaces these watchlist groups for one run.
+OPTION_GROUPS = {"crypto": "crypto", "indices": "indices", "earnings-capex": "companies"}
 
 
-async def _collect(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
-    names = list(SECTIONS) if request.command == "report" else [request.command]
-    outcomes = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
-    errors = [o for o in outcomes if isinstance(o, ErrorEntry)] + ctx.errors
-    results = {n: o for n, o in zip(names, outcomes, strict=True) if not isinstance(o, ErrorEntry)}
+def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.Universe, list[str]]:
+    """The run's universe: the watchlist (the instrument table's defaults for a group the user
+    did not set), then any -s/-t of this run. Offline, the defaults are the bundled rows and a
+    watchlist symbol without bundled data is left out with a warning. Raises UsageError."""
+    settings = loaded.settings
+    table = instruments.load(settings.bundled.dir)
+    chosen: dict[str, tuple[str, ...] | None] = {}
+    for group in instruments.GROUPS:
+        user_set = loaded.origins.get(f"watchlist.{group}", "default") != "default"
+        chosen[group] = tuple(getattr(settings.watchlist, group)) if user_set else None
+    universe, warnings = instruments.universe(table, chosen, bundled_only=request.offline)
+    overrides: dict[str, tuple[str, ...]] = {}
+    for section, options in request.section_options.items():
+        given = options.get("symbols") or options.get("tickers")
+        if given and section in OPTION_GROUPS:
+            overrides[OPTION_GROUPS[section]] = tuple(given)
+            if section == "indices":
+                overrides["etfs"] = ()  # -s on indices names every row: indices and ETFs alike
+    if overrides:
+        universe = universe.override(overrides)
+    return universe, warnings
+
+
+@dataclass
+class SectionRun:
+    """One section's outcome: its result (None when it failed), and the notes filed while it ran
+    (the failure itself first, when there is one)."""
+
+    name: str
+    result: BaseModel | None
+    notes: list[ErrorEntry]
+    warnings: list[WarningEntry] = field(default_factory=list)
+
+
+def _build_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """A section's own options: the symbol options became the run's universe."""
+    return {k: v for k, v in options.items() if k not in ("symbols", "tickers")}
+
+
+async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> SectionRun:
+    with collecting(name) as notes:
+        try:
+            result = await registry.get(name).builder()(ctx, **_build_options(name, options))
+        except UnknownSymbolError:
+            raise
+        except Exception as error:  # one failing section must not take the others down
+            return SectionRun(name, None, [entry(name, error), *notes.entries])
+    return SectionRun(name, result, notes.entries, notes.warnings)
+
+
+async def _collect(
+    ctx: RunContext, request: Request, rules: Rules | None = None
+) -> tuple[BaseModel | None, list[ErrorEntry], list[WarningEntry]]:
+    names = list(registry.NAMES) if request.command == "report" else [request.command]
+    runs = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
+    # Failures first (in section order), then the notes of sections that did produce.
+    errors = [run.notes[0] for run in runs if run.result is None]
+    errors += [e for run in runs for e in (run.notes[1:] if run.result is None else run.notes)]
+    results = {run.name: run.result for run in runs if run.result is not None}
+    warnings = [w for run in runs if run.result is not None for w in run.warnings]
     if request.command != "report":
-        return results.get(request.command), errors
+        return results.get(request.command), errors, warnings
     if not results:
-        return None, errors
-    rep = ReportResult(
-        headlines=[],
-        indices=results.get("indices"),
-        earnings_capex=results.get("earnings-capex"),
-        labor=results.get("labor"),
-        crypto=results.get("crypto"),
-        shock=results.get("shock"),
-    )
-    rep.headlines = report.headlines(rep)
-    return rep, errors
+        return None, errors, warnings
+    from marketshock.models.results import ReportResult
+    from marketshock.sections import report
 
-
-def console(no_color: bool, file: Any = None) -> Console:
-    from rich.console import Console
-
-    file = file or sys.stdout
-    is_tty = file.isatty()
-    # A pipe or a file gets plain text at a width that keeps table rows on one line.
-    width = None if is_tty or os.environ.get("COLUMNS") else 160
-    # Rich's no_color drops colours but keeps bold and dim; --no-color and NO_COLOR mean no escape codes.
-    plain = no_color or os.environ.get("NO_COLOR", "") != ""
-    color_system = None if plain else "auto"
-    return Console(
-        file=file, no_color=no_color or None, color_system=color_system, highlight=False, width=width, emoji=False
-    )
-
-
-def renderable(result: BaseModel, command: str, out: Console, ytd: bool = True) -> RenderableType:
-    """The tables of one command's result, decorated as `out` allows (terminal or not)."""
-    from marketshock import render
-
-    if isinstance(result, ReportResult):
-        return render.report(result, out)
-    if command == "crypto":
-        return render.crypto(result, out, ytd=ytd)  # type: ignore[arg-type]
-    if command == "indices":
-        return render.indices(result, out)  # type: ignore[arg-type]
-    if command == "earnings-capex":
-        return render.capex(result, out)  # type: ignore[arg-type]
-    if command == "labor":
-        return render.labor(result, out)  # type: ignore[arg-type]
-    if command == "shock":
-        return render.shock(result, out)  # type: ignore[arg-type]
-    raise ValueError(f"no tables for command {command!r}")
-
-
-def _render(result: BaseModel, request: Request, out: Console) -> None:
-    out.print(renderable(result, request.command, out, ytd=request.ytd))
+    rep = ReportResult(headlines=[], **{s.field: results.get(s.name) for s in registry.SECTIONS})
+    rep.headlines = report.headlines(rep, rules)
+    return rep, errors, warnings
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"marketshock: {message}\n")
+    from marketshock.present import warn as say
 
-
-def error_lines(errors: list[ErrorEntry]) -> list[str]:
-    """One stderr line per distinct failure: sections that share a dataset (the report's
-    indices and shock both read SPY) share one line naming them all."""
-    sections: dict[str, list[str]] = {}
-    for e in errors:
-        names = sections.setdefault(e.message, [])
-        if e.section not in names:
-            names.append(e.section)
-    return [f"{', '.join(names)}: {message}" for message, names in sections.items()]
+    say(message)
 
 
 @dataclass
@@ -194,7 +179,7 @@ class Outcome:
     source: str
     result: BaseModel | None
     errors: list[ErrorEntry]
-    warnings: list[WarningEntry] = field(default_factory=list)
+    warnings: list[WarningEntry] = field(default_factory=list)  # figures a gap left blank
 
     @property
     def exit_code(self) -> ExitCode:
@@ -203,27 +188,36 @@ class Outcome:
         return ExitCode.PARTIAL if self.errors else ExitCode.OK
 
     def envelope(self) -> Envelope:
+        from marketshock import output
+
         return output.envelope(self.command, self.as_of, self.source, self.result, self.errors, self.warnings)
 
 
 def execute(request: Request) -> Outcome:
     """Run one data command (or the report) without printing. Raises UsageError for bad input."""
-    settings = config.load(request.config_path).settings
-    data, as_of = data_source(request, settings)
-    ctx = RunContext(as_of=as_of, data=data)
+    loaded = config.load(request.config_path)
+    universe, warnings = run_universe(loaded, request)
+    if not request.quiet:
+        for line in warnings:
+            warn(line)
+    data, as_of = data_source(request, loaded.settings, universe)
+    ctx = RunContext(as_of=as_of, data=data, universe=universe)
+    from marketshock.sections.report import Rules
+
+    rules = Rules.of(loaded.settings.report)
     try:
         with _spinner(request, data):
-            result, errors = asyncio.run(_collect_and_close(ctx, request))
+            result, errors, gaps = asyncio.run(_collect_and_close(ctx, request, rules))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
-    # A live source's own notes: stale values it served, extras that failed.
-    errors += [e for e in getattr(data, "errors", []) if e not in errors]
-    return Outcome(request.command, as_of, data.name, result, errors, ctx.warnings)
+    return Outcome(request.command, as_of, data.name, result, errors, gaps)
 
 
-async def _collect_and_close(ctx: RunContext, request: Request) -> tuple[BaseModel | None, list[ErrorEntry]]:
+async def _collect_and_close(
+    ctx: RunContext, request: Request, rules: Rules | None = None
+) -> tuple[BaseModel | None, list[ErrorEntry], list[WarningEntry]]:
     try:
-        return await _collect(ctx, request)
+        return await _collect(ctx, request, rules)
     finally:
         # A section that failed early can leave its sibling requests running: end them before the
         # client closes, so no connection is abandoned mid-request.
@@ -248,25 +242,12 @@ def _spinner(request: Request, data: MarketData) -> Any:
     return Console(file=sys.stderr).status("fetching live data ...", spinner="dots")
 
 
-def show(outcome: Outcome, request: Request) -> None:
-    """Print a finished run: warnings on stderr, then the JSON envelope, the CSV or the tables on stdout."""
-    if not request.quiet:
-        for line in error_lines(outcome.errors):
-            warn(line)
-        for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
-            warn(f"{w.section}: {w.message}")
-    if request.json:
-        output.write_json(outcome.envelope())
-    elif request.csv and outcome.result is not None:
-        csv_output.write_result(request.command, outcome.result)
-    elif outcome.result is not None:
-        _render(outcome.result, request, console(request.no_color))
-
-
 def run(request: Request) -> int:
     """Run one data command and print it; returns the exit code."""
+    from marketshock import present
+
     if request.csv:
-        csv_output.check(request.command, request.json)  # refuse before doing any work
+        present.check_csv(request.command, request.json)  # refuse before doing any work
     outcome = execute(request)
-    show(outcome, request)
+    present.show(outcome, request)
     return outcome.exit_code

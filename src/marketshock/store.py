@@ -23,15 +23,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import re
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from marketshock import files
 from marketshock.config import APP_NAME, Settings
 from marketshock.errors import LockBusy, StoreError
 from marketshock.models.envelope import SCHEMA_VERSION
@@ -42,9 +40,6 @@ SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 PICTURE_SUFFIXES = (".svg", ".html", ".txt")
 TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)\..+\.tmp$")
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
-# Test hook: seconds to pause in the middle of writing the temporary file and again between
-# its fsync and the rename, so a test can SIGKILL a run inside the write. Never set it in production.
-SLOW_WRITE_ENV = "MARKETSHOCK_TEST_SLOW_WRITE"
 
 
 # --- where -------------------------------------------------------------------
@@ -67,66 +62,6 @@ def snapshot_path(directory: Path, as_of: dt.date) -> Path:
 
 
 # --- writing -----------------------------------------------------------------
-
-
-def _slow_write_pause() -> float:
-    try:
-        return max(0.0, float(os.environ.get(SLOW_WRITE_ENV, "0")))
-    except ValueError:
-        return 0.0
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable. Not possible (nor needed) on Windows."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `path` with `data` so that any reader sees the old file or the new one, whole.
-
-    `mode` defaults to 0o666 minus the umask, like a file opened for writing
-    (mkstemp alone would leave 0o600).
-    """
-    pause = _slow_write_pause()
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if hasattr(os, "fchmod"):  # POSIX; Windows has no modes to set
-                os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_umask())
-            if pause:
-                half = len(data) // 2
-                handle.write(data[:half])
-                handle.flush()
-                time.sleep(pause)
-                handle.write(data[half:])
-            else:
-                handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if pause:
-            time.sleep(pause)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
 
 @contextlib.contextmanager
@@ -222,10 +157,10 @@ def write_snapshot(
             written = overwrite or not path.exists()
             beside = []
             if written:
-                atomic_write(path, content.encode("utf-8"))
+                files.atomic_write(path, content.encode("utf-8"))
                 for suffix, picture in (pictures or {}).items():
                     beside.append(path.with_suffix(suffix))
-                    atomic_write(beside[-1], picture.encode("utf-8"))
+                    files.atomic_write(beside[-1], picture.encode("utf-8"))
             pruned = prune(directory, keep) if keep else []
     except OSError as error:
         raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None
@@ -320,18 +255,15 @@ def scan(directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
 
 # --- metrics -----------------------------------------------------------------
 
+
 # Lists of rows inside a section's data, keyed by the field that names a row. "collapse"
 # drops the list's own name from the path: crypto.assets[BTC].price -> crypto.BTC.price.
-_KEYED_LISTS: dict[tuple[str, str], tuple[str, bool]] = {
-    ("crypto", "assets"): ("symbol", True),
-    ("crypto", "market_cap"): ("provider", False),
-    ("indices", "indices"): ("symbol", True),
-    ("earnings-capex", "companies"): ("ticker", True),
-    # shock has two lists of the same symbols, so each keeps its name: shock.moves.BTC.zscore
-    ("shock", "moves"): ("symbol", False),
-    ("shock", "window_changes"): ("symbol", False),
-}
-REPORT_SECTIONS = ("indices", "earnings-capex", "labor", "crypto", "shock")
+def _keyed_lists() -> dict[tuple[str, str], tuple[str, bool]]:
+    """Lists of rows inside a section's data, keyed by the field that names a row (the registry's
+    `metric_rows`)."""
+    from marketshock.sections import registry
+
+    return {(s.name, key): keyed for s in registry.SECTIONS for key, keyed in s.metric_rows.items()}
 
 
 def _is_number(value: Any) -> bool:
@@ -355,7 +287,7 @@ def _walk(node: Any, path: str, out: dict[str, int | float]) -> None:
 def section_metrics(section: str, data: dict[str, Any]) -> dict[str, int | float]:
     out: dict[str, int | float] = {}
     for key, value in data.items():
-        keyed = _KEYED_LISTS.get((section, key))
+        keyed = _keyed_lists().get((section, key))
         if keyed and isinstance(value, list):
             name_field, collapse = keyed
             base = section if collapse else f"{section}.{key}"
@@ -376,7 +308,9 @@ def metrics(snapshot: Snapshot) -> dict[str, int | float]:
     if not snapshot.data:
         return {}
     if snapshot.command == "report":
-        sections = {name: snapshot.data.get(name) for name in REPORT_SECTIONS}
+        from marketshock.sections import registry
+
+        sections = {name: snapshot.data.get(name) for name in registry.NAMES}
     else:
         sections = {snapshot.command: snapshot.data}
     out: dict[str, int | float] = {}

@@ -10,18 +10,20 @@ from typing import Annotated
 
 import typer
 
-from marketshock.app import AsOf, Export, Json, NoColor, Offline, app, build_request
+from marketshock.app import Export, RunOptions, app, build_request, run_options
 
 
 @app.command()
+@run_options(csv=False)
 def chart(
     ctx: typer.Context,
+    run: RunOptions,
     series: Annotated[
         str,
         typer.Argument(
             metavar="SERIES",
-            help="BTC, ETH, an index or its ETF proxy (KOSPI, SPY, QQQ, SMH, EEM, VIX, GLD, SLV), "
-            "claims, continuing-claims or job-cuts.",
+            help="A symbol of your watchlist or the instrument table (BTC, KOSPI, SPY, ...; "
+            "`marketshock sources` lists them), claims, continuing-claims or job-cuts.",
             show_default=False,
         ),
     ],
@@ -54,17 +56,13 @@ def chart(
         int | None,
         typer.Option("--height", metavar="ROWS", help="Plot height in rows (default: 16).", show_default=False),
     ] = None,
-    json: Json = False,
     export: Export = None,
-    offline: Offline = None,
-    as_of: AsOf = None,
-    no_color: NoColor = None,
 ) -> None:
     """Draw a series: a line for daily and weekly data, bars for a month across years; the
     lows, highs and ranks the tables report are marked on it."""
     from marketshock import charts
 
-    request = build_request(ctx, "chart", offline=offline, as_of=as_of, no_color=no_color, json=json)
+    request = build_request(ctx, "chart", run)
     raise typer.Exit(
         charts.run(request, series, since=since, month=month, width=width, height=height, export_path=export)
     )

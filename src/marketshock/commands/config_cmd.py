@@ -39,7 +39,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing config file.")] = False,
 ) -> None:
     """Write a commented config holding every default; print its path."""
-    from marketshock import config, store
+    from marketshock import config, files
     from marketshock.errors import Unavailable, UsageError
 
     target = config.config_path(_explicit(ctx))
@@ -48,7 +48,7 @@ def init(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # 0600: the file is where a FRED API key goes.
-        store.atomic_write(target, config.template().encode("utf-8"), mode=0o600)
+        files.atomic_write(target, config.template().encode("utf-8"), mode=0o600)
     except OSError as error:
         raise Unavailable(f"cannot write {target}: {error.strerror or error}") from None
     typer.echo(str(target))
@@ -81,11 +81,11 @@ def show(ctx: typer.Context, no_color: NoColor = None) -> None:
 
     Secrets are never printed: a key shows only whether it is set.
     """
-    from marketshock import config, render, runner
+    from marketshock import config, present, render
 
     loaded = config.load(_explicit(ctx))
     top = ctx.find_root().obj or {}
-    out = runner.console(bool(no_color if no_color is not None else top.get("no_color")))
+    out = present.console(bool(no_color if no_color is not None else top.get("no_color")))
     state = "found" if loaded.file_exists else "not found, defaults apply"
     out.print(render.text(f"config file: {loaded.path} ({state})"))
     table = render.titled_table("", out)

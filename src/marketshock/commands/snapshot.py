@@ -51,14 +51,9 @@ def _warn(ctx: typer.Context, message: str) -> None:
 
 
 def _date_option(text: str | None, option: str) -> dt.date | None:
-    from marketshock.errors import UsageError
+    from marketshock.dates import optional_day
 
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"invalid {option} {text!r}: expected a date as YYYY-MM-DD") from None
+    return optional_day(text, option)
 
 
 @app.command()
@@ -324,9 +319,9 @@ def _print_history(
     from rich.text import Text
 
     from marketshock import formatting as f
-    from marketshock import render, runner
+    from marketshock import present, render
 
-    out = runner.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
+    out = present.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
     values = [float(v) for _, v in points]
     title = f"{metric}: {len(points)} snapshots, {points[0][0].as_of} .. {points[-1][0].as_of}"
     out.print(render.text(title, "bold" if out.is_terminal else ""))
@@ -433,9 +428,9 @@ def diff(
         output.write_json(_envelope("diff", b.as_of, result))  # type: ignore[arg-type]
         return
     from marketshock import formatting as f
-    from marketshock import render, runner
+    from marketshock import present, render
 
-    out = runner.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
+    out = present.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
     what = "metrics" if include_unchanged else "changed metrics"
     title = f"{a.as_of} ({a.path}) -> {b.as_of} ({b.path}): {len(changes)} {what}"
     out.print(render.text(title, "bold" if out.is_terminal else ""))

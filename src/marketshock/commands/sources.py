@@ -75,13 +75,17 @@ def credentials(provider: str, settings: Settings) -> str:
     return "none needed"
 
 
-def bundled_datasets() -> str:
+def bundled_datasets(directory: str | None = None) -> str:
+    from marketshock import instruments
     from marketshock.providers import bundled
 
+    table = instruments.load(directory)
+    daily, sessions, moves = (", ".join(r.symbol for r in table.bundled(form)) for form in instruments.FORMS)
+    capex = ", ".join(bundled.load_capex(directory))
     return (
-        f"daily prices ({', '.join(bundled.DAILY_SERIES)}); index closes ({', '.join(bundled.INDEX_SESSIONS)}); "
-        f"index moves ({', '.join(bundled.INDEX_MOVES)}); claims ({', '.join(bundled.CLAIMS)}); "
-        f"capex ({', '.join(bundled.CAPEX_TICKERS)}); Challenger job cuts; ETF flows; crypto market value; "
+        f"daily prices ({daily}); index closes ({sessions}); index moves ({moves}); "
+        f"claims ({', '.join(bundled.CLAIMS)}); "
+        f"capex ({capex}); Challenger job cuts; ETF flows; crypto market value; "
         f"{bundled.FIRST_DAY} .. {bundled.LAST_DAY}"
     )
 
@@ -89,11 +93,17 @@ def bundled_datasets() -> str:
 @app.command()
 def sources(ctx: typer.Context, no_color: NoColor = None) -> None:
     """Each provider: its base URL, the datasets it serves, credentials set or not, the cache's age."""
-    from marketshock import config, render, runner
+    from marketshock import config, present, render, runner
 
     top = ctx.obj or {}
-    settings = config.load(top.get("config")).settings
-    out = runner.console(bool(no_color if no_color is not None else top.get("no_color")))
+    loaded = config.load(top.get("config"))
+    settings = loaded.settings
+    out = present.console(bool(no_color if no_color is not None else top.get("no_color")))
+    universe, _ = runner.run_universe(loaded, runner.Request(command="sources"))
+    for group in ("crypto", "indices", "etfs", "companies"):
+        origin = "default" if group in universe.from_defaults else "watchlist"
+        symbols = ", ".join(universe.symbols(group)) or "(none)"
+        out.print(render.text(f"universe {group} ({origin}): {symbols}"))
     cache = cache_dir(settings)
     now = dt.datetime.now(dt.UTC)
     out.print(render.text(f"HTTP cache: {cache}{'' if settings.cache.enabled else ' (disabled)'}"))
@@ -115,7 +125,7 @@ def sources(ctx: typer.Context, no_color: NoColor = None) -> None:
     table.add_row(
         render.text("bundled"),
         render.text("package data (--offline)"),
-        render.text(bundled_datasets()),
+        render.text(bundled_datasets(settings.bundled.dir)),
         render.text("none needed"),
         render.text("n/a"),
     )

@@ -14,25 +14,16 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter, create_model
 
+from marketshock.instruments import Universe, default_universe
 from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
-from marketshock.models.results import (
-    CapexResult,
-    CryptoResult,
-    IndicesResult,
-    LaborResult,
-    ReportResult,
-    ShockResult,
-)
+from marketshock.models.results import ReportResult
 from marketshock.models.snapshots import DiffResult, HistoryResult
+from marketshock.sections import registry
 
-# command name -> the model of its envelope's `data`
+# command name -> the model of its envelope's `data`: every section's, then the other commands'
 DATA_MODELS: dict[str, type[BaseModel]] = {
-    "indices": IndicesResult,
-    "earnings-capex": CapexResult,
-    "labor": LaborResult,
-    "crypto": CryptoResult,
-    "shock": ShockResult,
+    **{s.name: s.result_model() for s in registry.SECTIONS},
     "report": ReportResult,
     "chart": ChartResult,
     "history": HistoryResult,
@@ -70,10 +61,32 @@ def _every_field_required(node: Any) -> None:
             _every_field_required(value)
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of every envelope marketshock prints."""
+# Where a row's symbol appears in the schema, and the watchlist groups whose symbols are its examples.
+_SYMBOL_EXAMPLES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("CryptoAsset", "symbol"): ("crypto",),
+    ("IndexRow", "symbol"): ("indices", "etfs"),
+    ("CapexCompany", "ticker"): ("companies",),
+    ("MoveStats", "symbol"): ("crypto", "indices", "etfs"),
+    ("WindowChange", "symbol"): ("crypto", "indices", "etfs"),
+}
+
+
+def _symbol_examples(schema: dict[str, Any], universe: Universe) -> None:
+    """Each row's symbol gets the universe's symbols as `examples`: the schema says what a run
+    of this configuration prints (`crypto.SOL.price` once SOL is in the watchlist)."""
+    for (model, field), groups in _SYMBOL_EXAMPLES.items():
+        prop = schema["$defs"].get(model, {}).get("properties", {}).get(field)
+        symbols = universe.symbols(*groups)
+        if prop is not None and symbols:
+            prop["examples"] = list(symbols)
+
+
+def json_schema(universe: Universe | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of every envelope marketshock prints, with the symbols of
+    `universe` (default: the instrument table's default watchlist) as examples."""
     schema = TypeAdapter(AnyEnvelope).json_schema(mode="serialization", by_alias=True)
     _every_field_required(schema)
+    _symbol_examples(schema, universe or default_universe(bundled_only=False))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -1,8 +1,7 @@
-"""The interface every data source implements, and the errors it raises."""
+"""The interface every data source implements (errors it raises live in marketshock.errors)."""
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Protocol, runtime_checkable
 
 from marketshock.models.series import (
@@ -18,10 +17,6 @@ from marketshock.models.series import (
     QuotedMonthlyFlow,
     WeeklySeries,
 )
-
-# The section whose task is asking: a live source files a stale or fallback note under it.
-# Each section runs in its own asyncio task, so each sees its own value.
-current_section: ContextVar[str] = ContextVar("current_section", default="")
 
 
 class MarketData(Protocol):

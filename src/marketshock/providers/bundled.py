@@ -13,8 +13,11 @@ import functools
 import gzip
 import io
 from importlib import resources
+from pathlib import Path
 
-from marketshock.errors import NoDataError, UnknownSymbolError
+from marketshock import instruments
+from marketshock.errors import ConfigError, NoDataError, UnknownSymbolError
+from marketshock.instruments import Instrument
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
@@ -45,48 +48,42 @@ DEFAULT_AS_OF = dt.date(2026, 2, 6)
 _YAHOO_REPO = "jonsflow/risk-divergence @ 56e053be2c81d2747028d7daa98ac5c1077fea51"
 
 
-class _Daily:
-    def __init__(self, file: str, name: str, calendar: str, yahoo: str, proxy_for: str | None = None):
-        self.file, self.name, self.calendar, self.yahoo, self.proxy_for = file, name, calendar, yahoo, proxy_for
-
-
-DAILY_SERIES: dict[str, _Daily] = {
-    "BTC": _Daily("btc_usd_daily_yahoo.csv.gz", "Bitcoin", "utc-days", "BTC-USD"),
-    "ETH": _Daily("eth_usd_daily_yahoo.csv.gz", "Ether", "utc-days", "ETH-USD"),
-    "SPY": _Daily("etf_spy_daily_yahoo.csv.gz", "SPDR S&P 500 ETF", "sessions", "SPY", "S&P 500"),
-    "QQQ": _Daily("etf_qqq_daily_yahoo.csv.gz", "Invesco QQQ", "sessions", "QQQ", "Nasdaq-100"),
-    "SMH": _Daily("etf_smh_daily_yahoo.csv.gz", "VanEck Semiconductor ETF", "sessions", "SMH", "semiconductors"),
-    "EEM": _Daily(
-        "etf_eem_daily_yahoo.csv.gz",
-        "iShares MSCI Emerging Markets",
-        "sessions",
-        "EEM",
-        "emerging markets (Asia-heavy)",
-    ),
-    "GLD": _Daily("etf_gld_daily_yahoo.csv.gz", "SPDR Gold Shares", "sessions", "GLD", "gold"),
-    "SLV": _Daily("etf_slv_daily_yahoo.csv.gz", "iShares Silver Trust", "sessions", "SLV", "silver"),
-    "VIX": _Daily("index_vix_daily_yahoo.csv.gz", "CBOE Volatility Index", "sessions", "^VIX"),
-}
-INDEX_SESSIONS = {"KOSPI": "KOSPI Composite"}
-INDEX_MOVES = {"MSCI-APXJ": "MSCI AC Asia Pacific ex-Japan"}
+# Curated tables that are not instruments: the claims series and the capex tickers.
 CLAIMS = {
     "ICSA": ("fred_icsa_weekly.csv.gz", "Initial jobless claims (SA)"),
     "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
 }
 CLAIMS_VINTAGE = dt.date(2026, 3, 26)  # the day the bundled claims series were taken from FRED
-CAPEX_TICKERS = ("AMZN", "GOOGL", "MSFT", "META", "QCOM")
 _BAR_FIELDS = ("date", "open", "high", "low", "close", "volume")
 
 
-def _text(name: str) -> str:
-    raw = resources.files("marketshock.data").joinpath(name).read_bytes()
+def _text(name: str, directory: str | None = None) -> str:
+    """A bundled file's text: from the package, or from `directory` (the `bundled.dir` setting)."""
+    if directory is None:
+        raw = resources.files("marketshock.data").joinpath(name).read_bytes()
+    else:
+        path = Path(directory).expanduser() / name
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise ConfigError(f"bundled.dir: cannot read {path}: {error.__class__.__name__}") from None
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
     return raw.decode("utf-8")
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(_text(name))))
+def _rows(name: str, directory: str | None = None) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_text(name, directory))))
+
+
+def _instrument(symbol: str, form: str, dataset: str, directory: str | None) -> Instrument:
+    """The table's row for a bundled series of this form; UnknownSymbolError naming what is bundled."""
+    table = instruments.load(directory)
+    row = table.get(symbol)
+    if row is None or row.file is None or row.form != form:
+        known = ", ".join(r.symbol for r in table.bundled())
+        raise UnknownSymbolError(NAME, dataset, f"unknown symbol {symbol!r} (bundled data has {known})")
+    return row
 
 
 def _date(text: str) -> dt.date:
@@ -102,21 +99,22 @@ def _opt_date(text: str) -> dt.date | None:
 
 
 @functools.cache
-def load_price_series(symbol: str) -> PriceSeries:
-    spec = DAILY_SERIES.get(symbol.upper())
-    if spec is None:
-        known = ", ".join([*DAILY_SERIES, *INDEX_SESSIONS, *INDEX_MOVES])
-        raise UnknownSymbolError(NAME, "price history", f"unknown symbol {symbol!r} (bundled data has {known})")
-    bars = [{field: r[field] for field in _BAR_FIELDS} for r in _rows(spec.file)]
+def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
+    """Daily bars of a `bars` row of the instrument table, from its bundled file (columns
+    date, open, high, low, close, volume; prices in USD). Raises UnknownSymbolError."""
+    spec = _instrument(symbol, "bars", "price history", directory)
+    assert spec.file is not None  # _instrument checked it
+    bars = [{field: r[field] for field in _BAR_FIELDS} for r in _rows(spec.file, directory)]
     for bar in bars:
         bar["volume"] = bar["volume"] if bar["volume"].strip() else None
     # One validation for the whole series: pydantic parses the thousands of date and number
     # strings in its core, much faster than a Bar(...) per row (start-up of `crypto --json`).
     return PriceSeries.model_validate(
         {
-            "symbol": symbol.upper(),
+            "symbol": spec.symbol,
             "name": spec.name,
-            "calendar": spec.calendar,
+            "calendar": spec.series_calendar,
+            "exchange": None if spec.series_calendar == "utc-days" else spec.calendar,  # judges doubtful rows
             "bars": bars,
             "proxy_for": spec.proxy_for,
             "source": _daily_source(spec),
@@ -124,23 +122,21 @@ def load_price_series(symbol: str) -> PriceSeries:
     )
 
 
-def _daily_source(spec: _Daily) -> Source:
+def _daily_source(spec: Instrument) -> Source:
     return Source(
         provider="Yahoo Finance",
-        reference=f"{spec.yahoo} daily bars via yfinance ({_YAHOO_REPO})",
-        note="UTC calendar days" if spec.calendar == "utc-days" else "exchange sessions, adjusted prices",
+        reference=f"{spec.yahoo or spec.symbol} daily bars via yfinance ({_YAHOO_REPO})",
+        note="UTC calendar days" if spec.series_calendar == "utc-days" else "exchange sessions, adjusted prices",
     )
 
 
 @functools.cache
-def load_daily_closes(symbol: str) -> DailyCloses:
+def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
     """Dates and closes only, parsed column-wise: the shock statistics read every long
     history at once, where building a `Bar` per row would dominate the run time."""
-    spec = DAILY_SERIES.get(symbol.upper())
-    if spec is None:
-        known = ", ".join(DAILY_SERIES)
-        raise UnknownSymbolError(NAME, "daily closes", f"unknown symbol {symbol!r} (bundled data has {known})")
-    lines = _text(spec.file).splitlines()
+    spec = _instrument(symbol, "bars", "daily closes", directory)
+    assert spec.file is not None  # _instrument checked it
+    lines = _text(spec.file, directory).splitlines()
     header = lines[0].split(",")
     at_date, at_close = header.index("date"), header.index("close")
     dates, closes = [], []
@@ -150,9 +146,9 @@ def load_daily_closes(symbol: str) -> DailyCloses:
             dates.append(_date(cells[at_date]))
             closes.append(float(cells[at_close]))
     return DailyCloses(
-        symbol=symbol.upper(),
+        symbol=spec.symbol,
         name=spec.name,
-        calendar=spec.calendar,
+        calendar=spec.series_calendar,
         dates=tuple(dates),
         closes=tuple(closes),
         proxy_for=spec.proxy_for,
@@ -161,9 +157,11 @@ def load_daily_closes(symbol: str) -> DailyCloses:
 
 
 @functools.cache
-def load_index_sessions(symbol: str) -> IndexSessions:
-    if symbol.upper() not in INDEX_SESSIONS:
-        raise UnknownSymbolError(NAME, "index closes", f"unknown index {symbol!r}")
+def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessions:
+    """Curated closes of a `sessions` row (the source's stated day change, intraday low and
+    market-measure notes such as a sidecar). Raises UnknownSymbolError."""
+    spec = _instrument(symbol, "sessions", "index closes", directory)
+    assert spec.file is not None  # _instrument checked it
     sessions = tuple(
         IndexSession(
             date=_date(r["date"]),
@@ -173,15 +171,16 @@ def load_index_sessions(symbol: str) -> IndexSessions:
             market_measure=r["market_measure"],
             source=Source(provider="curated", reference=r["source_url"], note=r["note"]),
         )
-        for r in _rows("kospi_close_curated.csv")
+        for r in _rows(spec.file, directory)
     )
-    return IndexSessions(symbol="KOSPI", name=INDEX_SESSIONS["KOSPI"], sessions=sessions)
+    return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=sessions)
 
 
 @functools.cache
-def load_index_moves(symbol: str) -> IndexMoves:
-    if symbol.upper() not in INDEX_MOVES:
-        raise UnknownSymbolError(NAME, "index moves", f"unknown index {symbol!r}")
+def load_index_moves(symbol: str, directory: str | None = None) -> IndexMoves:
+    """Curated reported day moves of a `moves` row (no level). Raises UnknownSymbolError."""
+    spec = _instrument(symbol, "moves", "index moves", directory)
+    assert spec.file is not None  # _instrument checked it
     moves = tuple(
         IndexMove(
             date=_date(r["date"]),
@@ -189,17 +188,17 @@ def load_index_moves(symbol: str) -> IndexMoves:
             measured_at=r["measured_at"],
             source=Source(provider="curated", reference=r["source"], note=r["note"]),
         )
-        for r in _rows("msci_apxj_moves_curated.csv")
+        for r in _rows(spec.file, directory)
     )
-    return IndexMoves(symbol="MSCI-APXJ", name=INDEX_MOVES["MSCI-APXJ"], moves=moves)
+    return IndexMoves(symbol=spec.symbol, name=spec.name, moves=moves)
 
 
 @functools.cache
-def load_weekly_claims(series_id: str) -> WeeklySeries:
+def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySeries:
     if series_id.upper() not in CLAIMS:
         raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
     file, name = CLAIMS[series_id.upper()]
-    rows = _rows(file)
+    rows = _rows(file, directory)
     column = series_id.upper()
     return WeeklySeries(
         series_id=column,
@@ -214,7 +213,7 @@ def load_weekly_claims(series_id: str) -> WeeklySeries:
 
 
 @functools.cache
-def load_claims_first_prints() -> tuple[ClaimsFirstPrint, ...]:
+def load_claims_first_prints(directory: str | None = None) -> tuple[ClaimsFirstPrint, ...]:
     def opt_int(text: str) -> int | None:
         return int(text) if text.strip() else None
 
@@ -229,14 +228,15 @@ def load_claims_first_prints() -> tuple[ClaimsFirstPrint, ...]:
             released=_date(r["released"]),
             source=Source(provider="US Department of Labor (as reported)", reference=r["source_url"], note=r["note"]),
         )
-        for r in _rows("claims_first_print.csv")
+        for r in _rows("claims_first_print.csv", directory)
     )
 
 
 @functools.cache
-def load_job_cuts() -> MonthlySeries:
+def load_job_cuts(directory: str | None = None) -> MonthlySeries:
     return job_cuts_from_rows(
-        _rows("challenger_january_job_cuts_curated.csv") + _rows("challenger_other_months_curated.csv")
+        _rows("challenger_january_job_cuts_curated.csv", directory)
+        + _rows("challenger_other_months_curated.csv", directory)
     )
 
 
@@ -258,8 +258,8 @@ def job_cuts_from_rows(rows: list[dict[str, str]]) -> MonthlySeries:
 
 
 @functools.cache
-def load_capex() -> dict[str, CapexRecord]:
-    return capex_from_rows(_rows("capex_curated.csv"))
+def load_capex(directory: str | None = None) -> dict[str, CapexRecord]:
+    return capex_from_rows(_rows("capex_curated.csv", directory))
 
 
 def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
@@ -293,9 +293,10 @@ def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
 
 
 @functools.cache
-def load_etf_daily_flows() -> tuple[DailyFlows, ...]:
+def load_etf_daily_flows(directory: str | None = None) -> tuple[DailyFlows, ...]:
     def flows(file: str, column: str) -> tuple[DailyFlow, ...]:
-        return tuple(DailyFlow(date=_date(r["date"]), net_flow_usd=float(r[column]) * 1e6) for r in _rows(file))
+        rows = _rows(file, directory)
+        return tuple(DailyFlow(date=_date(r["date"]), net_flow_usd=float(r[column]) * 1e6) for r in rows)
 
     return (
         DailyFlows(
@@ -318,8 +319,8 @@ def load_etf_daily_flows() -> tuple[DailyFlows, ...]:
 
 
 @functools.cache
-def load_etf_quoted_flows() -> tuple[QuotedMonthlyFlow, ...]:
-    return quoted_flows_from_rows(_rows("etf_flow_quotes_curated.csv"))
+def load_etf_quoted_flows(directory: str | None = None) -> tuple[QuotedMonthlyFlow, ...]:
+    return quoted_flows_from_rows(_rows("etf_flow_quotes_curated.csv", directory))
 
 
 def quoted_flows_from_rows(rows: list[dict[str, str]]) -> tuple[QuotedMonthlyFlow, ...]:
@@ -337,8 +338,8 @@ def quoted_flows_from_rows(rows: list[dict[str, str]]) -> tuple[QuotedMonthlyFlo
 
 
 @functools.cache
-def load_market_cap_points() -> tuple[MarketCapPoint, ...]:
-    return market_cap_from_rows(_rows("crypto_market_cap_curated.csv"))
+def load_market_cap_points(directory: str | None = None) -> tuple[MarketCapPoint, ...]:
+    return market_cap_from_rows(_rows("crypto_market_cap_curated.csv", directory))
 
 
 def market_cap_from_rows(rows: list[dict[str, str]]) -> tuple[MarketCapPoint, ...]:
@@ -355,33 +356,38 @@ def market_cap_from_rows(rows: list[dict[str, str]]) -> tuple[MarketCapPoint, ..
 
 
 class BundledData:
-    """`MarketData` over the bundled files."""
+    """`MarketData` over the bundled files: the package's own, or those of `directory`
+    (the `bundled.dir` setting) for the series the instrument table names."""
 
     name = NAME
+    directory: str | None = None  # None: the package's own data
+
+    def __init__(self, directory: str | None = None) -> None:
+        self.directory = directory
 
     async def price_history(self, symbol: str) -> PriceSeries:
-        return load_price_series(symbol)
+        return load_price_series(symbol, self.directory)
 
     async def daily_closes(self, symbol: str) -> DailyCloses:
-        return load_daily_closes(symbol)
+        return load_daily_closes(symbol, self.directory)
 
     async def index_sessions(self, symbol: str) -> IndexSessions:
-        return load_index_sessions(symbol)
+        return load_index_sessions(symbol, self.directory)
 
     async def index_moves(self, symbol: str) -> IndexMoves:
-        return load_index_moves(symbol)
+        return load_index_moves(symbol, self.directory)
 
     async def weekly_claims(self, series_id: str) -> WeeklySeries:
-        return load_weekly_claims(series_id)
+        return load_weekly_claims(series_id, self.directory)
 
     async def claims_first_prints(self) -> list[ClaimsFirstPrint]:
-        return list(load_claims_first_prints())
+        return list(load_claims_first_prints(self.directory))
 
     async def job_cuts(self) -> MonthlySeries:
-        return load_job_cuts()
+        return load_job_cuts(self.directory)
 
     async def capex(self, ticker: str) -> CapexRecord:
-        records = load_capex()
+        records = load_capex(self.directory)
         if ticker.upper() not in records:
             raise UnknownSymbolError(
                 NAME, "capex", f"unknown ticker {ticker!r} (bundled data has {', '.join(records)})"
@@ -389,12 +395,13 @@ class BundledData:
         return records[ticker.upper()]
 
     async def etf_daily_flows(self) -> list[DailyFlows]:
-        return list(load_etf_daily_flows())
+        return list(load_etf_daily_flows(self.directory))
 
     async def etf_quoted_flows(self) -> list[QuotedMonthlyFlow]:
-        return list(load_etf_quoted_flows())
+        return list(load_etf_quoted_flows(self.directory))
 
     async def market_cap_points(self) -> list[MarketCapPoint]:
-        if not load_market_cap_points():
+        points = load_market_cap_points(self.directory)
+        if not points:
             raise NoDataError(NAME, "market cap", "no points")
-        return list(load_market_cap_points())
+        return list(points)

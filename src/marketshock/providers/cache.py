@@ -21,15 +21,14 @@ parameters removed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from marketshock import files
 
 if TYPE_CHECKING:
     from marketshock.config import CacheSettings
@@ -111,16 +110,9 @@ class Cache:
             "expires_at": entry.expires_at.isoformat(),
             "body": entry.body,
         }
-        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, separators=(",", ":"))
-            os.replace(tmp, path)
+            files.atomic_write(path, json.dumps(record, separators=(",", ":")).encode("utf-8"))
             return True
         except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             return False

@@ -4,10 +4,10 @@ It is the only place that builds an `httpx.AsyncClient`, and it owns what the pe
 trackers show going wrong: a timeout on every request; retries with exponential backoff and
 jitter (stamina) on connect and read errors, HTTP 429 and 5xx only, honouring `Retry-After`
 in seconds or as an HTTP date, within a cap on the total time; a limit on requests in flight
-per host; a User-Agent naming marketshock and its version; the on-disk cache (`cache.py`),
-with the last good value served marked stale when a provider fails; and one small error
-hierarchy (timeout, network, http-status, rate-limited, bad-response) whose every message
-names provider, dataset and cause, and never a secret.
+per host; a User-Agent naming marketshock and its version; the on-disk cache (`cache.py`)
+(the stale fallback when a provider fails is the chain's: `chain.py`); and errors of the
+`errors.py` hierarchy (timeout, network, http-status, rate-limited, bad-response) whose
+every message names provider, dataset and cause, and never a secret.
 
 An adapter hands over a `RequestSpec` and a parse function. A body is stored only after it
 parsed, and a cached body is parsed again on the way out, so adapters see one path.
@@ -196,11 +196,11 @@ class Http:
         spec: RequestSpec,
         parse: Callable[[str], T],
         *,
-        stale: Literal["fallback", "never", "only"] = "fallback",
+        stale: Literal["never", "only"] = "never",
     ) -> Fetched[T]:
-        """The parsed answer: from the cache while fresh (no request), else from the provider;
-        when the provider fails and a last good value exists, that value marked stale
-        (`stale="fallback"`); `stale="only"` reads the cache whatever its age and never sends."""
+        """The parsed answer: from the cache while fresh (no request), else from the provider.
+        `stale="only"` reads the cache whatever its age and never sends. Serving a stale value
+        when the provider fails is the fallback chain's rule (providers/chain.py), not this one's."""
         entry = self.cache.get(spec.provider, spec.key)
         now = utc_now()
         if stale == "only":
@@ -219,16 +219,7 @@ class Http:
         try:
             text, fetched_at = await self._text(spec)
             value = self._parse(spec, parse, text)
-        except ProviderError as error:
-            if stale == "fallback" and entry is not None:
-                try:
-                    value = self._parse(spec, parse, entry.body)
-                except ProviderError:
-                    raise error from None
-                self.trace(
-                    f"{spec.provider}: {spec.dataset}: serving the value cached {entry.fetched_at:%Y-%m-%d %H:%M}Z"
-                )
-                return Fetched(value, entry.fetched_at, stale=True, error=error)
+        except ProviderError:
             raise
         stored = Entry(body=text, fetched_at=fetched_at, expires_at=fetched_at + dt.timedelta(seconds=spec.ttl))
         self.cache.put(spec.provider, spec.key, stored, url=spec.url, dataset=spec.dataset)

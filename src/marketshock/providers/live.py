@@ -17,14 +17,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
-from marketshock import analytics
+from marketshock import analytics, instruments
 from marketshock.config import Settings
-from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError
-from marketshock.models.envelope import ErrorEntry
+from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError, combined
+from marketshock.instruments import Instrument
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
@@ -40,15 +39,14 @@ from marketshock.models.series import (
     Source,
     WeeklySeries,
 )
-from marketshock.providers import bundled, coinbase, coingecko, fred, sec, stooq, yahoo
-from marketshock.providers.base import current_section
+from marketshock.notes import note
+from marketshock.providers import bundled, chain, coinbase, coingecko, fred, sec, stooq, yahoo
 from marketshock.providers.cache import Cache, cache_root
 from marketshock.providers.curated import Curated
 from marketshock.providers.http import Fetched, Http, utc_now
 
 NAME = "live"
 T = TypeVar("T")
-Mode = Literal["never", "only"]  # first pass: fresh (or fresh cache) only; second: cached, any age
 
 PROVIDER_NAMES = {
     "yahoo": "Yahoo Finance",
@@ -93,52 +91,6 @@ def claims_ttl(now: dt.datetime) -> float:
 
 # --- instruments ----------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Instrument:
-    symbol: str  # marketshock's name, as sections ask for it
-    name: str
-    kind: Literal["crypto", "index", "etf", "stock"]
-    yahoo: str
-    stooq: str | None = None
-    coinbase: str | None = None
-    proxy_for: str | None = None
-
-
-# The MSCI Asia ex-Japan measure: the iShares MSCI All Country Asia ex Japan ETF (AAXJ), named
-# as a proxy. It tracks MSCI AC Asia ex Japan, which leaves out Australia and New Zealand, so it is
-# not the MSCI AC Asia-Pacific ex-Japan gauge the article quotes; no free API has that index.
-ASIA_PROXY = "AAXJ"
-INSTRUMENTS: dict[str, Instrument] = {
-    i.symbol: i
-    for i in (
-        Instrument("BTC", "Bitcoin", "crypto", "BTC-USD", coinbase="BTC-USD"),
-        Instrument("ETH", "Ether", "crypto", "ETH-USD", coinbase="ETH-USD"),
-        Instrument("KOSPI", "KOSPI Composite", "index", "^KS11", stooq="^kospi"),
-        Instrument("SPX", "S&P 500", "index", "^GSPC", stooq="^spx"),
-        Instrument("N225", "Nikkei 225", "index", "^N225", stooq="^nkx"),
-        Instrument("HSI", "Hang Seng Index", "index", "^HSI", stooq="^hsi"),
-        Instrument("VIX", "CBOE Volatility Index", "index", "^VIX"),
-        Instrument("SPY", "SPDR S&P 500 ETF", "etf", "SPY", "spy.us", proxy_for="S&P 500"),
-        Instrument("QQQ", "Invesco QQQ", "etf", "QQQ", "qqq.us", proxy_for="Nasdaq-100"),
-        Instrument("SMH", "VanEck Semiconductor ETF", "etf", "SMH", "smh.us", proxy_for="semiconductors"),
-        Instrument(
-            "EEM", "iShares MSCI Emerging Markets", "etf", "EEM", "eem.us", proxy_for="emerging markets (Asia-heavy)"
-        ),
-        Instrument("GLD", "SPDR Gold Shares", "etf", "GLD", "gld.us", proxy_for="gold"),
-        Instrument("SLV", "iShares Silver Trust", "etf", "SLV", "slv.us", proxy_for="silver"),
-        Instrument(
-            ASIA_PROXY,
-            "iShares MSCI All Country Asia ex Japan ETF",
-            "etf",
-            "AAXJ",
-            "aaxj.us",
-            proxy_for="MSCI AC Asia ex Japan",
-        ),
-    )
-}
-ALIASES = {"^KS11": "KOSPI", "KS11": "KOSPI", "^GSPC": "SPX", "GSPC": "SPX", "^N225": "N225", "NIKKEI": "N225"}
-ALIASES |= {"^HSI": "HSI", "^VIX": "VIX", "BTC-USD": "BTC", "ETH-USD": "ETH"}
 CLAIMS_SERIES = {
     "ICSA": "Initial jobless claims (SA)",
     "CCSA": "Continuing claims (SA)",
@@ -152,24 +104,15 @@ HISTORY_START = dt.date(1900, 1, 1)
 CLAIMS_LOOKBACK = dt.timedelta(days=3 * 365)
 
 
-# Trading calendars (ISO 10383 MICs) of the exchange-traded instruments: a row without a close
-# on a day the exchange had no session is no session, not a gap. ETFs and stocks: New York.
-EXCHANGES = {"KOSPI": "XKRX", "SPX": "XNYS", "VIX": "XNYS", "N225": "XTKS", "HSI": "XHKG"}
-
-
-def exchange_of(inst: Instrument) -> str | None:
-    if inst.kind == "crypto":
-        return None
-    return EXCHANGES.get(inst.symbol, "XNYS" if inst.kind in ("etf", "stock") else None)
-
-
-def instrument(symbol: str) -> Instrument:
-    key = ALIASES.get(symbol.upper(), symbol.upper())
-    if key in INSTRUMENTS:
-        return INSTRUMENTS[key]
-    if not key.replace(".", "").replace("-", "").isalnum():
+def instrument(symbol: str, table: instruments.InstrumentTable | None = None) -> Instrument:
+    """The table's row for `symbol` (or an alias), else a stock ticker as Yahoo and Stooq name it.
+    Raises UnknownSymbolError for a name no ticker could have."""
+    row = (table or instruments.load()).get(symbol)
+    if row is not None:
+        return row
+    if not instruments.valid_symbol(symbol):
         raise UnknownSymbolError(NAME, "price history", f"unknown symbol {symbol!r}")
-    return Instrument(key, key, "stock", key, stooq=f"{key.lower()}.us")  # a stock ticker, named by Yahoo
+    return instruments.adhoc(symbol, "stock")
 
 
 def base_urls(settings: Settings) -> dict[str, str]:
@@ -204,16 +147,6 @@ def _stamp(model: T, fetched: Fetched[Any], stale: bool) -> T:
     return model.model_copy(update={"source": updated})  # type: ignore[attr-defined]
 
 
-def _combined(errors: list[ProviderError]) -> ProviderError:
-    first = errors[0]
-    if len(errors) == 1:
-        return first
-    rest = "; ".join(f"then {e.provider}: {e.cause}" for e in errors[1:])
-    combined = ProviderError(first.provider, first.dataset, f"{first.cause}; {rest}")
-    combined.kind = first.kind
-    return combined
-
-
 class LiveData:
     """`MarketData` from the live providers. One per run; `aclose()` when done."""
 
@@ -224,6 +157,7 @@ class LiveData:
         settings: Settings,
         as_of: dt.date,
         *,
+        table: instruments.InstrumentTable | None = None,
         refresh: bool = False,
         trace: Callable[[str], None] | None = None,
         http: Http | None = None,
@@ -240,7 +174,8 @@ class LiveData:
             trace=trace,
         )
         self.curated = Curated(settings.curated)
-        self.errors: list[ErrorEntry] = []  # stale values served and extras that failed
+        # The instrument table, with the run's watchlist rows: each provider's own symbol.
+        self.table = table or instruments.load(settings.bundled.dir)
         self._histories: dict[str, asyncio.Future[PriceSeries]] = {}
 
     async def aclose(self) -> None:
@@ -250,44 +185,18 @@ class LiveData:
     def today(self) -> dt.date:
         return utc_now().date()
 
-    # -- bookkeeping ---------------------------------------------------------------------------
+    def instrument(self, symbol: str) -> Instrument:
+        return instrument(symbol, self.table)
 
-    def note(self, error: ProviderError, suffix: str = "") -> None:
-        message = str(error) + (f"; {suffix}" if suffix else "")
-        section = current_section.get() or "live"
-        entry = ErrorEntry(section=section, provider=error.provider, kind=error.kind, message=message)
-        if entry not in self.errors:
-            self.errors.append(entry)
+    async def _first(self, attempts: Sequence[chain.Attempt[T]]) -> T:
+        """The chain's answer (see providers/chain.py), its source stamped with the fetch time
+        and whether it is stale."""
+        fetched = await self._fetched(attempts)
+        return _stamp(fetched.value, fetched, fetched.stale)
 
-    async def _first(
-        self, attempts: list[tuple[str, Callable[[Mode], Awaitable[Fetched[T]]]]], stamp: bool = True
-    ) -> T:
-        """Ask providers in order; if all fail, serve the first cached value found, stale.
-        Models get their source stamped with the fetch time (and `stale`); with `stamp=False`
-        the `Fetched` itself comes back, for values that carry no source."""
-        errors: list[ProviderError] = []
-        for _name, make in attempts:
-            try:
-                fetched = await make("never")
-            except UnknownSymbolError:
-                raise
-            except ProviderError as error:
-                errors.append(error)
-                continue
-            if errors:
-                self.http.trace(f"{errors[0].provider} failed ({errors[0].cause}); served by {_name}")
-            return _stamp(fetched.value, fetched, False) if stamp else fetched  # type: ignore[return-value]
-        if self.http.cache.root is not None:
-            for _name, make in attempts:
-                try:
-                    fetched = await make("only")
-                except ProviderError:
-                    continue
-                when = f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC"
-                self.note(_combined(errors), f"showing the value cached {when} (stale)")
-                stale = Fetched(fetched.value, fetched.fetched_at, stale=True)
-                return _stamp(fetched.value, fetched, True) if stamp else stale  # type: ignore[return-value]
-        raise _combined(errors)
+    async def _fetched(self, attempts: Sequence[chain.Attempt[T]]) -> Fetched[T]:
+        """The chain's answer as fetched, for values that carry no source of their own."""
+        return await chain.first(attempts, cached=self.http.cache.root is not None, trace=self.http.trace)
 
     # -- price history ---------------------------------------------------------------------------
 
@@ -300,7 +209,7 @@ class LiveData:
     async def price_history(self, symbol: str) -> PriceSeries:
         """One fetch and one parse per series and run, however many sections ask (report's
         crypto, indices and shock sections share BTC, SPY, ...)."""
-        inst = instrument(symbol)
+        inst = self.instrument(symbol)
         task = self._histories.get(inst.symbol)
         if task is None:
             task = asyncio.ensure_future(self._price_history(inst))
@@ -310,15 +219,24 @@ class LiveData:
     async def _price_history(self, inst: Instrument) -> PriceSeries:
         attempts = []
         for provider in self._history_chain(inst):
-            if (provider == "coinbase" and not inst.coinbase) or (provider == "stooq" and not inst.stooq):
+            if not getattr(inst, provider, None):  # this provider has no symbol for it
                 continue
             attempts.append((provider, self._history_fetcher(provider, inst)))
         if not attempts:
             raise NoDataError(NAME, f"{inst.symbol} price history", "no configured provider has this symbol")
-        return await self._first(attempts)
+        try:
+            return await self._first(attempts)
+        except ProviderError as error:
+            if inst.listed or isinstance(error, UnknownSymbolError) or not error.not_found:
+                raise
+            # A watchlist or -s symbol that no provider knows is bad input, not a failed section.
+            cause = f"no provider knows {inst.symbol!r}: {error.cause}"
+            raise UnknownSymbolError(error.provider, error.dataset, cause) from None
 
-    def _history_fetcher(self, provider: str, inst: Instrument) -> Callable[[Mode], Awaitable[Fetched[PriceSeries]]]:
-        async def fetch(mode: Mode) -> Fetched[PriceSeries]:
+    def _history_fetcher(
+        self, provider: str, inst: Instrument
+    ) -> Callable[[chain.Mode], Awaitable[Fetched[PriceSeries]]]:
+        async def fetch(mode: chain.Mode) -> Fetched[PriceSeries]:
             if provider == "yahoo":
                 return await self._yahoo_history(inst, mode)
             if provider == "coinbase":
@@ -336,14 +254,14 @@ class LiveData:
         name: str | None = None,
         gaps: tuple[dt.date, ...] = (),
     ) -> PriceSeries:
-        crypto = inst.kind == "crypto"
+        crypto = inst.series_calendar == instruments.UTC_DAYS
         return PriceSeries(
             symbol=inst.symbol,
             name=name if inst.kind == "stock" and name else inst.name,
-            calendar="utc-days" if crypto else "sessions",
+            calendar=inst.series_calendar,
             bars=bars,
             gaps=gaps,
-            exchange=exchange_of(inst),
+            exchange=None if crypto else inst.calendar,  # its trading calendar (an ISO 10383 MIC)
             proxy_for=inst.proxy_for,
             source=Source(
                 provider=PROVIDER_NAMES[provider],
@@ -352,8 +270,9 @@ class LiveData:
             ),
         )
 
-    async def _yahoo_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
+    async def _yahoo_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
+        assert inst.yahoo  # the chain skips a provider without a symbol
         query = yahoo.ChartQuery(inst.yahoo, None, self.as_of)
         spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(self.as_of, utc_now()))
         try:
@@ -366,7 +285,7 @@ class LiveData:
         series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name, daily.gaps)
         return Fetched(series, fetched.fetched_at, fetched.stale)
 
-    async def _coinbase_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
+    async def _coinbase_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
 
         dataset = f"{inst.symbol} price history"
         assert inst.coinbase
@@ -389,7 +308,7 @@ class LiveData:
         series = self._series(inst, bars, "coinbase", f"{specs[0].url} (granularity 86400)")
         return Fetched(series, oldest.fetched_at, any(p.stale for p in pages))
 
-    async def _stooq_history(self, inst: Instrument, mode: Mode) -> Fetched[PriceSeries]:
+    async def _stooq_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
         dataset = f"{inst.symbol} price history"
         assert inst.stooq
         spec = stooq.daily_request(
@@ -407,14 +326,15 @@ class LiveData:
     # -- indices ---------------------------------------------------------------------------------
 
     async def index_sessions(self, symbol: str) -> IndexSessions:
-        inst = instrument(symbol)
+        inst = self.instrument(symbol)
         if inst.kind != "index":
             raise UnknownSymbolError(NAME, "index closes", f"{symbol!r} is not an index")
         series = await self.price_history(inst.symbol)
         # No API reports sidecars or circuit breakers: those notes stay curated, joined by date.
         measures = {}
-        if inst.symbol in bundled.INDEX_SESSIONS:
-            measures = {s.date: s.market_measure for s in bundled.load_index_sessions(inst.symbol).sessions}
+        if inst.form == "sessions" and inst.file:
+            curated = bundled.load_index_sessions(inst.symbol, self.settings.bundled.dir)
+            measures = {s.date: s.market_measure for s in curated.sessions}
         sessions = []
         previous = None
         previous_day = None
@@ -436,24 +356,34 @@ class LiveData:
         return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions), gaps=series.gaps)
 
     async def index_moves(self, symbol: str) -> IndexMoves:
-        if symbol.upper() not in bundled.INDEX_MOVES:
+        """Day moves of a `moves` row: from its live proxy's closes (AAXJ for MSCI Asia ex-Japan),
+        else the curated reported moves, in the `datasets.asia_measure` order."""
+        row = self.instrument(symbol)
+        if row.form != "moves":
             raise UnknownSymbolError(NAME, "index moves", f"unknown index {symbol!r}")
         errors: list[ProviderError] = []
         for provider in self.settings.datasets.asia_measure:
             if provider == "curated":
+                if not row.file:
+                    continue
                 if errors:
-                    self.note(_combined(errors), "showing the curated reported moves instead")
-                return bundled.load_index_moves(symbol)
+                    note(combined(errors), "showing the curated reported moves instead")
+                return bundled.load_index_moves(row.symbol, self.settings.bundled.dir)
+            if not row.live_proxy:
+                continue
             try:
-                return await self._proxy_moves(symbol.upper())
+                return await self._proxy_moves(row, self.instrument(row.live_proxy))
             except UnknownSymbolError:
                 raise
             except ProviderError as error:
                 errors.append(error)
-        raise _combined(errors)
+        if not errors:
+            raise NoDataError(NAME, f"{row.symbol} moves", "no configured provider has this index")
+        raise combined(errors)
 
-    async def _proxy_moves(self, symbol: str) -> IndexMoves:
-        series = await self.price_history(ASIA_PROXY)
+    async def _proxy_moves(self, row: Instrument, proxy: Instrument) -> IndexMoves:
+        series = await self.price_history(proxy.symbol)
+        where = " in New York" if proxy.timezone == "America/New_York" else ""
         moves = []
         for earlier, later in itertools.pairwise(series.bars):
             if analytics.first_gap(series.gaps, earlier.date, later.date):
@@ -462,13 +392,14 @@ class LiveData:
                 IndexMove(
                     date=later.date,
                     change_pct=round((later.close / earlier.close - 1) * 100, 2),
-                    measured_at="AAXJ close in New York",
+                    measured_at=f"{proxy.symbol} close{where}",
                     source=series.source,
                 )
             )
+        tracks = proxy.proxy_for or proxy.name
         return IndexMoves(
-            symbol=symbol,
-            name="MSCI AC Asia ex Japan via the AAXJ ETF (a proxy: no Australia/NZ)",
+            symbol=row.symbol,
+            name=f"{tracks} via the {proxy.symbol} ETF (a proxy for {row.name})",
             moves=tuple(moves),
         )
 
@@ -480,7 +411,7 @@ class LiveData:
             raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
         return await self._first([("fred", lambda mode: self._fred(series_id, mode))])
 
-    async def _fred(self, series_id: str, mode: Mode) -> Fetched[WeeklySeries]:
+    async def _fred(self, series_id: str, mode: chain.Mode) -> Fetched[WeeklySeries]:
         start, end = self.as_of - CLAIMS_LOOKBACK, self.as_of
         key = self.settings.fred.api_key
         ttl = claims_ttl(utc_now())
@@ -514,7 +445,8 @@ class LiveData:
         return Fetched(series, fetched.fetched_at, fetched.stale)
 
     async def claims_first_prints(self) -> list[ClaimsFirstPrint]:
-        return list(bundled.load_claims_first_prints())  # first prints come from news of the releases
+        # First prints come from news of the releases: curated.
+        return list(bundled.load_claims_first_prints(self.settings.bundled.dir))
 
     async def job_cuts(self) -> MonthlySeries:
         return self.curated.job_cuts()
@@ -530,7 +462,7 @@ class LiveData:
                 if curated is None:
                     break
                 if errors:
-                    self.note(_combined(errors), "showing the curated capex actual instead")
+                    note(combined(errors), "showing the curated capex actual instead")
                 return curated
             try:
                 fact, company, freshness = await self._sec_capex(ticker)
@@ -555,7 +487,7 @@ class LiveData:
                 return curated.model_copy(update={"gaps": (*curated.gaps, gap)})
             return self._with_sec_actual(ticker, curated, fact, company, freshness)
         if errors:
-            raise _combined(errors)
+            raise combined(errors)
         raise UnknownSymbolError(NAME, "capex", f"unknown ticker {ticker!r}")
 
     async def _sec_capex(self, ticker: str) -> tuple[sec.CapexFact, sec.Company, Fetched[Any]]:
@@ -567,8 +499,8 @@ class LiveData:
             company = sec.Company(ticker, sec.KNOWN_CIKS[ticker], ticker)
         else:
             tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
-            tickers: Fetched[dict[str, sec.Company]] = await self._first(
-                [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))], stamp=False
+            tickers: Fetched[dict[str, sec.Company]] = await self._fetched(
+                [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))]
             )
             answers.append(tickers)
             company = sec.company(tickers.value, ticker)
@@ -580,7 +512,7 @@ class LiveData:
             def parse(text: str) -> list[sec.CapexFact]:
                 return sec.annual_facts(text, name, dataset=dataset)
 
-            return await self._first([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))], stamp=False)
+            return await self._fetched([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))])
 
         concepts = await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
         answers += concepts
@@ -632,7 +564,7 @@ class LiveData:
     # -- crypto extras -----------------------------------------------------------------------------
 
     async def etf_daily_flows(self) -> list[DailyFlows]:
-        return list(bundled.load_etf_daily_flows())
+        return list(bundled.load_etf_daily_flows(self.settings.bundled.dir))
 
     async def etf_quoted_flows(self) -> list[QuotedMonthlyFlow]:
         return self.curated.etf_quoted_flows()
@@ -647,14 +579,14 @@ class LiveData:
             except ProviderError as error:
                 if not points:
                     raise
-                self.note(error, "showing curated points only")
+                note(error, "showing curated points only")
             else:
                 points = [p for p in points if not (p.provider == point.provider and p.date == point.date)] + [point]
         if not points:
             raise NoDataError(NAME, "market value", "no configured provider has market-value points")
         return points
 
-    async def _coingecko_point(self, mode: Mode) -> Fetched[MarketCapPoint]:
+    async def _coingecko_point(self, mode: chain.Mode) -> Fetched[MarketCapPoint]:
         spec = coingecko.global_request(self.urls["coingecko"], ttl=QUOTES_TTL)
         fetched = await self.http.fetch(spec, coingecko.parse_global, stale=mode)
         market = fetched.value
@@ -675,14 +607,18 @@ class LiveData:
     async def quotes(self, coin_ids: list[str]) -> dict[str, float]:
         """Spot USD quotes from CoinGecko (not history: it has no lows)."""
         spec = coingecko.simple_price_request(coin_ids, self.urls["coingecko"], ttl=QUOTES_TTL)
-        return (await self.http.fetch(spec, lambda t: coingecko.parse_simple_price(t, coin_ids))).value
+
+        def parse(text: str) -> dict[str, float]:
+            return coingecko.parse_simple_price(text, coin_ids)
+
+        return (await self._fetched([("coingecko", lambda mode: self.http.fetch(spec, parse, stale=mode))])).value
 
     async def after_hours(self, ticker: str, day: dt.date) -> yahoo.SessionPrices:
         """A stock's regular close on `day` and its post-market prices (Yahoo, 5-minute bars)."""
         query = yahoo.ChartQuery(ticker.upper(), day, day, interval="5m", include_prepost=True)
         dataset = f"{ticker.upper()} after-hours prices"
         spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(day, utc_now()))
-        fetched = await self.http.fetch(
-            spec, lambda t: yahoo.parse_sessions(t, symbol=ticker.upper(), dataset=dataset, day=day)
-        )
-        return fetched.value
+        def parse(text: str) -> yahoo.SessionPrices:
+            return yahoo.parse_sessions(text, symbol=ticker.upper(), dataset=dataset, day=day)
+
+        return (await self._fetched([("yahoo", lambda mode: self.http.fetch(spec, parse, stale=mode))])).value

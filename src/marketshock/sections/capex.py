@@ -9,8 +9,6 @@ from marketshock.context import RunContext
 from marketshock.models.results import CapexCompany, CapexResult
 from marketshock.models.series import CapexRecord
 
-DEFAULT_TICKERS = ("AMZN", "GOOGL", "MSFT", "META", "QCOM")
-
 
 def company_figures(record: CapexRecord, ctx: RunContext) -> CapexCompany:
     """What was known on the as-of date: nothing from a report that came later."""
@@ -48,6 +46,8 @@ def company_figures(record: CapexRecord, ctx: RunContext) -> CapexCompany:
     )
 
 
-async def build(ctx: RunContext, tickers: tuple[str, ...] = DEFAULT_TICKERS) -> CapexResult:
+async def build(ctx: RunContext) -> CapexResult:
+    """Every company of the universe's `companies` group, in its order."""
+    tickers = ctx.universe.symbols("companies")
     records = await asyncio.gather(*(ctx.data.capex(t) for t in tickers))
     return CapexResult(companies=[company_figures(r, ctx) for r in records])

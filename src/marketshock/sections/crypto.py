@@ -11,9 +11,9 @@ from marketshock.context import RunContext
 from marketshock.errors import NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
+from marketshock.notes import note, warn
 from marketshock.sections.gaps import gap_warnings
 
-DEFAULT_SYMBOLS = ("BTC", "ETH")
 SPARK_DAYS = 30
 FLOW_MONTHS = 4  # months of summed daily ETF flows to show, per scope
 
@@ -42,7 +42,7 @@ def asset_figures(series: PriceSeries, ctx: RunContext, section: str = "crypto")
     change_7d = analytics.change_over_days(bars, 7, gaps, log.to("change_7d_pct"))
     streak = analytics.streak_over([b.date for b in recent], [b.close for b in recent], gaps, log.to("streak"))
     for warning in gap_warnings(section, series, log, ctx.as_of):
-        ctx.warn(warning)
+        warn(warning)
     return CryptoAsset(
         symbol=series.symbol,
         name=series.name,
@@ -149,9 +149,10 @@ def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ct
     return sorted(months, key=lambda m: (m.month, m.method != "sum of daily flows", m.scope, m.provider))
 
 
-async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> CryptoResult:
-    """Prices are the section; market value and ETF flows are extras whose failure is
-    recorded in `ctx.errors` while the prices still show."""
+async def build(ctx: RunContext) -> CryptoResult:
+    """Every asset of the universe's `crypto` group. Prices are the section; market value and
+    ETF flows are extras whose failure is filed as a note while the prices still show."""
+    symbols = ctx.universe.symbols("crypto")
     data = ctx.data
     extras = asyncio.gather(
         data.market_cap_points(), data.etf_daily_flows(), data.etf_quoted_flows(), return_exceptions=True
@@ -167,7 +168,7 @@ async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> 
     market_cap, etf_flows = [], []
     for part in (points, daily, quoted):
         if isinstance(part, ProviderError):
-            ctx.record("crypto", part)
+            note(part)
         elif isinstance(part, BaseException):
             raise part
     if not isinstance(points, BaseException):

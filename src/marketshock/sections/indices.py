@@ -16,12 +16,9 @@ from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.notes import note, warn
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
 
-# The Asian gauges the article names, then the US benchmarks and metals it ran through.
-DEFAULT_SYMBOLS = ("KOSPI", "MSCI-APXJ", "SPY", "QQQ", "SMH", "EEM", "VIX", "GLD", "SLV")
-SESSION_INDICES = ("KOSPI",)
-MOVE_INDICES = ("MSCI-APXJ",)
 SPARK_SESSIONS = 30
 NOTE_DAYS = 7  # market-measure events of the past week are shown with the row
 KOSPI_CIRCUIT_BREAKER_PCT = -8.0  # KRX level 1: KOSPI -8% from the prior close for a minute
@@ -97,11 +94,11 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
     change_5d = analytics.change_over_sessions(closes, 5, dates, gaps, log.to("change_5d_pct"))
     streak = analytics.streak_over(dates[-60:], closes[-60:], gaps, log.to("streak"))
     for warning in gap_warnings("indices", series, log, ctx.as_of):
-        ctx.warn(warning)
+        warn(warning)
     # A move only an unapplied split explains, within the 5 sessions shown: flagged, never a headline.
     suspect = [d for d in series.suspect if d >= dates[max(0, len(dates) - 6)]]
     for day in suspect:
-        ctx.warn(suspect_warning("indices", series.symbol, day, "flagged in the row's notes and kept out of headlines"))
+        warn(suspect_warning("indices", series.symbol, day, "flagged in the row's notes and kept out of headlines"))
     return IndexRow(
         symbol=series.symbol,
         name=series.name,
@@ -129,7 +126,7 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
     dates = [s.date for s in sessions]
     recent_gaps = [g for g in index.gaps if dates[max(0, len(dates) - 6)] < g <= ctx.as_of]
     for gap in recent_gaps:
-        ctx.warn(
+        warn(
             WarningEntry(
                 section="indices",
                 symbol=index.symbol,
@@ -218,23 +215,33 @@ def moves_row(index: IndexMoves, ctx: RunContext) -> IndexRow:
     )
 
 
+def form(ctx: RunContext, symbol: str) -> str:
+    """How the instrument table says a symbol's series comes: bars, sessions or moves."""
+    row = ctx.universe.table.get(symbol)
+    return row.form if row is not None else "bars"
+
+
 async def _row(ctx: RunContext, symbol: str) -> IndexRow:
-    if symbol in SESSION_INDICES:
+    kind = form(ctx, symbol)
+    if kind == "sessions":
         return session_row(await ctx.data.index_sessions(symbol), ctx)
-    if symbol in MOVE_INDICES:
+    if kind == "moves":
         return moves_row(await ctx.data.index_moves(symbol), ctx)
     return bar_row(await ctx.data.price_history(symbol), ctx)
 
 
-async def build(ctx: RunContext, symbols: tuple[str, ...] = DEFAULT_SYMBOLS) -> IndicesResult:
-    """Every index row; a row whose provider fails is recorded and left out, unless all fail."""
+async def build(ctx: RunContext) -> IndicesResult:
+    """A row for every index and ETF of the universe (the Asian gauges the article names, the
+    US benchmarks and metals it ran through, by default); a row whose provider fails is filed
+    as a note and left out, unless all fail."""
+    symbols = ctx.universe.symbols("indices", "etfs")
     results = await asyncio.gather(*(_row(ctx, s) for s in symbols), return_exceptions=True)
     rows = []
     for result in results:
         if isinstance(result, UnknownSymbolError):
             raise result
         if isinstance(result, ProviderError) and len(symbols) > 1:
-            ctx.record("indices", result)
+            note(result)
         elif isinstance(result, BaseException):
             raise result
         else:

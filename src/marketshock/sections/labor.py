@@ -11,6 +11,7 @@ from marketshock.errors import ProviderError
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
 from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
+from marketshock.notes import note, warn
 
 # The Labor Department publishes a week's initial claims on the Thursday after the
 # week ends (Saturday), and continuing claims one week later.
@@ -117,7 +118,7 @@ def claims_figures(
     cont = [o for o in continuing.observations if o.week_ending + CONTINUING_CLAIMS_LAG <= ctx.as_of]
     latest = weeks[-1]
     for warning in claims_gap_warnings(initial, log, latest.week_ending, ctx.as_of):
-        ctx.warn(warning)
+        warn(warning)
     vintage_date = initial.vintage_date
     week = ClaimsWeek(
         week_ending=latest.week_ending,
@@ -177,10 +178,12 @@ async def build(ctx: RunContext) -> LaborResult:
         data.claims_first_prints(),
         return_exceptions=True,
     )
-    failures = [p for p in (cuts, icsa, ccsa, prints) if isinstance(p, BaseException)]
-    for failure in failures:
-        if not isinstance(failure, ProviderError):
-            raise failure
+    failures: list[ProviderError] = []
+    for part in (cuts, icsa, ccsa, prints):
+        if isinstance(part, ProviderError):
+            failures.append(part)
+        elif isinstance(part, BaseException):
+            raise part
     job_cuts = claims = first_print = None
     recent: list[int] = []
     if not isinstance(cuts, BaseException):
@@ -192,10 +195,10 @@ async def build(ctx: RunContext) -> LaborResult:
     claims, later = known_on_as_of(claims, first_print)
     if job_cuts is None and claims is None and failures:
         for failure in failures[1:]:  # the first is the section's error; name the others too
-            ctx.record("labor", failure)  # type: ignore[arg-type]
+            note(failure)
         raise failures[0]
     for failure in failures:
-        ctx.record("labor", failure)  # type: ignore[arg-type]
+        note(failure)
     return LaborResult(
         job_cuts=job_cuts,
         claims=claims,

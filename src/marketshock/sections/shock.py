@@ -18,18 +18,15 @@ from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, ShockWindow, WindowChange
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
+from marketshock.notes import note, warn
 from marketshock.providers.base import daily_closes
-from marketshock.sections import crypto, indices
+from marketshock.sections import indices
 from marketshock.sections.gaps import SUSPECT, gap_warnings, suspect_warning
 
 _DAY = dt.timedelta(days=1)
 
 DEFAULT_WINDOW = 10  # sessions up to as-of
 MAX_WINDOW = 260  # about a year of sessions
-CRYPTO_SYMBOLS = crypto.DEFAULT_SYMBOLS
-# The same series `indices` shows, so `shock` ranks every series the tool knows.
-CURATED_SYMBOLS = indices.SESSION_INDICES + indices.MOVE_INDICES
-DAILY_INDEX_SYMBOLS = tuple(s for s in indices.DEFAULT_SYMBOLS if s not in CURATED_SYMBOLS)
 
 METHOD = [
     "day's move: log return from the previous row (crypto: UTC calendar days; exchange-traded: sessions)",
@@ -329,19 +326,21 @@ def correlations(series: list[DailyCloses], as_of: dt.date, prior_end: dt.date |
 
 
 async def _fetch(ctx: RunContext, symbol: str) -> DailyCloses | IndexSessions | IndexMoves:
-    if symbol in indices.SESSION_INDICES:
+    kind = indices.form(ctx, symbol)
+    if kind == "sessions":
         return await ctx.data.index_sessions(symbol)
-    if symbol in indices.MOVE_INDICES:
+    if kind == "moves":
         return await ctx.data.index_moves(symbol)
     return await daily_closes(ctx.data, symbol)
 
 
 async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
-    """A series whose provider fails is recorded in `ctx.errors` and left out; the section
+    """A series whose provider fails is filed as a note and left out; the section
     fails only when none is left."""
     if not 1 <= window <= MAX_WINDOW:
         raise ValueError(f"window must be 1..{MAX_WINDOW} sessions, got {window}")
-    symbols = CRYPTO_SYMBOLS + indices.DEFAULT_SYMBOLS
+    # The series `crypto` and `indices` show, so `shock` ranks every series of the universe.
+    symbols = ctx.universe.symbols("crypto") + ctx.universe.symbols("indices", "etfs")
     fetched = await asyncio.gather(*(_fetch(ctx, s) for s in symbols), return_exceptions=True)
     daily: list[DailyCloses] = []
     moves: list[MoveStats] = []
@@ -349,7 +348,7 @@ async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
         if isinstance(item, UnknownSymbolError):
             raise item
         if isinstance(item, ProviderError):
-            ctx.record("shock", item)
+            note(item)
         elif isinstance(item, BaseException):
             raise item
         elif isinstance(item, DailyCloses):
@@ -357,11 +356,11 @@ async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
             log = analytics.GapLog()
             moves.append(move_figures(daily[-1], ctx.as_of, log))
             for warning in gap_warnings("shock", daily[-1], log, ctx.as_of):
-                ctx.warn(warning)
+                warn(warning)
             window_start = ctx.as_of - dt.timedelta(days=ms.ZSCORE_WINDOW_DAYS)
             for day in (d for d in daily[-1].suspect if d >= window_start):
                 kept_out = "kept out of the z-score, its window and the 'largest since' ranks"
-                ctx.warn(suspect_warning("shock", daily[-1].symbol, day, kept_out))
+                warn(suspect_warning("shock", daily[-1].symbol, day, kept_out))
         elif isinstance(item, IndexSessions):
             moves.append(session_move(item, ctx.as_of))
         else:

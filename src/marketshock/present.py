@@ -1,0 +1,185 @@
+"""The presenter: one place that picks JSON, CSV or tables for a finished run, and the one
+console factory every command prints tables through.
+
+stdout is data, stderr is talk: warnings and errors go to stderr (one line each), the
+JSON envelope, the CSV or the tables to stdout. Rich is imported only when tables are
+printed, so `--json` and `--csv` never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from marketshock.errors import UsageError
+from marketshock.models.envelope import ErrorEntry
+from marketshock.sections import registry
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from rich.console import Console, RenderableType
+
+    from marketshock.runner import Outcome, Request
+
+
+def console(no_color: bool, file: Any = None, width: int | None = None, pipe_width: int = 160) -> Console:
+    """stdout (or `file`) as Rich sees it. A terminal gets its own width and colours; a pipe or a
+    file gets plain text `pipe_width` wide, wide enough to keep table rows on one line (COLUMNS
+    or `width` win).
+    --no-color and NO_COLOR mean no escape codes at all (Rich's no_color alone keeps bold and dim)."""
+    from rich.console import Console
+
+    file = file or sys.stdout
+    is_tty = file.isatty()
+    if width is None and not is_tty and not os.environ.get("COLUMNS"):
+        width = pipe_width
+    plain = no_color or os.environ.get("NO_COLOR", "") != ""
+    return Console(
+        file=file,
+        no_color=no_color or None,
+        color_system=None if plain else "auto",
+        highlight=False,
+        width=width,
+        emoji=False,
+    )
+
+
+def renderable(
+    result: BaseModel, command: str, out: Console, ytd: bool = True, verbose: bool = False
+) -> RenderableType:
+    """The tables of one command's result (the registry's renderer), decorated as `out` allows;
+    `verbose` lists every source in full (URLs, commits, notes) instead of one compact line each."""
+    from marketshock import render
+    from marketshock.models.results import ReportResult
+
+    if isinstance(result, ReportResult):
+        return render.report(result, out, verbose=verbose)
+    if command not in registry.BY_NAME:
+        raise ValueError(f"no tables for command {command!r}")
+    draw = registry.get(command).renderer()
+    if command == "crypto":
+        return draw(result, out, ytd=ytd, verbose=verbose)
+    return draw(result, out, verbose=verbose)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"marketshock: {message}\n")
+
+
+def error_lines(errors: list[ErrorEntry]) -> list[str]:
+    """One stderr line per distinct failure: sections that share a dataset (the report's
+    indices and shock both read SPY) share one line naming them all."""
+    sections: dict[str, list[str]] = {}
+    for e in errors:
+        names = sections.setdefault(e.message, [])
+        if e.section not in names:
+            names.append(e.section)
+    return [f"{', '.join(names)}: {message}" for message, names in sections.items()]
+
+
+def check_csv(command: str, json: bool) -> None:
+    """Refuse what has no CSV before any work is done (UsageError)."""
+    if json:
+        raise UsageError("--json and --csv exclude each other: pick one")
+    if command not in registry.BY_NAME:
+        raise UsageError(
+            f"{command} has several tables of different shapes and no single CSV; "
+            f"use --json, or --csv on one of: {', '.join(registry.NAMES)}"
+        )
+
+
+def show(outcome: Outcome, request: Request) -> None:
+    """Print a finished run: warnings on stderr, then the JSON envelope, the CSV or the tables on stdout."""
+    if not request.quiet:
+        for line in error_lines(outcome.errors):
+            warn(line)
+        for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
+            warn(f"{w.section}: {w.message}")
+    if request.json:
+        from marketshock import output
+
+        output.write_json(outcome.envelope())
+    elif outcome.result is None:
+        return
+    elif request.csv:
+        from marketshock import csv_output
+
+        csv_output.write_result(request.command, outcome.result)
+    else:
+        _print(outcome, request, console(request.no_color))
+
+
+def header_line(outcome: Outcome) -> str:
+    """What the tables show and when: 'marketshock report: as of 2026-02-06, bundled dataset (--offline)'."""
+    source = "bundled dataset (--offline)" if outcome.source == "bundled" else f"{outcome.source} data"
+    line = f"marketshock {outcome.command}: as of {outcome.as_of}, {source}"
+    if outcome.result is not None:
+        from marketshock.export import sources_of
+
+        stale = sum(1 for s in sources_of(outcome.result) if s.stale)
+        if stale:
+            line += f"; {stale} source{'s' if stale > 1 else ''} stale (cached after a failed fetch)"
+    return line
+
+
+def _render(outcome: Outcome, request: Request, out: Console) -> None:
+    """The header line, then the tables. A pipe gets each headline on one line (never hard-wrapped,
+    so grep finds it whole); `--brief` stops after the headlines."""
+    from rich.text import Text
+
+    from marketshock import render
+    from marketshock.models.results import ReportResult
+
+    result = outcome.result
+    assert result is not None
+    one_line = not out.is_terminal
+    out.print(render.text(header_line(outcome), "bold" if out.is_terminal else ""), soft_wrap=one_line)
+    if isinstance(result, ReportResult):
+        out.print(render.headlines(result.headlines, out), soft_wrap=one_line)
+        if request.brief:
+            return
+        out.print(Text(""))
+        out.print(render.report(result, out, verbose=request.verbose, with_headlines=False))
+        return
+    out.print(renderable(result, request.command, out, ytd=request.ytd, verbose=request.verbose))
+
+
+def pager_command() -> str:
+    """The pager, chosen the way git chooses it: $MARKETSHOCK_PAGER, then $PAGER, then less."""
+    return os.environ.get("MARKETSHOCK_PAGER") or os.environ.get("PAGER") or "less -FRX"
+
+
+def _page(text: str) -> None:
+    """Show `text` through the pager; when there is none to run, print it."""
+    import subprocess
+
+    command = pager_command().strip()
+    if command in ("", "cat"):
+        sys.stdout.write(text)
+        return
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)  # the user's own command, as git does
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode("utf-8"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early
+        pass
+    proc.wait()
+
+
+def _print(outcome: Outcome, request: Request, out: Console) -> None:
+    """Print the tables in one write (a reader that quits early, `| head`, sees a plain broken
+    pipe); on a terminal, a report taller than the screen goes through the pager."""
+    with out.capture() as captured:
+        _render(outcome, request, out)
+    text = captured.get()
+    if request.command == "report" and request.pager and out.is_terminal and text.count("\n") >= out.size.height:
+        _page(text)
+        return
+    out.file.write(text)
+    out.file.flush()

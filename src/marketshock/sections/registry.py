@@ -1,0 +1,143 @@
+"""The section registry: every data section as one row, and the only list of sections there is.
+
+The runner, the report, the renderer, `--csv`, the snapshot store's metric paths, the
+JSON schema and the commands iterate over `SECTIONS`; adding a section is a module in
+`marketshock.sections` (its `build`), a result model, a render function, and one row here.
+
+Rows name their code by dotted path and load it on first use, so importing this module
+(the CLI does, for `--help`) costs nothing: no pydantic, no Rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+def _load(dotted: str) -> Any:
+    module, _, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One data section.
+
+    name         the command (`marketshock crypto`) and the key of the report's `data`
+    field        the `ReportResult` attribute that holds it (a Python name)
+    help         the command's one-line help
+    build        "module:function": `async build(ctx, **options) -> result`
+    result       "module:Model": the result model, `data` of the command's envelope
+    render       "module:function": `render(result, console, **render_options) -> Rich renderable`
+    csv_rows     the result's list whose rows make `--csv` (None: `csv_table` builds the table)
+    csv_table    "module:function" `(result) -> (header, rows)` for a section whose CSV is not one list
+    metric_rows  list fields of the result whose rows are named by a field in snapshot metric paths:
+                 list field -> (naming field, collapse); collapse drops the list's name from the path
+                 (`crypto.BTC.price`), otherwise it stays (`shock.moves.BTC.zscore`)
+    groups       the watchlist groups that are its default universe (`symbols` option), if any
+    symbol_kinds the instrument kinds its symbols may have
+    """
+
+    name: str
+    field: str
+    help: str
+    build: str | Callable[..., Any]  # a dotted path, or the function itself (a test's stand-in)
+    result: str
+    render: str
+    csv_rows: str | None = None
+    csv_table: str | None = None
+    metric_rows: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    groups: tuple[str, ...] = ()
+    symbol_kinds: tuple[str, ...] = ()
+
+    def builder(self) -> Callable[..., Any]:
+        return self.build if callable(self.build) else _load(self.build)
+
+    def result_model(self) -> type[BaseModel]:
+        return _load(self.result)  # type: ignore[no-any-return]
+
+    def renderer(self) -> Callable[..., Any]:
+        return _load(self.render)  # type: ignore[no-any-return]
+
+    def table(self, result: BaseModel) -> tuple[list[str], list[list[str]]]:
+        """The CSV of a result: header and rows of raw values (see csv_output)."""
+        from marketshock import csv_output
+
+        if self.csv_table is not None:
+            return _load(self.csv_table)(result)  # type: ignore[no-any-return]
+        assert self.csv_rows is not None
+        rows = getattr(result, self.csv_rows)
+        item = type(result).model_fields[self.csv_rows].annotation
+        return csv_output.model_table(csv_output.list_item(item), rows)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        name="indices",
+        field="indices",
+        help="Index levels, day and 5-day change, streaks, sidecar and circuit-breaker notes.",
+        build="marketshock.sections.indices:build",
+        result="marketshock.models.results:IndicesResult",
+        render="marketshock.render:indices",
+        csv_rows="indices",
+        metric_rows={"indices": ("symbol", True)},
+        groups=("indices", "etfs"),
+        symbol_kinds=("index", "etf"),
+    ),
+    Section(
+        name="earnings-capex",
+        field="earnings_capex",
+        help="Last fiscal year's capex, next year's guidance, growth, and the stock's reaction.",
+        build="marketshock.sections.capex:build",
+        result="marketshock.models.results:CapexResult",
+        render="marketshock.render:capex",
+        csv_rows="companies",
+        metric_rows={"companies": ("ticker", True)},
+        groups=("companies",),
+        symbol_kinds=("stock",),
+    ),
+    Section(
+        name="labor",
+        field="labor",
+        help="Challenger job cuts and their rank; weekly jobless claims, revised and first printed.",
+        build="marketshock.sections.labor:build",
+        result="marketshock.models.results:LaborResult",
+        render="marketshock.render:labor",
+        csv_table="marketshock.csv_output:labor_table",
+    ),
+    Section(
+        name="crypto",
+        field="crypto",
+        help='Crypto prices, 1d/7d/YTD change, "lowest since", drawdown, market value, ETF flows.',
+        build="marketshock.sections.crypto:build",
+        result="marketshock.models.results:CryptoResult",
+        render="marketshock.render:crypto",
+        csv_rows="assets",
+        metric_rows={"assets": ("symbol", True), "market_cap": ("provider", False)},
+        groups=("crypto",),
+        symbol_kinds=("crypto",),
+    ),
+    Section(
+        name="shock",
+        field="shock",
+        help='How unusual each move is: z-scores, "largest fall since", worst week, volatility; cross-asset view.',
+        build="marketshock.sections.shock:build",
+        result="marketshock.models.results:ShockResult",
+        render="marketshock.render:shock",
+        csv_rows="moves",
+        metric_rows={"moves": ("symbol", False), "window_changes": ("symbol", False)},
+        groups=("crypto", "indices", "etfs"),
+    ),
+)
+BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+
+
+def get(name: str) -> Section:
+    """The section called `name`; KeyError for a name that is not one."""
+    return BY_NAME[name]

@@ -1,0 +1,99 @@
+"""The report as a person sees it: a pseudo-terminal of 80x24, colour on, no COLUMNS set, so the
+width comes from the terminal itself (issue 13). Beside the in-process width tests, this checks
+what only a real terminal decides: the size the console reads, colour, and the pager."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import struct
+import subprocess
+import termios
+
+import pytest
+
+from harness import command, environ
+from test_widths import figures, whole
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def on_a_terminal(*args: str, env: dict[str, str] | None = None, rows: int = 24, cols: int = 80) -> str:
+    """What `marketshock ARGS` writes to a rows x cols terminal, escape codes included."""
+    import pty
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    try:
+        proc = subprocess.Popen(
+            command(*args),
+            stdin=follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=environ({"TERM": "xterm-256color", **(env or {})}),
+            start_new_session=True,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=60) == 0, proc.stderr.read()
+        proc.stderr.close()
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.fixture(scope="module")
+def screen() -> str:
+    return on_a_terminal("report", "--offline", "--no-pager")
+
+
+@pytest.fixture(scope="module")
+def report_json(cli) -> dict:
+    return cli("report", "--offline", "--json").json()
+
+
+def test_a_terminal_gets_colour(screen):
+    assert "\x1b[" in screen
+
+
+def test_no_line_is_wider_than_the_terminal(screen):
+    assert max(len(line) for line in ANSI.sub("", screen).splitlines()) <= 80
+
+
+def test_the_first_screen_holds_the_header_and_every_headline(screen, report_json):
+    first = ANSI.sub("", screen).splitlines()[:24]
+    assert first[0] == "marketshock report: as of 2026-02-06, bundled dataset (--offline)"
+    bullets = [line for line in first if line.startswith("• ")]
+    assert len(bullets) == len(report_json["data"]["headlines"]) > 0
+
+
+def test_every_figure_of_the_json_is_whole_on_the_terminal(screen, report_json):
+    text = ANSI.sub("", screen)
+    missing = sorted({k for k, shown in figures(report_json["data"]) if not any(whole(s, text) for s in shown)})
+    assert missing == []
+
+
+def test_the_report_is_under_150_lines(screen):
+    assert len(screen.splitlines()) < 150
+
+
+def test_a_report_taller_than_the_terminal_goes_through_the_pager():
+    paged = on_a_terminal("report", "--offline", env={"MARKETSHOCK_PAGER": "sed 's/^/PAGED: /'"})
+    assert ANSI.sub("", paged).splitlines()[0].startswith("PAGED: marketshock report: as of 2026-02-06")
+
+
+def test_the_brief_report_fits_the_screen_and_is_not_paged():
+    brief = on_a_terminal("report", "--offline", "--brief", env={"MARKETSHOCK_PAGER": "false"})
+    lines = ANSI.sub("", brief).splitlines()
+    assert lines[0].startswith("marketshock report: as of 2026-02-06")
+    assert len(lines) <= 24
