@@ -603,3 +603,14 @@ def test_an_index_streak_that_meets_a_session_without_a_close_is_null_not_a_lowe
     assert [(w.kind, w.date) for w in notes.warnings] == [("gap", D(2026, 2, 4))]
     without_gap = indices.session_row(gapped.model_copy(update={"gaps": ()}), ctx(D(2026, 2, 6)))
     assert (without_gap.streak, without_gap.streak_complete) == (-1, False)  # a holiday: at least -1
+
+
+def test_without_the_calendars_extra_a_doubtful_weekday_stays_a_gap(monkeypatch):
+    from marketshock import calendars
+
+    monkeypatch.setitem(sys.modules, "exchange_calendars", None)  # as if not installed
+    calendars._sessions.cache_clear()
+    try:
+        assert calendars.closed_days("XNYS", [D(2021, 7, 3), D(2021, 7, 5)]) == {D(2021, 7, 3)}  # Saturday only
+    finally:
+        calendars._sessions.cache_clear()

@@ -192,3 +192,13 @@ def test_every_metric_path_the_readme_documents_exists(snapshots: Path):
     assert len(documented) >= 10
     listed = set(invoke("history", "--list", "--dir", str(snapshots)).out.splitlines())
     assert documented <= listed, documented - listed
+
+
+def test_history_list_shows_escapes_in_a_hand_edited_snapshot_as_inert_text(snapshots: Path):
+    path = snapshots / "2026-02-06.json"
+    doc = json.loads(path.read_text())
+    doc["data"]["crypto"]["assets"][0]["symbol"] = "B\x1b]0;pwned\x07TC"
+    path.write_text(json.dumps(doc))
+    result = invoke("history", "--list", "--dir", str(snapshots))
+    assert "\x1b" not in result.out and "\x07" not in result.out
+    assert "crypto.BTC.price" in result.out.splitlines()

@@ -3,6 +3,9 @@ from it: `pip install .` on a fresh machine gives the same figures as this check
 
 The wheel is built from a copy of the project's files, without build isolation and without
 an index (setuptools comes from the test extra), so the test never reaches the network.
+
+The wheel also runs in a fresh virtual environment that holds its runtime dependencies and
+nothing else: pandas (a test-only reference) is not among them.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
+from importlib import metadata
+from pathlib import Path, PurePosixPath
 
 import pytest
+from packaging.requirements import Requirement
 
-from harness import PROJECT, Run, process
+from harness import PROJECT, Run, assert_valid_envelope, process
 
 pytestmark = pytest.mark.slow
 
@@ -87,3 +92,80 @@ def test_the_installed_package_computes_the_figures_from_its_own_data(installed)
     assert done.code == 0, done.err
     btc = done.json()["data"]["assets"][0]
     assert (btc["symbol"], btc["lowest_since"], btc["lowest_since_months"]) == ("BTC", "2024-10-11", 16)
+
+
+def runtime_requirements(wheel: Path) -> list[Requirement]:
+    """The wheel's Requires-Dist without the extras' (what `pip install marketshock` brings)."""
+    with zipfile.ZipFile(wheel) as archive:
+        meta = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = archive.read(meta).decode().splitlines()
+    reqs = [Requirement(line.partition(":")[2].strip()) for line in lines if line.startswith("Requires-Dist:")]
+    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+
+
+def closure(requirements: list[Requirement]) -> dict[str, metadata.Distribution]:
+    """The distributions of this environment that satisfy `requirements`, and theirs, recursively."""
+    found: dict[str, metadata.Distribution] = {}
+    expanded: set[tuple[str, str]] = set()  # (distribution, extra) whose requirements are queued
+    todo = [(r, "") for r in requirements]
+    while todo:
+        req, extra = todo.pop()
+        if req.marker is not None and not req.marker.evaluate({"extra": extra}):
+            continue
+        dist = metadata.distribution(req.name)
+        assert dist.version in req.specifier, f"{req.name} {dist.version} does not satisfy {req}"
+        found[dist.name] = dist
+        for wanted in ("", *req.extras):
+            if (dist.name, wanted) not in expanded:
+                expanded.add((dist.name, wanted))
+                todo += [(Requirement(r), wanted) for r in dist.requires or ()]
+    return found
+
+
+@pytest.fixture(scope="module")
+def bare_venv(wheel, tmp_path_factory) -> Path:
+    """A fresh virtual environment (no system site-packages) with the wheel and its runtime
+    dependencies only: theirs are copied, files and metadata, from this environment (no index,
+    no network), and `pip check` then vouches that the wheel's requirements are all met."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    site = Path(
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    for dist in closure(runtime_requirements(wheel)).values():
+        assert dist.files is not None, f"{dist.name} lists no files (no RECORD)"
+        for file in dist.files:
+            parts = PurePosixPath(str(file)).parts
+            if parts[0] == ".." or "__pycache__" in parts:  # console scripts, bytecode
+                continue
+            target = site.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(dist.locate_file(file), target)
+    pip("--python", str(python), "install", "--no-deps", str(wheel))
+    checked = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "check", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return venv
+
+
+def test_a_fresh_environment_without_pandas_runs_the_offline_report(bare_venv):
+    python = bare_venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    no_path = {"PYTHONPATH": None}
+    probe = process(argv=[str(python), "-c", "import pandas"], env=no_path, cwd=bare_venv)
+    assert probe.code != 0 and "ModuleNotFoundError" in probe.err, "pandas is installed in the fresh environment"
+    script = python.with_name("marketshock.exe" if sys.platform == "win32" else "marketshock")
+    done = process(argv=[str(script), "report", "--offline", "--json"], env=no_path, timeout=60, cwd=bare_venv)
+    assert done.code == 0, done.err
+    doc = done.json()
+    assert doc["command"] == "report"
+    assert_valid_envelope(doc)

@@ -217,17 +217,16 @@ def lowest_since(
     target = bars[-1]
     later = target.date
     for bar in reversed(bars):
-        gap = first_gap(gaps, bar.date, later) or (bar.date if bar.low is None else None)
-        if gap is not None or target.low is None:
+        low = bar.low
+        gap = first_gap(gaps, bar.date, later) or (bar.date if low is None else None)
+        if gap is not None or low is None or target.low is None:
             gap = gap or target.date
             if on_gap is not None:
                 on_gap(gap)
             return Blocked(gap)
         later = bar.date
-        if bar is target:
-            continue
-        if bar.low < target.low:
-            return LowestSince(bar.date, bar.low, months_between(bar.date, target.date))
+        if bar is not target and low < target.low:
+            return LowestSince(bar.date, low, months_between(bar.date, target.date))
     return None
 
 

@@ -179,7 +179,7 @@ def run_options(*, csv: bool = True) -> Callable[[Callable[..., None]], Callable
             given = {name: kwargs.pop(name) for name in shared if name in kwargs}
             command(*args, run=RunOptions(**given), **kwargs)
 
-        wrapper.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]  # typeshed has no function __signature__; inspect reads it
         wrapper.__annotations__ = annotations
         del wrapper.__wrapped__  # Typer must read the new signature, not the command's own
         return wrapper
@@ -192,7 +192,7 @@ def build_request(
     command: str,
     run: RunOptions,
     *,
-    section_options: dict | None = None,
+    section_options: dict[str, dict[str, Any]] | None = None,
     ytd: bool = True,
     brief: bool = False,
     pager: bool = True,
@@ -229,7 +229,7 @@ def run_command(
     command: str,
     run: RunOptions,
     *,
-    section_options: dict | None = None,
+    section_options: dict[str, dict[str, Any]] | None = None,
     ytd: bool = True,
     export: str | None = None,
     brief: bool = False,
@@ -256,6 +256,6 @@ def parse_symbols(text: str | None) -> tuple[str, ...] | None:
     return tuple(s.strip().upper() for s in text.split(",") if s.strip())
 
 
-def section_options(name: str, key: str, text: str | None) -> dict:
+def section_options(name: str, key: str, text: str | None) -> dict[str, dict[str, Any]]:
     symbols = parse_symbols(text)
     return {name: {key: symbols}} if symbols else {}

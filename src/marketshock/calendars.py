@@ -1,11 +1,13 @@
 """Exchange trading calendars: which days an exchange had no session (a holiday is no session,
 not a gap in the data).
 
-Backed by exchange_calendars (maintained per exchange, holidays and special closures included),
-imported only when a series has a day to judge: a row without a close or a placeholder bar on
-a weekday. The common case, a series with neither, never pays its import (about 0.7 s with
-pandas) or a calendar's construction (0.35 s for XNYS, 7 s for XKRX, whose lunar holidays are
-computed when the calendar is built).
+Backed by exchange_calendars (maintained per exchange, holidays and special closures included;
+the `calendars` extra, as it brings pandas), imported only when a series has a day to judge: a
+row without a close or a placeholder bar on a weekday. Without it, weekends only: a doubtful
+weekday stays a gap, so a figure over it is blank rather than bridged. The common case, a
+series with neither, never pays its import (about 0.7 s with pandas) or a calendar's
+construction (0.35 s for XNYS, 7 s for XKRX, whose lunar holidays are computed when the
+calendar is built).
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ def closed_days(exchange: str | None, days: Iterable[dt.date]) -> set[dt.date]:
 
 @functools.cache
 def _sessions(exchange: str, first: dt.date, last: dt.date) -> frozenset[dt.date] | None:
-    import exchange_calendars as xcals  # heavy (pandas): only when a day needs judging
+    try:
+        import exchange_calendars as xcals  # type: ignore[import-untyped]  # heavy (pandas): only when needed
+    except ImportError:
+        return None  # the `calendars` extra is not installed: weekends only
 
     margin = dt.timedelta(days=14)  # the calendar's own bounds must be sessions: ask for a wider range
     with warnings.catch_warnings():  # the library's pandas deprecation notices are not the user's concern

@@ -26,7 +26,15 @@ from marketshock import formatting as f
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, Unavailable, UnknownSymbolError, UsageError
 from marketshock.models.charts import ChartMark, ChartPoint, ChartResult
-from marketshock.models.series import ClaimsFirstPrint, IndexSessions, MonthlySeries, PriceSeries, WeeklySeries
+from marketshock.models.series import (
+    ClaimsFirstPrint,
+    IndexSession,
+    IndexSessions,
+    MonthlySeries,
+    PriceSeries,
+    WeeklySeries,
+    value_of,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -41,6 +49,8 @@ DEFAULT_WINDOW = dt.timedelta(days=365)
 EARLIER_LOW_MARGIN = dt.timedelta(days=31)
 DEFAULT_HEIGHT = 16
 MIN_WIDTH, MIN_HEIGHT = 40, 6
+# Far beyond any screen or page; a bound so `--width 99999999` is a usage error, not minutes of drawing.
+MAX_WIDTH, MAX_HEIGHT = 1000, 500
 DEFAULT_EXPORT_WIDTH = 100
 
 CLAIMS_SERIES = {"claims": "ICSA", "continuing-claims": "CCSA"}
@@ -109,6 +119,7 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     first = window[0].date
 
     marks = []
+    last_low = last.low if last.low is not None else last.close  # no low: `found` is Blocked, no mark uses it
     # "Lowest since the day before" says nothing: mark a low only when days in between were higher.
     if low is not None and low.date != bars[-2].date:
         months = f" ({low.months}-month low)" if low.months >= 1 else ""
@@ -116,8 +127,8 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
             ChartMark(
                 kind="lowest-since",
                 x=last.date.isoformat(),
-                value=round(last.low, 2),
-                text=f"{last.date}: low {_price(last.low, unit)}, the lowest since {low.date}{months}",
+                value=round(last_low, 2),
+                text=f"{last.date}: low {_price(last_low, unit)}, the lowest since {low.date}{months}",
             )
         )
         marks.append(
@@ -134,8 +145,8 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
             ChartMark(
                 kind="lowest-since",
                 x=last.date.isoformat(),
-                value=round(last.low, 2),
-                text=f"{last.date}: low {_price(last.low, unit)}, the lowest in the data (since {bars[0].date})",
+                value=round(last_low, 2),
+                text=f"{last.date}: low {_price(last_low, unit)}, the lowest in the data (since {bars[0].date})",
             )
         )
     marks.append(
@@ -167,6 +178,12 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     )
 
 
+def _close(session: IndexSession) -> float:
+    """The close of a session kept for having one."""
+    assert session.close is not None
+    return float(session.close)
+
+
 def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None = None) -> ChartResult:
     """Curated index closes (rows skip sessions): the highest close, trading curbs, the last close."""
     as_of = ctx.as_of
@@ -177,7 +194,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
     window = [s for s in known if since is None or s.date >= since]
     if not window:
         raise Unavailable(f"{index.symbol}: no closes from {since} to {as_of}")
-    closes = [float(s.close) for s in known]  # type: ignore[arg-type]  # filtered above
+    closes = [_close(s) for s in known]
     high = analytics.drawdown_from_high([s.date for s in known], closes)
     assert high is not None
     last = known[-1]
@@ -199,7 +216,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
                 ChartMark(
                     kind="market-measure",
                     x=s.date.isoformat(),
-                    value=float(s.close),  # type: ignore[arg-type]
+                    value=_close(s),
                     text=f"{s.date}: {s.market_measure}",
                     source=s.source,
                 )
@@ -209,7 +226,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
         ChartMark(
             kind="latest",
             x=last.date.isoformat(),
-            value=float(last.close),  # type: ignore[arg-type]
+            value=_close(last),
             text=f"{last.date}: close {f.number(last.close, 2)}{change}",
             source=last.source,
         )
@@ -223,7 +240,7 @@ def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None 
         frequency="sessions",
         since=first.isoformat(),
         until=last.date.isoformat(),
-        points=[ChartPoint(x=s.date.isoformat(), value=float(s.close)) for s in window],  # type: ignore[arg-type]
+        points=[ChartPoint(x=s.date.isoformat(), value=_close(s)) for s in window],
         marks=marks,
         notes=["curated closes: the rows skip sessions, and the line joins the closes the data has"],
         sources=list(dict.fromkeys(s.source for s in window)),
@@ -248,14 +265,15 @@ def claims_chart(
     window = [o for o in known if o.week_ending >= start]
     if not window:
         raise Unavailable(f"{series.series_id}: no week from {start} to {as_of}")
-    values = [o.value for o in window]
+    values = [value_of(o) for o in window]
     last = window[-1]
     first = window[0].week_ending
-    wow = analytics.week_on_week([o.value for o in known])
+    # No change on the week or 4-week average over a missing week (a gap of the series).
+    wow = analytics.week_on_week([value_of(o) for o in known], [o.week_ending for o in known], series.gaps)
     peak = analytics.drawdown_from_high([o.week_ending for o in window], values)
     assert peak is not None
     change = f", {f.signed(wow.change)} on the week" if wow.change is not None else ""
-    latest = f"week to {last.week_ending}: {f.number(last.value)}{change} ({series.vintage})"
+    latest = f"week to {last.week_ending}: {f.number(value_of(last))}{change} ({series.vintage})"
     marks = []
     if peak.peak_date == last.week_ending:
         latest += ", the most in the chart"
@@ -272,7 +290,7 @@ def claims_chart(
     if first_print is not None:
         printed = f", {f.signed(first_print.change)}" if first_print.change is not None else ""
         latest += f"; first printed as {f.number(first_print.initial)}{printed} on {first_print.released}"
-    marks.append(ChartMark(kind="latest", x=last.week_ending.isoformat(), value=last.value, text=latest))
+    marks.append(ChartMark(kind="latest", x=last.week_ending.isoformat(), value=value_of(last), text=latest))
     name = "claims" if initial else "continuing-claims"
     return ChartResult(
         series=name,
@@ -283,7 +301,7 @@ def claims_chart(
         frequency="weekly",
         since=first.isoformat(),
         until=last.week_ending.isoformat(),
-        points=[ChartPoint(x=o.week_ending.isoformat(), value=o.value) for o in window],
+        points=[ChartPoint(x=o.week_ending.isoformat(), value=value_of(o)) for o in window],
         marks=marks,
         notes=[f"each week counted from its release ({lag.days} days after the week ends)"],
         sources=[series.source],
@@ -378,7 +396,11 @@ async def build(ctx: RunContext, series: str, *, since: dt.date | None = None, m
             if isinstance(weekly, BaseException):
                 raise weekly
             # The first print is an extra: without it the revised series still charts.
-            return claims_chart(weekly, ctx, since, [] if isinstance(prints, ProviderError) else prints)
+            if isinstance(prints, ProviderError):
+                prints = []
+            elif isinstance(prints, BaseException):
+                raise prints
+            return claims_chart(weekly, ctx, since, prints)
         row = ctx.universe.table.get(key)
         if row is not None and row.form == "moves":
             raise UsageError(f"{key} has no index levels in the data (reported day moves only): nothing to chart")
@@ -708,7 +730,7 @@ def bar_plot(chart: ChartResult, width: int, height: int) -> tuple[list[list[Cel
                 if canvas.cost(r, col, len(text)) is not None:
                     canvas.put(r, col, text, styles[i].replace("bold ", ""))
                     break
-    y_labels = {}
+    y_labels: dict[int, str] = {}
     for t, text in zip(ticks, labels, strict=True):
         row = height - round(t / y1 * height)
         if 0 <= row < height:
@@ -828,9 +850,14 @@ def run(
     """`marketshock chart`: print the chart (or its data as JSON) and save it if asked."""
     from marketshock import config, export, output, runner
 
-    for name, value, least in (("--width", width, MIN_WIDTH), ("--height", height, MIN_HEIGHT)):
+    for name, value, least, most in (
+        ("--width", width, MIN_WIDTH, MAX_WIDTH),
+        ("--height", height, MIN_HEIGHT, MAX_HEIGHT),
+    ):
         if value is not None and value < least:
             raise UsageError(f"{name} must be at least {least}")
+        if value is not None and value > most:
+            raise UsageError(f"{name} must be at most {most}")
     to = export.target(export_path) if export_path else None
     loaded = config.load(request.config_path)
     universe, _ = runner.run_universe(loaded, request)

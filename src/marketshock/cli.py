@@ -46,6 +46,10 @@ def main() -> None:
         _fail("interrupted", 130)
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except OSError as error:  # a path the user gave: too long, a directory, no permission, ...
+        from marketshock.errors import PathError
+
+        _fail(str(PathError.from_os(error)), ExitCode.USAGE)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except SystemExit:
@@ -80,5 +84,7 @@ def _quiet_broken_pipe() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"marketshock: error: {message}\n")
+    from marketshock.formatting import safe_text  # messages echo user arguments and provider text
+
+    sys.stderr.write(f"marketshock: error: {safe_text(message, one_line=True)}\n")
     sys.exit(code)

@@ -75,7 +75,9 @@ def list_item(annotation: Any) -> type[BaseModel]:
     """The row model of a `list[Row]` field's annotation."""
     (kind, *_) = _members(annotation)
     (item,) = typing.get_args(kind)
-    return item  # type: ignore[no-any-return]
+    if not (isinstance(item, type) and issubclass(item, BaseModel)):
+        raise TypeError(f"{annotation!r} is not a list of models")
+    return item
 
 
 def model_table(model: type[BaseModel], rows: Sequence[BaseModel]) -> tuple[list[str], list[list[str]]]:

@@ -189,10 +189,10 @@ def parse(text: str, origin: str) -> InstrumentTable:
             Instrument(
                 symbol=symbol,
                 name=cells["name"].strip() or symbol,
-                kind=kind,  # type: ignore[arg-type]  # checked against KINDS above
+                kind=kind,  # narrowed to Kind by the check against KINDS above
                 calendar=cells["calendar"].strip() or UTC_DAYS,
                 timezone=cells["timezone"].strip() or "UTC",
-                form=form,  # type: ignore[arg-type]  # checked against FORMS above
+                form=form,  # narrowed to Form by the check against FORMS above
                 file=_optional(cells["file"]),
                 yahoo=_optional(cells["yahoo"]),
                 stooq=_optional(cells["stooq"]),

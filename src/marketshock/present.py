@@ -58,13 +58,16 @@ def renderable(
     if command not in registry.BY_NAME:
         raise ValueError(f"no tables for command {command!r}")
     draw = registry.get(command).renderer()
-    if command == "crypto":
-        return draw(result, out, ytd=ytd, verbose=verbose)
-    return draw(result, out, verbose=verbose)
+    drawn: RenderableType = (
+        draw(result, out, ytd=ytd, verbose=verbose) if command == "crypto" else draw(result, out, verbose=verbose)
+    )
+    return drawn
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"marketshock: {message}\n")
+    from marketshock.formatting import safe_text  # messages quote providers and echo user arguments
+
+    sys.stderr.write(f"marketshock: {safe_text(message, one_line=True)}\n")
 
 
 def error_lines(errors: list[ErrorEntry]) -> list[str]:

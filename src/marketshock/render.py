@@ -135,7 +135,8 @@ class Legend:
                 note = f" ({s.note})" if s.note else ""
                 line = f"[{i}] {s.provider}:{ref}{note}"
             else:
-                provider, how = key  # type: ignore[misc]
+                assert isinstance(key, tuple)  # not verbose: keys are (provider, how obtained)
+                provider, how = str(key[0]), str(key[1])
                 subjects = ", ".join(self.subjects[key])
                 line = f"[{i}] {provider}: {how}" + (f" ({subjects})" if subjects else "")
             stale = [s for s in sources if s.stale and s.fetched_at is not None]

@@ -88,10 +88,6 @@ def data_source(
     return LiveData(settings, as_of, table=table, refresh=request.refresh, trace=trace), as_of
 
 
-# A section's -s/-t option replaces these watchlist groups for one run.
-OPTION_GROUPS = {"crypto": "crypto", "indices": "indices", "earnings-capex": "companies"}
-
-
 def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.Universe, list[str]]:
     """The run's universe: the watchlist (the instrument table's defaults for a group the user
     did not set), then any -s/-t of this run. Offline, the defaults are the bundled rows and a
@@ -106,10 +102,13 @@ def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.
     overrides: dict[str, tuple[str, ...]] = {}
     for section, options in request.section_options.items():
         given = options.get("symbols") or options.get("tickers")
-        if given and section in OPTION_GROUPS:
-            overrides[OPTION_GROUPS[section]] = tuple(given)
-            if section == "indices":
-                overrides["etfs"] = ()  # -s on indices names every row: indices and ETFs alike
+        groups = registry.get(section).groups if section in registry.BY_NAME else ()
+        if given and groups:
+            # -s names every row of the section for this run: its first group takes them all
+            # (indices -s N225,SPY: indices and ETFs alike), the others are emptied.
+            first, *rest = groups
+            overrides[first] = tuple(given)
+            overrides.update({group: () for group in rest})
     if overrides:
         universe = universe.override(overrides)
     return universe, warnings
@@ -159,7 +158,8 @@ async def _collect(
     from marketshock.models.results import ReportResult
     from marketshock.sections import report
 
-    rep = ReportResult(headlines=[], **{s.field: results.get(s.name) for s in registry.SECTIONS})
+    # Validated, not constructed: the registry types each section's result only as a BaseModel.
+    rep = ReportResult.model_validate({"headlines": [], **{s.field: results.get(s.name) for s in registry.SECTIONS}})
     rep.headlines = report.headlines(rep, rules)
     return rep, errors, warnings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,7 +17,10 @@ from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app
 from marketshock.errors import LockBusy, StoreError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from marketshock.config import Settings
+    from marketshock.models.envelope import Envelope
     from marketshock.store import Skipped, Snapshot
 
 Dir = Annotated[
@@ -33,7 +36,7 @@ Dir = Annotated[
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _top(ctx: typer.Context) -> dict:
+def _top(ctx: typer.Context) -> dict[str, Any]:
     return ctx.obj or {}
 
 
@@ -195,8 +198,10 @@ def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) 
 
 def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
     from marketshock import store
-    from marketshock.errors import Unavailable
+    from marketshock.errors import PathError, Unavailable, shown_path
 
+    if directory.exists() and not directory.is_dir():  # a wrong path, not "no snapshots yet"
+        raise PathError(f"snapshot directory {shown_path(directory)} is not a directory")
     try:
         snapshots, skipped = store.scan(directory)
     except StoreError as error:
@@ -221,10 +226,10 @@ def format_value(metric: str, value: float | None, signed: bool = False) -> str:
     return f.signed(value, decimals) if signed else f.number(value, decimals)
 
 
-def _envelope(command: str, as_of: dt.date, data: object) -> object:
+def _envelope(command: str, as_of: dt.date, data: BaseModel) -> Envelope:
     from marketshock import output
 
-    return output.envelope(command, as_of, "snapshots", data, [])  # type: ignore[arg-type]
+    return output.envelope(command, as_of, "snapshots", data, [])
 
 
 @app.command()
@@ -273,7 +278,9 @@ def history(
     in_range = [s for s in snapshots if (first is None or s.as_of >= first) and (last is None or s.as_of <= last)]
     if list_metrics:
         paths = sorted(set().union(*(store.metrics(s) for s in in_range))) if in_range else []
-        typer.echo("\n".join(paths))
+        from marketshock.formatting import safe_text  # the paths are keys read from files
+
+        typer.echo("\n".join(safe_text(p, one_line=True) for p in paths))
         raise typer.Exit(0 if paths else 1)
     assert metric is not None
     if metric not in known:
@@ -314,7 +321,7 @@ def _print_history(
             points=[HistoryPoint(date=s.as_of, value=v, file=str(s.path)) for s, v in points],
             skipped=[SkippedFile(file=str(s.path), reason=s.reason) for s in skipped],
         )
-        output.write_json(_envelope("history", points[-1][0].as_of, result))  # type: ignore[arg-type]
+        output.write_json(_envelope("history", points[-1][0].as_of, result))
         return
     from rich.text import Text
 
@@ -346,7 +353,7 @@ def _print_history(
 def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
     """A snapshot named by its date (looked up in the directory) or by a file path."""
     from marketshock import store
-    from marketshock.errors import UsageError
+    from marketshock.errors import PathError, UsageError, shown_path
 
     path = Path(ref).expanduser()
     if _DATE.match(ref) and not path.is_file():
@@ -357,7 +364,11 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
         if not path.is_file():
             raise UsageError(f"no snapshot of {day} in {where}")
     elif not path.is_file():
-        raise UsageError(f"{ref}: no such snapshot file (give a date YYYY-MM-DD or a path)")
+        if path.is_dir():
+            raise PathError(f"{shown_path(ref)} is a directory, not a snapshot file")
+        if path.exists():
+            raise PathError(f"{shown_path(ref)} is not a regular file")  # a FIFO: reading it would block
+        raise UsageError(f"{shown_path(ref)}: no such snapshot file (give a date YYYY-MM-DD or a path)")
     try:
         return store.read(path)
     except StoreError as error:
@@ -425,7 +436,7 @@ def diff(
                 for c in changes
             ],
         )
-        output.write_json(_envelope("diff", b.as_of, result))  # type: ignore[arg-type]
+        output.write_json(_envelope("diff", b.as_of, result))
         return
     from marketshock import formatting as f
     from marketshock import present, render

@@ -35,18 +35,24 @@ SCHEMA_ID = f"urn:marketshock:schema:envelope:{SCHEMA_VERSION}"
 
 def _envelope_model(command: str, data: type[BaseModel]) -> type[Envelope]:
     name = "".join(part.title() for part in command.split("-")) + "Envelope"
+    # Types made at run time (a Literal of a variable, a union with a class argument) are
+    # values to a type checker, not type expressions: the field definitions are plain data.
+    fields: dict[str, Any] = {
+        "schema_version": (Literal[SCHEMA_VERSION], SCHEMA_VERSION),
+        "command": (Literal[command], ...),
+        "data": (data | None, None),
+    }
     return create_model(
         name,
         __base__=Envelope,
         __doc__=f"The envelope `marketshock {command} --json` prints.",
-        schema_version=(Literal[SCHEMA_VERSION], SCHEMA_VERSION),  # type: ignore[valid-type]
-        command=(Literal[command], ...),  # type: ignore[valid-type]
-        data=(data | None, None),
+        **fields,
     )
 
 
 ENVELOPES: dict[str, type[Envelope]] = {command: _envelope_model(command, m) for command, m in DATA_MODELS.items()}
-AnyEnvelope = Annotated[Union[tuple(ENVELOPES.values())], Field(discriminator="command")]  # noqa: UP007
+# Built at run time from ENVELOPES, so a value (Any) to a type checker rather than a type alias.
+AnyEnvelope: Any = Annotated[Union[tuple(ENVELOPES.values())], Field(discriminator="command")]  # noqa: UP007
 
 
 def _every_field_required(node: Any) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from marketshock.formatting import safe_text
 
 SCHEMA_VERSION = 1
 
@@ -19,6 +21,12 @@ class ErrorEntry(BaseModel):
     provider: str | None = None
     kind: str  # "no-data", "timeout", "network", "http-status", "rate-limited", "bad-response", ...
     message: str
+
+    @field_validator("message")
+    @classmethod
+    def _inert(cls, message: str) -> str:
+        # Every error entry reaches the JSON, a snapshot file or stderr: one line, no escapes, no secret.
+        return safe_text(message, one_line=True)
 
 
 class WarningEntry(BaseModel):

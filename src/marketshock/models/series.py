@@ -204,6 +204,13 @@ class WeeklyObservation(_Frozen):
     value: float | None  # None: a missing observation (FRED's "."), which the series keeps as a gap
 
 
+def value_of(observation: WeeklyObservation) -> float:
+    """The value of an observation of a `WeeklySeries`, which keeps missing weeks as gaps and
+    never as observations."""
+    assert observation.value is not None, "a normalised WeeklySeries holds no missing value"
+    return observation.value
+
+
 class WeeklySeries(_Frozen):
     """A weekly FRED-style series (week ending Saturday) in one vintage.
 

@@ -104,9 +104,10 @@ def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
     date, open, high, low, close, volume; prices in USD). Raises UnknownSymbolError."""
     spec = _instrument(symbol, "bars", "price history", directory)
     assert spec.file is not None  # _instrument checked it
-    bars = [{field: r[field] for field in _BAR_FIELDS} for r in _rows(spec.file, directory)]
+    rows = _rows(spec.file, directory)
+    bars: list[dict[str, str | None]] = [{field: r[field] for field in _BAR_FIELDS} for r in rows]
     for bar in bars:
-        bar["volume"] = bar["volume"] if bar["volume"].strip() else None
+        bar["volume"] = bar["volume"] if (bar["volume"] or "").strip() else None
     # One validation for the whole series: pydantic parses the thousands of date and number
     # strings in its core, much faster than a Bar(...) per row (start-up of `crypto --json`).
     return PriceSeries.model_validate(

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from marketshock.config import CuratedSettings
-from marketshock.errors import CuratedFileError
+from marketshock.errors import CuratedFileError, shown_path
 from marketshock.models.series import CapexRecord, MarketCapPoint, MonthlySeries, QuotedMonthlyFlow
 from marketshock.providers import bundled
 
@@ -26,6 +28,8 @@ def _user_rows(path: str | None, dataset: str, required: set[str]) -> list[dict[
         return []
     file = Path(path).expanduser()
     try:
+        if file.exists() and not file.is_file():  # a directory, or a FIFO whose read would block forever
+            raise CuratedFileError(PROVIDER, dataset, f"{shown_path(file)} is not a regular file")
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise CuratedFileError(PROVIDER, dataset, f"cannot read {file}: {error.__class__.__name__}") from None
@@ -36,7 +40,12 @@ def _user_rows(path: str | None, dataset: str, required: set[str]) -> list[dict[
     return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
 
 
-def _convert(dataset: str, path: str | None, convert, rows):  # type: ignore[no-untyped-def]
+R = TypeVar("R")
+
+
+def _convert(
+    dataset: str, path: str | None, convert: Callable[[list[dict[str, str]]], R], rows: list[dict[str, str]]
+) -> R:
     try:
         return convert(rows)
     except (ValueError, KeyError) as error:

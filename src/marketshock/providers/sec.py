@@ -76,7 +76,7 @@ def parse_tickers(text: str) -> dict[str, Company]:
         raise BadResponse(PROVIDER, dataset, "expected an object of companies")
     if not body:
         raise NoDataError(PROVIDER, dataset, "the ticker map is empty")
-    companies = {}
+    companies: dict[str, Company] = {}
     for key, item in body.items():
         if not isinstance(item, dict) or not isinstance(item.get("cik_str"), int) or not item.get("ticker"):
             raise BadResponse(PROVIDER, dataset, f"entry {key!r} lacks `cik_str` or `ticker`")

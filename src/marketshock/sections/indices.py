@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
@@ -49,7 +50,7 @@ def contiguous_tail(dates: list[dt.date]) -> int:
     return run
 
 
-def streak_is_complete(changes: list[float | None], streak: int) -> bool:
+def streak_is_complete(changes: Sequence[float | None], streak: int) -> bool:
     """Whether a streak over consecutive rows is known to have started where it did: the row
     before it moved the other way or not at all. A run back to the first row, or to a row whose
     change is unknown, may be longer than the data shows."""
@@ -247,5 +248,7 @@ async def build(ctx: RunContext) -> IndicesResult:
         else:
             rows.append(result)
     if not rows:
-        raise results[0]  # type: ignore[misc]
+        first = results[0]
+        assert isinstance(first, BaseException)  # no row: every result was an error, filed as a note
+        raise first
     return IndicesResult(indices=rows)

@@ -10,9 +10,10 @@ Rows name their code by dotted path and load it on first use, so importing this 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -51,25 +52,29 @@ class Section:
     render: str
     csv_rows: str | None = None
     csv_table: str | None = None
-    metric_rows: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # dataclasses.field: in this class body `field` names the attribute above.
+    metric_rows: dict[str, tuple[str, bool]] = dataclasses.field(default_factory=dict)
     groups: tuple[str, ...] = ()
     symbol_kinds: tuple[str, ...] = ()
 
     def builder(self) -> Callable[..., Any]:
-        return self.build if callable(self.build) else _load(self.build)
+        return _load(self.build) if isinstance(self.build, str) else self.build
 
     def result_model(self) -> type[BaseModel]:
-        return _load(self.result)  # type: ignore[no-any-return]
+        model: type[BaseModel] = _load(self.result)
+        return model
 
     def renderer(self) -> Callable[..., Any]:
-        return _load(self.render)  # type: ignore[no-any-return]
+        render: Callable[..., Any] = _load(self.render)
+        return render
 
     def table(self, result: BaseModel) -> tuple[list[str], list[list[str]]]:
         """The CSV of a result: header and rows of raw values (see csv_output)."""
         from marketshock import csv_output
 
         if self.csv_table is not None:
-            return _load(self.csv_table)(result)  # type: ignore[no-any-return]
+            table: tuple[list[str], list[list[str]]] = _load(self.csv_table)(result)
+            return table
         assert self.csv_rows is not None
         rows = getattr(result, self.csv_rows)
         item = type(result).model_fields[self.csv_rows].annotation

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Any
 
 from marketshock import analytics
 from marketshock import move_stats as ms
@@ -175,7 +176,7 @@ def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | No
     )
 
 
-def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **figures) -> MoveStats:
+def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **figures: Any) -> MoveStats:
     """A row with no statistics, saying why; `figures` holds what is known (date, close, ...)."""
     return MoveStats(
         symbol=symbol,
