@@ -365,8 +365,12 @@ class ReplayServer(ThreadingHTTPServer):
     # one extra "latency" in the concurrency benchmark.
     request_queue_size = 128
 
-    def __init__(self, mode: str = "replay", latency: float = 0.0) -> None:
+    def __init__(self, mode: str = "replay", latency: float = 0.0, routes: Path | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        # A folder of recorded-shape bodies with its `routes.json` (path, optional query, file,
+        # type): those requests get those bodies, byte for byte; every other request is answered
+        # as `mode` says.
+        self.routes = _routes(routes) if routes else []
         self.answers = Provider(mode)
         self.latency = latency
         self.faults: dict[str, str] = {}
@@ -431,6 +435,9 @@ class ReplayServer(ThreadingHTTPServer):
             time.sleep(self.latency)
         if provider is None:
             return Answer(404, b"not found", "text/plain")
+        for route_path, route_query, answer in self.routes:
+            if path == route_path and all(query.get(k) == v for k, v in route_query.items()):
+                return answer
         fault = self.faults.get(provider)
         if fault == "timeout":
             time.sleep(self.hang)
@@ -480,6 +487,15 @@ class ReplayServer(ThreadingHTTPServer):
             return Answer(200, gzip_bomb(), "application/json", {"Content-Encoding": "gzip"})
         headers = {"Content-Length": str(self.huge_bytes)}  # "huge": announced, and sent if read
         return Answer(200, b"", "application/json", headers, stream=lambda out: endless(out, self.huge_bytes))
+
+
+def _routes(folder: Path) -> list[tuple[str, dict[str, str], Answer]]:
+    table = json.loads((folder / "routes.json").read_text())
+    out = []
+    for r in table:
+        body = (folder / r["file"]).read_bytes()
+        out.append((r["path"], r.get("query", {}), Answer(200, body, r.get("type", "application/json"))))
+    return out
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -166,8 +166,10 @@ def test_recorded_fred_claims_in_both_header_styles_as_of_the_last_recorded_week
     assert live.code == 0, live.err
     claims = live.json()["data"]["claims"]
     assert keys(live.json()["data"]) == keys(offline("labor", "--json", tmp_path=tmp_path).json()["data"]) | {
-        "claims_first_print": None
+        "claims_first_print": None,  # no first print of 2023 is bundled: the vintage, marked later, stands
+        "claims_later_revision": None,
     }
+    assert claims["revised_after_as_of"] is True  # FRED's latest vintage was fetched after 2023-11-16
     icsa = dict(
         line.split(",")
         for line in (Path(__file__).parent / "fixtures/real/fred_fredgraph_ICSA.csv").read_text().split()
@@ -250,10 +252,15 @@ def test_replay_labor_matches_offline(server, tmp_path):
     assert live.code == 0, live.err
     data, expected = live.json()["data"], off.json()["data"]
     assert data["job_cuts"] == expected["job_cuts"]  # curated stays curated
-    assert without(data["claims"], "vintage", "source") == without(expected["claims"], "vintage", "source")
+    assert data["claims"] == expected["claims"]  # the first print, known on the day, in both
     assert data["claims_first_print"] == expected["claims_first_print"]
     assert data["recent_initial_claims"] == expected["recent_initial_claims"]
-    assert (data["claims"]["week_ending"], data["claims"]["initial"]) == ("2026-01-31", 230000)
+    assert (data["claims"]["week_ending"], data["claims"]["initial"]) == ("2026-01-31", 231000)
+    later, expected_later = data["claims_later_revision"], expected["claims_later_revision"]
+    assert without(later, "vintage", "vintage_date", "source") == without(
+        expected_later, "vintage", "vintage_date", "source"
+    )
+    assert later["revised_after_as_of"] is True
 
 
 def test_replay_labor_never_uses_a_claims_week_published_after_the_as_of_date(server, tmp_path):

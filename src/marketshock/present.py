@@ -97,6 +97,8 @@ def show(outcome: Outcome, request: Request) -> None:
     if not request.quiet:
         for line in error_lines(outcome.errors):
             warn(line)
+        for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
+            warn(f"{w.section}: {w.message}")
     if request.json:
         from marketshock import output
 

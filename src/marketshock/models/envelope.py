@@ -29,6 +29,19 @@ class ErrorEntry(BaseModel):
         return safe_text(message, one_line=True)
 
 
+class WarningEntry(BaseModel):
+    """A figure left blank (or marked) because of the data under it, though the section was
+    produced: a gap in a series that a figure needed, a suspect split. Exit code stays 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    section: str
+    symbol: str | None = None
+    kind: str  # "gap", "suspect-split", ...
+    date: dt.date | None = None  # the day (or week ending) the data is missing or suspect
+    message: str
+
+
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -39,3 +52,4 @@ class Envelope(BaseModel):
     source: str  # "bundled" or "live"
     data: Any
     errors: list[ErrorEntry] = []
+    warnings: list[WarningEntry] = []

@@ -68,16 +68,24 @@ async def gather_all(*pending: Awaitable[T]) -> list[T]:
 
 
 def price_series(
-    inst: Instrument, bars: tuple[Bar, ...], provider: str, reference: str, name: str | None = None
+    inst: Instrument,
+    bars: tuple[Bar, ...],
+    provider: str,
+    reference: str,
+    name: str | None = None,
+    gaps: tuple[dt.date, ...] = (),
 ) -> PriceSeries:
     """A price history of `inst` as one provider served it (a stock keeps the provider's name
-    for it: the table has no row to name it)."""
+    for it: the table has no row to name it). `gaps`: the days the provider sent without a close;
+    the series' normalisation judges them against the instrument's trading calendar."""
     crypto = inst.series_calendar == instruments.UTC_DAYS
     return PriceSeries(
         symbol=inst.symbol,
         name=name if inst.kind == "stock" and name else inst.name,
         calendar=inst.series_calendar,
         bars=bars,
+        gaps=gaps,
+        exchange=None if crypto else inst.calendar,  # its trading calendar (an ISO 10383 MIC)
         proxy_for=inst.proxy_for,
         source=Source(
             provider=PROVIDER_NAMES[provider],
@@ -102,7 +110,7 @@ async def yahoo_history(q: Query, inst: Instrument, mode: chain.Mode) -> Fetched
     except HttpStatusError as error:
         raise yahoo.chart_error(error, symbol) or error from None
     daily = fetched.value
-    series = price_series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name)
+    series = price_series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name, daily.gaps)
     return Fetched(series, fetched.fetched_at, fetched.stale)
 
 

@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, Self, TypeVar
 
-from marketshock import instruments
+from marketshock import analytics, instruments
 from marketshock.config import Settings
 from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError, combined
 from marketshock.instruments import Instrument
@@ -217,8 +217,11 @@ class LiveData:
             measures = {s.date: s.market_measure for s in curated.sessions}
         sessions = []
         previous: float | None = None
+        previous_day: dt.date | None = None
         for bar in series.bars:
-            change = round((bar.close / previous - 1) * 100, 2) if previous else None
+            # No day change across a gap (a session without a close): it would be a longer one.
+            across_gap = previous_day is not None and analytics.first_gap(series.gaps, previous_day, bar.date)
+            change = round((bar.close / previous - 1) * 100, 2) if previous and not across_gap else None
             sessions.append(
                 IndexSession(
                     date=bar.date,
@@ -229,8 +232,8 @@ class LiveData:
                     source=series.source,
                 )
             )
-            previous = bar.close
-        return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions))
+            previous, previous_day = bar.close, bar.date
+        return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions), gaps=series.gaps)
 
     async def index_moves(self, symbol: str) -> IndexMoves:
         """Day moves of a `moves` row: from its live proxy's closes (AAXJ for MSCI Asia ex-Japan),
@@ -263,6 +266,8 @@ class LiveData:
         where = " in New York" if proxy.timezone == "America/New_York" else ""
         moves = []
         for earlier, later in itertools.pairwise(series.bars):
+            if analytics.first_gap(series.gaps, earlier.date, later.date):
+                continue  # across a gap the change is no day's move: that day has no reported move
             moves.append(
                 IndexMove(
                     date=later.date,
@@ -300,16 +305,20 @@ class LiveData:
             except HttpStatusError as error:
                 raise fred.api_error(error) from None
             label = f"FRED vintage of {vintage}" if vintage else "FRED latest vintage (revised)"
+            vintage_day = vintage
             reference = f"https://fred.stlouisfed.org/series/{series_id} (API)"
         else:
             spec = fred.graph_request(series_id, start, end, self.urls["fred"], ttl=ttl)
             fetched = await self.http.fetch(spec, lambda t: fred.parse_graph_csv(t, series_id), stale=mode)
             label = "FRED latest vintage (revised)"
+            vintage_day = None
             reference = f"https://fred.stlouisfed.org/series/{series_id} (fredgraph.csv)"
         series = WeeklySeries(
             series_id=series_id,
             name=CLAIMS_SERIES[series_id],
             vintage=f"{label}, fetched {fetched.fetched_at:%Y-%m-%d}",
+            # ALFRED's real-time period answers for the as-of day; else the vintage is the fetch's.
+            vintage_date=vintage_day if vintage_day else fetched.fetched_at.date(),
             observations=fetched.value,
             source=Source(provider="FRED", reference=reference),
         )
