@@ -13,7 +13,7 @@ import pytest
 
 from harness import PROJECT, process
 
-HEAVY = ("pandas", "numpy", "httpx", "plotext")
+HEAVY = ("pandas", "numpy", "httpx", "plotext", "matplotlib", "jinja2")
 # What the data commands import lazily, once they run.
 LATER = ("pydantic", "rich", "asyncio", "marketshock.runner", "marketshock.providers", "marketshock.models")
 HELP_RUNS = {
@@ -67,3 +67,10 @@ def test_the_startup_benchmark_runs_and_reports_every_case():
     assert run.code == 0, run.err
     for case in ("python -c pass", "marketshock --help", "marketshock crypto --offline --json"):
         assert re.search(rf"^{re.escape(case)} +\d+\.\d ms", run.out, re.MULTILINE), run.out
+
+
+def test_chart_json_does_not_import_the_picture_libraries():
+    # matplotlib (and numpy under it) and Jinja2 load only when a picture or a page is exported.
+    names = imported_modules("chart", "BTC", "--offline", "--json")
+    assert "marketshock.charts" in names
+    assert loaded(names, "matplotlib") == loaded(names, "numpy") == loaded(names, "jinja2") == []
