@@ -897,6 +897,12 @@ def run(
         export.atomic_write(to.path, plot.picture(result, to.format, as_of=as_of, source=data.name))
         if not request.quiet:
             runner.warn(f"wrote {to.path}")
+    elif to is not None and to.format == "html":
+        from marketshock import page
+
+        export.atomic_write(to.path, page.chart_page(result, as_of, data.name))
+        if not request.quiet:
+            runner.warn(f"wrote {to.path}")
     elif to is not None:
         export.write(
             lambda c: draw(result, c, c.width, height),

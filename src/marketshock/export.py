@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from marketshock.runner import Outcome, Request
 
 # The file name's ending picks the format. Pictures (.png, .svg, .pdf) are drawn with
-# matplotlib (`plot`), .html is a page laid out for reading (`page`); the recordings of
+# matplotlib (`plot`), .html is a page laid out for reading (`page`, Jinja2); the recordings of
 # what a terminal shows keep a clear name of their own: .term.svg, .term.html, .txt.
 FORMATS = {
     ".term.svg": "term-svg",
@@ -289,6 +289,10 @@ def outcome_picture(
             as_of=outcome.as_of,
             source=outcome.source,
         )
+    if fmt == "html":
+        from marketshock import page
+
+        return page.report_page(outcome, outcome_charts(outcome, request))
     console = record(
         lambda console: present.renderable(result, outcome.command, console, ytd=ytd),
         title=title,

@@ -67,7 +67,7 @@ _METADATA: dict[str, dict[str, str | None]] = {
 
 
 @contextmanager
-def _style() -> Iterator[None]:
+def _style(text_as_text: bool = False) -> Iterator[None]:
     try:
         import matplotlib
     except ImportError:  # pragma: no cover - matplotlib is a dependency; a broken install says so
@@ -82,7 +82,9 @@ def _style() -> Iterator[None]:
             "axes.labelcolor": "#333333",
             "xtick.color": "#333333",
             "ytick.color": "#333333",
-            "svg.fonttype": "path",  # text as outlines: the viewer needs no font (each text kept as a comment)
+            # Text as outlines: the viewer needs no font (each text kept as a comment). In a page,
+            # text stays text (smaller, searchable, in the page's sans-serif).
+            "svg.fonttype": "none" if text_as_text else "path",
             "svg.hashsalt": "marketshock",  # fixed ids: the same chart, the same file
             "pdf.fonttype": 42,
             "path.simplify": True,
@@ -303,9 +305,9 @@ def _caption_lines(chart: ChartResult) -> int:
     return 1 + len(chart.notes) + sum(not m.in_window for m in chart.marks)
 
 
-def picture(chart: ChartResult, fmt: str, *, as_of: dt.date, source: str) -> bytes:
-    """The chart as the bytes of a PNG, SVG or PDF file."""
-    with _style():
+def picture(chart: ChartResult, fmt: str, *, as_of: dt.date, source: str, text_as_text: bool = False) -> bytes:
+    """The chart as the bytes of a PNG, SVG or PDF file (`text_as_text`: SVG text as <text>, for a page)."""
+    with _style(text_as_text):
         return _save(chart_figure(chart, as_of, source), fmt)
 
 
