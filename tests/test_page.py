@@ -3,12 +3,13 @@
 The page is rendered once a module (it draws every chart). A headless Chromium, when the
 machine has one (`.ci/run` installs the distribution's package where it can), loads it at
 1400 and 390 px and measures that nothing scrolls sideways; the screenshots it takes are
-left in the test's tmp_path (pytest prints where with `-rA`).
+left in the test's tmp_path, and copied to $PAGE_SCREENSHOTS when set (the README's docs/ pictures).
 """
 
 from __future__ import annotations
 
 import html.parser
+import os
 import shutil
 import subprocess
 from functools import cache
@@ -210,7 +211,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_nothing_scrolls_sideways_at_laptop_and_phone_widths(tmp_path, width):
     (tmp_path / "report.html").write_text(report_html(), encoding="utf-8")
     (tmp_path / "frame.html").write_text(FRAME.format(width=width), encoding="utf-8")
-    window = f"--window-size={max(width, 500)},2400"
+    window = f"--window-size={max(width, 500)},1800"
     dom = chromium(
         tmp_path,
         "--allow-file-access-from-files",
@@ -231,3 +232,6 @@ def test_nothing_scrolls_sideways_at_laptop_and_phone_widths(tmp_path, width):
         (tmp_path / ("report.html" if width >= 500 else "frame.html")).as_uri(),
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    keep = os.environ.get("PAGE_SCREENSHOTS")  # the README's pictures: PAGE_SCREENSHOTS=docs
+    if keep:
+        shutil.copyfile(shot, Path(keep) / shot.name)
