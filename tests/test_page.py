@@ -235,3 +235,12 @@ def test_nothing_scrolls_sideways_at_laptop_and_phone_widths(tmp_path, width):
     keep = os.environ.get("PAGE_SCREENSHOTS")  # the README's pictures: PAGE_SCREENSHOTS=docs
     if keep:
         shutil.copyfile(shot, Path(keep) / shot.name)
+
+
+def test_the_header_card_says_what_is_out_of_date():
+    fresh = Source(provider="FRED", reference="ICSA")
+    stale = Source(provider="Yahoo Finance", reference="BTC-USD", stale=True)
+    lines = page.status(outcome().as_of, "live", [fresh, stale], ["labor: fred: ICSA: connection refused"])
+    assert lines[0] == "Data as of 2026-02-06, from live data (live)."
+    assert "Out of date: Yahoo Finance failed; cached values are shown and marked stale." in lines
+    assert "Not shown: labor: fred: ICSA: connection refused" in lines

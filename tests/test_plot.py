@@ -127,3 +127,14 @@ def test_pdf_text_is_searchable(tmp_path):  # pragma: no cover - depends on popp
     path.write_bytes(btc("pdf"))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "lowest since 2024-10-11" in text
+
+
+def test_report_card_has_the_header_the_top_headlines_and_the_btc_chart():
+    from marketshock import export, runner
+    from marketshock.runner import Request
+
+    outcome = runner.execute(Request(command="report", offline=True))
+    texts = svg_texts(export.outcome_picture(outcome, "svg"))  # type: ignore[arg-type]
+    assert "marketshock report, 2026-02-06" in texts and "from the bundled dataset" in texts
+    assert "Bitcoin touched $60,074 on 2026-02-06, its lowest since 2024-10-11" in texts
+    assert "lowest since 2024-10-11" in texts and "Bitcoin (BTC): daily close (USD)" in texts
