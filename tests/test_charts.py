@@ -297,7 +297,7 @@ def test_chart_as_of_replays_an_earlier_day():
         (("chart", "BTC", "--offline", "--width", "20"), "--width must be at least 40"),
         (("chart", "BTC", "--offline", "--width", "99999999"), "--width must be at most 1000"),
         (("chart", "BTC", "--offline", "--height", "99999999"), "--height must be at most 500"),
-        (("chart", "BTC", "--offline", "--export", "btc.png"), "must end in .svg, .html or .txt"),
+        (("chart", "BTC", "--offline", "--export", "btc.gif"), "must end in .png, .svg, .pdf or .html"),
     ],
 )
 def test_bad_chart_input_is_one_line_on_stderr_and_exit_2(args, message):

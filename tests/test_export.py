@@ -1,4 +1,5 @@
-"""`--export FILE`: the report and charts as SVG, HTML or text pictures of what a terminal shows.
+"""`--export FILE.term.svg|.term.html|.txt`: the report and charts as recordings of what a terminal shows
+(the pictures drawn with matplotlib are tests/test_plot.py's).
 
 The exported files are compared with golden files in `__snapshots__/test_export/`: open
 the .svg and .html there in a browser to see them. They depend on Rich's export format,
@@ -81,16 +82,16 @@ class Page(html.parser.HTMLParser):
 
 
 def test_report_svg_matches_its_golden_picture(tmp_path, snapshot):
-    assert export_report(tmp_path / "r.svg") == snapshot.use_extension(SvgGolden)
+    assert export_report(tmp_path / "r.term.svg") == snapshot.use_extension(SvgGolden)
 
 
 def test_report_html_matches_its_golden_page(tmp_path, snapshot):
-    assert export_report(tmp_path / "r.html") == snapshot.use_extension(HtmlGolden)
+    assert export_report(tmp_path / "r.term.html") == snapshot.use_extension(HtmlGolden)
 
 
 def test_report_html_is_a_valid_self_contained_page(tmp_path):
     page = Page()
-    page.feed(export_report(tmp_path / "r.html"))
+    page.feed(export_report(tmp_path / "r.term.html"))
     page.close()
     assert page.tags[:3] == ["html", "head", "meta"]
     assert page.balanced and page.open == []
@@ -104,7 +105,7 @@ def test_report_html_is_a_valid_self_contained_page(tmp_path):
 
 
 def test_report_svg_is_well_formed_and_fetches_nothing(tmp_path):
-    svg = export_report(tmp_path / "r.svg")
+    svg = export_report(tmp_path / "r.term.svg")
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     style = "".join(e.text or "" for e in root.iter("{http://www.w3.org/2000/svg}style"))
@@ -124,22 +125,22 @@ def test_report_text_export_is_the_plain_report_with_its_date_and_sources(tmp_pa
 
 def test_export_keeps_the_colours_unless_no_color(tmp_path):
     red = SVG_EXPORT_THEME.ansi_colors[1].hex  # ANSI red, as the theme draws it
-    assert red in export_report(tmp_path / "colour.svg")
-    assert red not in export_report(tmp_path / "plain.svg", no_color=True)
+    assert red in export_report(tmp_path / "colour.term.svg")
+    assert red not in export_report(tmp_path / "plain.term.svg", no_color=True)
 
 
 def test_report_export_prints_the_same_report_on_stdout(tmp_path):
     plain = invoke("report", "--offline", cwd=tmp_path)
-    exported = invoke("report", "--offline", "--export", "r.svg", cwd=tmp_path)
+    exported = invoke("report", "--offline", "--export", "r.term.svg", cwd=tmp_path)
     assert exported.code == plain.code == 0
     assert exported.out == plain.out
-    assert exported.err == f"marketshock: wrote {'r.svg'}\n"
-    assert (tmp_path / "r.svg").stat().st_size > 10_000
+    assert exported.err == f"marketshock: wrote {'r.term.svg'}\n"
+    assert (tmp_path / "r.term.svg").stat().st_size > 10_000
 
 
 def test_export_does_not_depend_on_the_terminal_environment(tmp_path):
-    invoke("report", "--offline", "--export", "r.html", cwd=tmp_path, env={"COLUMNS": "50", "NO_COLOR": "1"})
-    assert (tmp_path / "r.html").read_text(encoding="utf-8") == export_report(tmp_path / "again.html")
+    invoke("report", "--offline", "--export", "r.term.html", cwd=tmp_path, env={"COLUMNS": "50", "NO_COLOR": "1"})
+    assert (tmp_path / "r.term.html").read_text(encoding="utf-8") == export_report(tmp_path / "again.term.html")
 
 
 def test_a_section_outcome_exports_too_as_a_snapshot_would(tmp_path):
@@ -154,20 +155,20 @@ def test_a_section_outcome_exports_too_as_a_snapshot_would(tmp_path):
 
 
 def test_btc_chart_svg_matches_its_golden_picture(tmp_path, snapshot, capsys):
-    svg = export_chart(tmp_path / "btc.svg", "BTC", capsys, since="2024-09-01", height=16)
+    svg = export_chart(tmp_path / "btc.term.svg", "BTC", capsys, since="2024-09-01", height=16)
     assert svg == snapshot.use_extension(SvgGolden)
     assert "2024-10-11" in svg and "2026-02-06" in svg
 
 
 def test_job_cuts_chart_svg_matches_its_golden_picture(tmp_path, snapshot, capsys):
-    svg = export_chart(tmp_path / "jobcuts.svg", "job-cuts", capsys, month=1, height=16)
+    svg = export_chart(tmp_path / "jobcuts.term.svg", "job-cuts", capsys, month=1, height=16)
     assert svg == snapshot.use_extension(SvgGolden)
     assert "108,435" in svg and "241,749" in svg
 
 
 def test_chart_html_export_is_self_contained(tmp_path, capsys):
     page = Page()
-    page.feed(export_chart(tmp_path / "btc.html", "BTC", capsys, since="2024-09-01"))
+    page.feed(export_chart(tmp_path / "btc.term.html", "BTC", capsys, since="2024-09-01"))
     assert page.external == [] and "script" not in page.tags
     assert page.title == "marketshock chart BTC, data as of 2026-02-06"
     assert "the lowest since 2024-10-11 (16-month low)" in "".join(page.text)
@@ -206,7 +207,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monk
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("r.png", "must end in .svg, .html or .txt"), ("missing/r.svg", "no directory"), ("pics", "is a directory")],
+    [("r.gif", "must end in .png, .svg, .pdf or .html"), ("missing/r.svg", "no directory"), ("pics", "is a directory")],
 )
 def test_a_bad_export_path_is_refused_before_any_work(tmp_path, name, message):
     (tmp_path / "pics").mkdir()
@@ -231,16 +232,15 @@ BROWSER = shutil.which("chromium") or shutil.which("chromium-headless-shell") or
 @pytest.mark.slow
 @pytest.mark.skipif(BROWSER is None, reason="no headless Chromium on this machine")
 def test_report_html_and_svg_open_in_a_headless_browser(tmp_path):
-    export_report(tmp_path / "r.html")
-    export_report(tmp_path / "r.svg")
+    export_report(tmp_path / "r.term.html")
+    export_report(tmp_path / "r.term.svg")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(
-        [BROWSER, *flags, "--dump-dom", (tmp_path / "r.html").as_uri()], capture_output=True, text=True, timeout=120
-    )
+    page = (tmp_path / "r.term.html").as_uri()
+    dom = subprocess.run([BROWSER, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120)
     assert HEADLINE in dom.stdout
     shot = tmp_path / "r.png"
     subprocess.run(
-        [BROWSER, *flags, f"--screenshot={shot}", "--window-size=1600,1200", (tmp_path / "r.svg").as_uri()],
+        [BROWSER, *flags, f"--screenshot={shot}", "--window-size=1600,1200", (tmp_path / "r.term.svg").as_uri()],
         capture_output=True,
         timeout=120,
     )

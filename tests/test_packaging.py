@@ -64,6 +64,10 @@ def test_the_wheel_carries_every_data_file_and_the_notice(wheel):
     assert {f"marketshock/data/{n}" for n in shipped} <= names
 
 
+def test_the_wheel_carries_the_page_template(wheel):
+    assert "marketshock/templates/report.html.j2" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_the_wheel_has_the_console_script(wheel):
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))

@@ -95,13 +95,14 @@ def test_keep_prunes_all_but_the_latest_dates(tmp_path: Path):
 
 
 def test_export_writes_the_report_pictures_beside_the_json_and_prints_every_path(tmp_path: Path):
-    result = snapshot(tmp_path, "--as-of", "2026-02-06", "--export", "svg", "--export", "html")
-    written = [tmp_path / f"2026-02-06.{ext}" for ext in ("json", "svg", "html")]
+    result = snapshot(tmp_path, "--as-of", "2026-02-06", "--export", "term.svg", "--export", "html", "--export", "png")
+    written = [tmp_path / f"2026-02-06.{ext}" for ext in ("json", "term.svg", "html", "png")]
     assert (result.code, result.err) == (0, "")
     assert result.out.splitlines() == [str(p.absolute()) for p in written]
     svg, page = written[1].read_text(), written[2].read_text()
     assert svg.startswith("<svg") and "2026-02-06" in svg
     assert "Bitcoin touched $60,074" in page and "<script" not in page
+    assert written[3].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # the summary card
 
 
 def test_keep_prunes_the_pictures_of_a_pruned_date_too(tmp_path: Path):
@@ -114,9 +115,9 @@ def test_keep_prunes_the_pictures_of_a_pruned_date_too(tmp_path: Path):
 
 
 def test_an_unknown_export_format_is_a_usage_error_before_any_work(tmp_path: Path):
-    result = snapshot(tmp_path, "--export", "png")
+    result = snapshot(tmp_path, "--export", "gif")
     assert result.code == 2
-    assert result.err == "marketshock: error: --export 'png': choose svg, html or txt\n"
+    assert result.err == "marketshock: error: --export 'gif': choose png, svg, pdf, html, term.svg, term.html or txt\n"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from harness import PROJECT, process
 
-HEAVY = ("pandas", "numpy", "httpx", "plotext")
+HEAVY = ("pandas", "numpy", "httpx", "plotext", "matplotlib", "jinja2")
 # What the data commands import lazily, once they run.
 LATER = ("pydantic", "rich", "asyncio", "marketshock.runner", "marketshock.providers", "marketshock.models")
 HELP_RUNS = {
@@ -75,3 +75,10 @@ def test_a_series_without_a_doubtful_day_never_imports_the_trading_calendars(com
     # about a row without a close or a placeholder bar, which the bundled series do not have.
     names = imported_modules(command, "--offline", "--json")
     assert loaded(names, "exchange_calendars") == [] and "marketshock.calendars" not in names
+
+
+def test_chart_json_does_not_import_the_picture_libraries():
+    # matplotlib (and numpy under it) and Jinja2 load only when a picture or a page is exported.
+    names = imported_modules("chart", "BTC", "--offline", "--json")
+    assert "marketshock.charts" in names
+    assert loaded(names, "matplotlib") == loaded(names, "numpy") == loaded(names, "jinja2") == []

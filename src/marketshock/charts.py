@@ -837,6 +837,31 @@ def console(no_color: bool, width: int | None = None, file: object = None) -> Co
     return present.console(no_color, file, width, pipe_width=80)
 
 
+def build_many(request: Request, series: Sequence[str]) -> list[ChartResult]:
+    """The charts of several series from one data source, at their default windows (for the
+    report's page and card). A series that cannot be charted is left out: the tables say why."""
+    from marketshock import config, runner
+
+    loaded = config.load(request.config_path)
+    universe, _ = runner.run_universe(loaded, request)
+    data, as_of = runner.data_source(request, loaded.settings, universe)
+    ctx = RunContext(as_of=as_of, data=data, universe=universe)
+
+    async def all_of() -> list[ChartResult | BaseException]:
+        try:
+            return await asyncio.gather(*(build(ctx, s) for s in series), return_exceptions=True)
+        finally:
+            close = getattr(data, "aclose", None)
+            if close is not None:
+                await close()
+
+    results = asyncio.run(all_of())
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, UsageError):
+            raise result
+    return [r for r in results if isinstance(r, ChartResult)]
+
+
 def run(
     request: Request,
     series: str,
@@ -878,7 +903,19 @@ def run(
     else:
         out = console(request.no_color, width)
         out.print(draw(result, out, width, height))
-    if to is not None:
+    if to is not None and to.format in export.PICTURES:
+        from marketshock import plot
+
+        export.atomic_write(to.path, plot.picture(result, to.format, as_of=as_of, source=data.name))
+        if not request.quiet:
+            runner.warn(f"wrote {to.path}")
+    elif to is not None and to.format == "html":
+        from marketshock import page
+
+        export.atomic_write(to.path, page.chart_page(result, as_of, data.name))
+        if not request.quiet:
+            runner.warn(f"wrote {to.path}")
+    elif to is not None:
         export.write(
             lambda c: draw(result, c, c.width, height),
             to,

@@ -8,6 +8,7 @@
     |   |                                                         directory, a FIFO, no permission)
     |   +-- Unavailable                   1           unavailable nothing can be produced at all
     |   +-- Busy                          4           busy        a snapshot directory's lock is held
+    |   +-- MissingExtra                  2           missing-extra a picture library is not installed
     +-- StoreError                        2           store       a snapshot directory or file is unusable
     |   +-- LockBusy                      4           busy
     +-- ProviderError                     3           provider    one dataset could not be served
@@ -99,6 +100,13 @@ class Busy(UsageError):
 
     exit_code = ExitCode.BUSY
     kind = "busy"
+
+
+class MissingExtra(UsageError):
+    """An export needs a library that is not installed (matplotlib, Jinja2); the message names
+    the extra that brings it (exit 2)."""
+
+    kind = "missing-extra"
 
 
 # --- the snapshot store ---------------------------------------------------------------------

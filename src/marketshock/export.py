@@ -29,9 +29,24 @@ from marketshock.models.series import Source
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from marketshock.models.charts import ChartResult
     from marketshock.runner import Outcome, Request
 
-FORMATS = {".svg": "svg", ".html": "html", ".htm": "html", ".txt": "txt"}
+# The file name's ending picks the format. Pictures (.png, .svg, .pdf) are drawn with
+# matplotlib (`plot`), .html is a page laid out for reading (`page`, Jinja2); the recordings of
+# what a terminal shows keep a clear name of their own: .term.svg, .term.html, .txt.
+FORMATS = {
+    ".term.svg": "term-svg",
+    ".term.html": "term-html",
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "txt",
+}
+PICTURES = ("png", "svg", "pdf")  # matplotlib's
+RECORDINGS = {"term-svg": "svg", "term-html": "html", "txt": "txt"}  # Rich's console recording
 # A picture is as wide as what it shows, within these bounds (tables wider than the
 # maximum wrap, as they would in a terminal that wide).
 MIN_WIDTH, MAX_WIDTH = 80, 160
@@ -74,7 +89,7 @@ pre {{
 @dataclass(frozen=True)
 class Target:
     path: Path
-    format: str  # "svg", "html" or "txt"
+    format: str  # a value of FORMATS
 
 
 def target(path: str) -> Target:
@@ -82,9 +97,12 @@ def target(path: str) -> Target:
     p = Path(path).expanduser()
     if p.is_dir():
         raise UsageError(f"--export {path!r} is a directory")
-    fmt = FORMATS.get(p.suffix.lower())
+    fmt = next((fmt for end, fmt in FORMATS.items() if p.name.lower().endswith(end)), None)
     if fmt is None:
-        raise UsageError(f"--export {path!r}: the file name must end in .svg, .html or .txt")
+        raise UsageError(
+            f"--export {path!r}: the file name must end in .png, .svg, .pdf or .html "
+            "(pictures and a page), or .term.svg, .term.html or .txt (what the terminal shows)"
+        )
     if not p.parent.is_dir():
         raise UsageError(f"--export {path!r}: no directory {str(p.parent)!r}")
     return Target(p, fmt)
@@ -184,12 +202,12 @@ def render(console: Console, fmt: str, title: str, as_of: dt.date) -> str:
     return console.export_text(clear=False, styles=False)
 
 
-def atomic_write(path: Path, content: str) -> None:
+def atomic_write(path: Path, content: str | bytes) -> None:
     """Write the picture atomically (files.atomic_write); UsageError naming the path on failure."""
     from marketshock import files
 
     try:
-        files.atomic_write(path, content.encode("utf-8"))
+        files.atomic_write(path, content.encode("utf-8") if isinstance(content, str) else content)
     except OSError as error:
         raise UsageError(f"cannot write {str(path)!r}: {error.strerror}") from None
 
@@ -205,21 +223,76 @@ def write(
     width: int | None = None,
     no_color: bool = False,
 ) -> Path:
-    """Record what `draw` shows and write it to `to` as SVG, HTML or text. Returns the path."""
+    """Record what `draw` shows and write it to `to` as SVG, HTML or text (a terminal recording). Returns the path."""
+    fmt = RECORDINGS.get(to.format, to.format)
     console = record(draw, title=title, as_of=as_of, source=source, sources=sources, width=width, no_color=no_color)
-    atomic_write(to.path, render(console, to.format, title, as_of))
+    atomic_write(to.path, render(console, fmt, title, as_of))
     return to.path
 
 
-def outcome_picture(outcome: Outcome, fmt: str, *, ytd: bool = True, no_color: bool = False) -> str:
-    """The tables of a finished run (report or one section) as the text of an SVG, HTML or
-    text file, for a caller that writes it itself (`snapshot --export`, under its lock)."""
+def chart_series(result: BaseModel) -> list[str]:
+    """What the report's page and card chart: its crypto assets, then its indices with levels."""
+    from marketshock.models.results import ReportResult
+
+    if not isinstance(result, ReportResult):
+        return []
+    series = [a.symbol for a in result.crypto.assets] if result.crypto else []
+    if result.indices:
+        series += [row.symbol for row in result.indices.indices if row.last is not None and "moves" not in row.kind]
+    return list(dict.fromkeys(series))
+
+
+def outcome_charts(outcome: Outcome, request: Request | None, limit: int | None = None) -> list[ChartResult]:
+    """The charts of a finished report, from the same data source and as-of date."""
+    from dataclasses import replace
+
+    from marketshock import charts
+    from marketshock.runner import Request
+
+    if outcome.result is None:
+        return []
+    series = chart_series(outcome.result)[:limit]
+    base = request or Request(command="report", offline=outcome.source == "bundled")
+    ask = replace(base, command="chart", as_of=outcome.as_of.isoformat(), json=False, quiet=True)
+    return charts.build_many(ask, series) if series else []
+
+
+def headline_lines(result: BaseModel) -> list[str]:
+    from marketshock.models.results import ReportResult
+
+    return [h.text for h in result.headlines] if isinstance(result, ReportResult) else []
+
+
+def outcome_picture(
+    outcome: Outcome, fmt: str, *, ytd: bool = True, no_color: bool = False, request: Request | None = None
+) -> str | bytes:
+    """A finished run (report or one section) as the content of a file in format `fmt` (a value of
+    FORMATS), for a caller that writes it itself (`snapshot --export`, under its lock): a summary
+    card (.png, .svg, .pdf), the page (.html), or a recording of its tables (.term.svg, .term.html, .txt)."""
     from marketshock import present
 
     if outcome.result is None:
         raise ValueError("nothing to export: the run produced no result")
     result = outcome.result
     title = f"marketshock {outcome.command}"
+    if fmt in PICTURES:
+        from marketshock import plot
+
+        shown = outcome_charts(outcome, request, limit=1)
+        return plot.card(
+            shown[0] if shown else None,
+            fmt,
+            title=f"marketshock {outcome.command}, {outcome.as_of}",
+            header=heading(title, outcome.as_of, outcome.source).split(": ", 1)[1]
+            + (f"; {len(outcome.errors)} section(s) failed" if outcome.errors else ""),
+            headlines=headline_lines(result),
+            as_of=outcome.as_of,
+            source=outcome.source,
+        )
+    if fmt == "html":
+        from marketshock import page
+
+        return page.report_page(outcome, outcome_charts(outcome, request))
     console = record(
         lambda console: present.renderable(result, outcome.command, console, ytd=ytd),
         title=title,
@@ -229,24 +302,26 @@ def outcome_picture(outcome: Outcome, fmt: str, *, ytd: bool = True, no_color: b
         width=None,
         no_color=no_color,
     )
-    return render(console, fmt, title, outcome.as_of)
+    return render(console, RECORDINGS.get(fmt, fmt), title, outcome.as_of)
 
 
-def export_outcome(outcome: Outcome, to: Target, *, ytd: bool = True, no_color: bool = False) -> Path:
-    """The tables of a finished run (report or one section), as a picture at `to`."""
-    atomic_write(to.path, outcome_picture(outcome, to.format, ytd=ytd, no_color=no_color))
+def export_outcome(
+    outcome: Outcome, to: Target, *, ytd: bool = True, no_color: bool = False, request: Request | None = None
+) -> Path:
+    """A finished run (report or one section), as a picture, a page or a recording at `to`."""
+    atomic_write(to.path, outcome_picture(outcome, to.format, ytd=ytd, no_color=no_color, request=request))
     return to.path
 
 
 def run(request: Request, path: str) -> int:
-    """`report --export FILE`: print as usual, and save the same tables as a picture."""
+    """`report --export FILE`: print as usual, and save the same report as a picture, a page or a recording."""
     from marketshock import present, runner
 
     to = target(path)
     outcome = runner.execute(request)
     present.show(outcome, request)
     if outcome.result is not None:
-        export_outcome(outcome, to, ytd=request.ytd, no_color=request.no_color)
+        export_outcome(outcome, to, ytd=request.ytd, no_color=request.no_color, request=request)
         if not request.quiet:
             runner.warn(f"wrote {to.path}")
     return outcome.exit_code

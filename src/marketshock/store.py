@@ -36,8 +36,9 @@ from marketshock.models.envelope import SCHEMA_VERSION
 
 LOCK_NAME = ".marketshock.lock"
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
-# Pictures of a snapshot (`snapshot --export`) sit beside it as <date>.svg, .html or .txt.
-PICTURE_SUFFIXES = (".svg", ".html", ".txt")
+# Pictures of a snapshot (`snapshot --export`) sit beside it as <date>.png, .svg, .pdf, .html,
+# .term.svg, .term.html or .txt.
+PICTURE_SUFFIXES = (".png", ".svg", ".pdf", ".html", ".term.svg", ".term.html", ".txt")
 TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)\..+\.tmp$")
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
 
@@ -140,7 +141,7 @@ def write_snapshot(
     overwrite: bool = True,
     keep: int | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-    pictures: dict[str, str] | None = None,
+    pictures: dict[str, str | bytes] | None = None,
 ) -> WriteResult:
     """Write `content` (an envelope's JSON) as the snapshot of `as_of`, under the lock, and
     each of `pictures` (suffix -> content, e.g. ".svg") beside it as `<as_of><suffix>`."""
@@ -160,7 +161,7 @@ def write_snapshot(
                 files.atomic_write(path, content.encode("utf-8"))
                 for suffix, picture in (pictures or {}).items():
                     beside.append(path.with_suffix(suffix))
-                    files.atomic_write(beside[-1], picture.encode("utf-8"))
+                    files.atomic_write(beside[-1], picture.encode("utf-8") if isinstance(picture, str) else picture)
             pruned = prune(directory, keep) if keep else []
     except OSError as error:
         raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None

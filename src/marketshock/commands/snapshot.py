@@ -93,7 +93,8 @@ def snapshot(
         typer.Option(
             "--export",
             metavar="FORMAT",
-            help="Also write the report as a picture beside the JSON: svg, html or txt (repeatable).",
+            help="Also write the report beside the JSON: png, svg or pdf (a summary card), html (the page), "
+            "term.svg, term.html or txt (what the terminal shows); repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -137,12 +138,17 @@ def snapshot(
     if outcome.result is None:
         raise Unavailable(f"nothing could be produced as of {outcome.as_of}; no snapshot written")
     content = output.to_json(outcome.envelope()) + "\n"
-    pictures = {}
+    pictures: dict[str, str | bytes] = {}
     if formats:
         from marketshock import export as exporting
 
         no_color = bool(top.get("no_color"))
-        pictures = {f".{fmt}": exporting.outcome_picture(outcome, fmt, no_color=no_color) for fmt in formats}
+        pictures = {
+            f".{name}": exporting.outcome_picture(
+                outcome, exporting.FORMATS[f".{name}"], no_color=no_color, request=request
+            )
+            for name in formats
+        }
     try:
         written = store.write_snapshot(
             directory,
@@ -173,9 +179,10 @@ def _picture_formats(names: list[str]) -> list[str]:
     from marketshock.errors import UsageError
 
     formats = list(dict.fromkeys(n.strip().lower().lstrip(".") for n in names))
-    unknown = [f for f in formats if f not in ("svg", "html", "txt")]
+    known = ("png", "svg", "pdf", "html", "term.svg", "term.html", "txt")
+    unknown = [f for f in formats if f not in known]
     if unknown:
-        raise UsageError(f"--export {unknown[0]!r}: choose svg, html or txt")
+        raise UsageError(f"--export {unknown[0]!r}: choose {', '.join(known[:-1])} or {known[-1]}")
     return formats
 
 
