@@ -1,6 +1,6 @@
 """The command line's entry point: register every command, run the app, and turn every
 failure into one line on stderr and a documented exit code (0 ok, 1 nothing, 2 usage or
-config, 3 partial, 4 busy).
+config, 3 partial, 4 busy, 5 an alert fired).
 
 Commands register on `app.app` when their module is imported; each keeps its heavy
 imports inside its functions, so importing them all costs `--help` next to nothing.
@@ -18,6 +18,7 @@ from marketshock.app import app
 from marketshock.commands import data as _data  # noqa: F401  (indices, earnings-capex, labor, crypto, shock, report)
 
 # isort: split
+from marketshock.commands import alerts as _alerts  # noqa: F401
 from marketshock.commands import chart as _chart  # noqa: F401
 from marketshock.commands import config_cmd as _config_cmd  # noqa: F401  (config init|show|path)
 from marketshock.commands import schema as _schema  # noqa: F401

@@ -4,10 +4,12 @@
     MarketshockError                      exit_code   kind
     +-- UsageError                        2           usage       bad input: a date, a symbol, an option
     |   +-- ConfigError                   2           config      a broken config file or variable
+    |   |   +-- AlertRuleError            2           config      an `[[alerts]]` rule that does not parse
     |   +-- Unavailable                   1           unavailable nothing can be produced at all
     |   +-- Busy                          4           busy        a snapshot directory's lock is held
     +-- StoreError                        2           store       a snapshot directory or file is unusable
     |   +-- LockBusy                      4           busy
+    +-- NotifyError                       3           notify      an alert's notification was not delivered
     +-- ProviderError                     3           provider    one dataset could not be served
         +-- NoDataError                   3           no-data     the provider has nothing for the query
         +-- NotCached                     3           no-data     a cache-only read found nothing
@@ -38,6 +40,9 @@ class ExitCode(IntEnum):
     # `snapshot` only: another run held the snapshot directory's lock past --lock-timeout; nothing was
     # written and a retry is safe. Its own code so a cron wrapper can tell "try again" from "broken".
     BUSY = 4
+    # `alerts` and `snapshot`: an alert rule fired (after the snapshot was written). Below any failure:
+    # a run with a failed section or an undelivered notification exits 3 even when a rule fired.
+    ALERT = 5
 
 
 class MarketshockError(Exception):
@@ -77,6 +82,10 @@ class Busy(UsageError):
     kind = "busy"
 
 
+class AlertRuleError(ConfigError):
+    """An `[[alerts]]` rule of the config does not parse; the message names the rule and the position."""
+
+
 # --- the snapshot store ---------------------------------------------------------------------
 
 
@@ -92,6 +101,16 @@ class LockBusy(StoreError):
 
     exit_code = ExitCode.BUSY
     kind = "busy"
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+
+class NotifyError(MarketshockError):
+    """An alert's notification could not be delivered (exit 3); the snapshot is kept."""
+
+    exit_code = ExitCode.PARTIAL
+    kind = "notify"
 
 
 # --- providers ------------------------------------------------------------------------------

@@ -305,14 +305,19 @@ def metrics(snapshot: Snapshot) -> dict[str, int | float]:
     A report snapshot's sections are the first segment; a single-section envelope
     (say, a saved `crypto --json`) uses its command name the same way.
     """
-    if not snapshot.data:
+    return data_metrics(snapshot.command, snapshot.data)
+
+
+def data_metrics(command: str, data: dict[str, Any] | None) -> dict[str, int | float]:
+    """`metrics` of an envelope's `data` (a report's, or one section command's)."""
+    if not data:
         return {}
-    if snapshot.command == "report":
+    if command == "report":
         from marketshock.sections import registry
 
-        sections = {name: snapshot.data.get(name) for name in registry.NAMES}
+        sections = {name: data.get(name) for name in registry.NAMES}
     else:
-        sections = {snapshot.command: snapshot.data}
+        sections = {command: data}
     out: dict[str, int | float] = {}
     for name, data in sections.items():
         if isinstance(data, dict):

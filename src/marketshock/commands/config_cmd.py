@@ -61,6 +61,10 @@ def _display(key: str, value: object) -> str:
         return "(set, hidden)" if value is not None else "(not set)"
     if value is None:
         return "(not set)"
+    if key == "alerts" and isinstance(value, list):
+        # Notification URLs can hold tokens: show how many, never the URLs.
+        rules = [f"{a['name']}: {a['when']} (notify: {len(a['notify'])})" for a in value]
+        return "; ".join(rules) if rules else "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

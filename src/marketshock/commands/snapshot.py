@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,6 +20,7 @@ from marketshock.errors import LockBusy, StoreError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from marketshock.alerts import Rule
     from marketshock.config import Settings
     from marketshock.models.envelope import Envelope
     from marketshock.store import Skipped, Snapshot
@@ -103,8 +105,9 @@ def snapshot(
     """Write the report to <dir>/<as_of>.json, atomically, and print the path.
 
     Exit 0 when written, 3 when a section failed (the file is still written, its `errors`
-    say what failed), 1 when nothing could be produced (nothing written), 4 when another
-    run held the directory's lock for longer than --lock-timeout.
+    say what failed) or an alert's notification failed, 1 when nothing could be produced
+    (nothing written), 4 when another run held the directory's lock for longer than
+    --lock-timeout, 5 when an [[alerts]] rule of the config fired (notified once per as-of date).
     """
     from marketshock import output, runner, store
     from marketshock.errors import Busy, Unavailable
@@ -119,7 +122,12 @@ def snapshot(
         verbose=bool(top.get("verbose")),
         config_path=top.get("config"),
     )
-    settings = _settings(ctx)
+    from marketshock import alerts as alerting
+    from marketshock import config
+
+    loaded = config.load(top.get("config"))
+    settings = loaded.settings
+    rules = alerting.rules(settings.alerts, str(loaded.path))  # a bad rule is exit 2 before any work
     directory = store.snapshot_dir(settings, out)
     if no_overwrite:
         # Skip the work (and, live, the network) when today's file is already there.
@@ -130,7 +138,7 @@ def snapshot(
             typer.echo(str(existing.absolute()))
             if keep:
                 _prune(ctx, directory, keep, lock_timeout)
-            raise typer.Exit(0)
+            raise typer.Exit(_alert(ctx, directory, existing, rules, lock_timeout))
     outcome = runner.execute(request)
     for e in outcome.errors:
         _warn(ctx, f"{e.section}: {e.message}")
@@ -165,7 +173,46 @@ def snapshot(
     typer.echo(str(written.path.absolute()))
     for picture in written.pictures:
         typer.echo(str(picture.absolute()))
-    raise typer.Exit(int(outcome.exit_code))
+    alerted = _alert(ctx, directory, written.path, rules, lock_timeout)
+    raise typer.Exit(int(outcome.exit_code) or alerted)
+
+
+def _alert(ctx: typer.Context, directory: Path, path: Path, rules: list[Rule], lock_timeout: float) -> int:
+    """Evaluate the rules on the snapshot at `path` and notify the ones that fire, each at most once
+    per as-of date (what fired is kept in the directory, under its lock). Returns 5 when a rule fired
+    on this run, else 0; raises NotifyError (exit 3) when a notification failed. The snapshot stays."""
+    from marketshock import alerts as alerting
+    from marketshock import store
+    from marketshock.commands.alerts import missing_lines
+    from marketshock.errors import Busy, ExitCode
+
+    if not rules:
+        return ExitCode.OK
+    snap = store.read(path)
+    evaluations = alerting.evaluate(rules, store.metrics(snap))
+    for line in missing_lines(evaluations):
+        _warn(ctx, line)
+    fired = [e for e in evaluations if e.fired]
+    if not fired:
+        return ExitCode.OK
+    try:
+        with store.locked(directory, lock_timeout):
+            done = alerting.already_fired(directory, snap.as_of)
+            new = [e for e in fired if e.rule.name not in done]
+            deliveries = [alerting.notify(e, snap.as_of) for e in new]
+            alerting.record_fired(directory, snap.as_of, [d.rule for d in deliveries if not d.failed])
+    except LockBusy as error:
+        raise Busy(f"{error}; the snapshot is written, its alerts not checked: run again") from None
+    except OSError as error:
+        raise StoreError(f"cannot record alerts in {directory}: {error.strerror or error}") from None
+    for e in fired:
+        if e not in new:
+            if _top(ctx).get("verbose"):
+                _warn(ctx, f"alert {e.rule.name} already fired for {snap.as_of}: not sent again")
+            continue
+        sys.stderr.write(f"marketshock: alert {alerting.describe(e)} (as of {snap.as_of})\n")
+    alerting.raise_failed(deliveries)
+    return ExitCode.ALERT if new else ExitCode.OK
 
 
 def _picture_formats(names: list[str]) -> list[str]:
@@ -346,7 +393,7 @@ def _print_history(
     out.print(trend)
 
 
-def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
+def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Settings | None = None) -> Snapshot:
     """A snapshot named by its date (looked up in the directory) or by a file path."""
     from marketshock import store
     from marketshock.errors import UsageError
@@ -355,7 +402,7 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
     if _DATE.match(ref) and not path.is_file():
         day = _date_option(ref, "date")
         assert day is not None
-        where = store.snapshot_dir(_settings(ctx), directory)
+        where = store.snapshot_dir(settings or _settings(ctx), directory)
         path = store.snapshot_path(where, day)
         if not path.is_file():
             raise UsageError(f"no snapshot of {day} in {where}")
