@@ -38,6 +38,7 @@ LOCK_NAME = ".marketshock.lock"
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 # Pictures of a snapshot (`snapshot --export`) sit beside it as <date>.svg, .html or .txt.
 PICTURE_SUFFIXES = (".svg", ".html", ".txt")
+PICTURE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.(svg|html|txt)$")
 TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)\..+\.tmp$")
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
 
@@ -110,13 +111,16 @@ def snapshot_files(directory: Path) -> list[tuple[dt.date, Path]]:
     return sorted(found)
 
 
-def prune(directory: Path, keep: int) -> list[Path]:
+def prune(directory: Path, keep: int, protect: Path | None = None) -> list[Path]:
     """Delete all but the `keep` latest snapshot dates, with the pictures exported beside
-    them. Other files are never touched."""
+    them. `protect` (the snapshot a run just wrote) is never deleted, even when it is older
+    than the `keep` latest. Other files are never touched."""
     if keep < 1:
         raise ValueError("keep must be at least 1")
     doomed = []
     for _, path in snapshot_files(directory)[:-keep]:
+        if protect is not None and path.name == protect.name:
+            continue
         doomed += [path, *(p for p in (path.with_suffix(s) for s in PICTURE_SUFFIXES) if p.exists())]
     for path in doomed:
         with contextlib.suppress(FileNotFoundError):
@@ -161,7 +165,7 @@ def write_snapshot(
                 for suffix, picture in (pictures or {}).items():
                     beside.append(path.with_suffix(suffix))
                     files.atomic_write(beside[-1], picture.encode("utf-8"))
-            pruned = prune(directory, keep) if keep else []
+            pruned = prune(directory, keep, protect=path) if keep else []
     except OSError as error:
         raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None
     return WriteResult(path=path, written=written, pruned=pruned, pictures=beside)
@@ -185,6 +189,7 @@ class Snapshot:
 class Skipped:
     path: Path
     reason: str
+    foreign: bool = False  # not named like a snapshot at all (a broken `<date>.json` is not foreign)
 
 
 def read(path: Path) -> Snapshot:
@@ -232,18 +237,19 @@ def read(path: Path) -> Snapshot:
 def scan(directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
     """Every snapshot in the directory (oldest first) and every file that is not one.
 
-    Hidden files (the lock, temporaries) are ours and silently ignored; anything else
-    that is not a readable `<date>.json` envelope is returned as Skipped, with why.
+    Hidden files (the lock, temporaries, the alert state) and the pictures `snapshot --export`
+    writes beside a snapshot (`<date>.svg`, `.html`, `.txt`) are ours and silently ignored;
+    anything else that is not a readable `<date>.json` envelope is returned as Skipped, with why.
     """
     if not directory.is_dir():
         raise StoreError(f"snapshot directory {directory} does not exist")
     snapshots: list[Snapshot] = []
     skipped: list[Skipped] = []
     for entry in sorted(directory.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (PICTURE_NAME.match(entry.name) and entry.is_file()):
             continue
         if not SNAPSHOT_NAME.match(entry.name) or not entry.is_file():
-            skipped.append(Skipped(entry, "not a snapshot (expected YYYY-MM-DD.json)"))
+            skipped.append(Skipped(entry, "not a snapshot (expected YYYY-MM-DD.json)", foreign=True))
             continue
         try:
             snapshots.append(read(entry))

@@ -137,7 +137,7 @@ def snapshot(
             _warn(ctx, f"kept {existing} (--no-overwrite)")
             typer.echo(str(existing.absolute()))
             if keep:
-                _prune(ctx, directory, keep, lock_timeout)
+                _prune(ctx, directory, keep, lock_timeout, protect=existing)
             raise typer.Exit(_alert(ctx, directory, existing, rules, lock_timeout))
     outcome = runner.execute(request)
     for e in outcome.errors:
@@ -226,13 +226,13 @@ def _picture_formats(names: list[str]) -> list[str]:
     return formats
 
 
-def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) -> None:
+def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float, protect: Path) -> None:
     from marketshock import store
     from marketshock.errors import Busy
 
     try:
         with store.locked(directory, lock_timeout):
-            pruned = store.prune(directory, keep)
+            pruned = store.prune(directory, keep, protect=protect)
     except LockBusy as error:
         raise Busy(str(error)) from None
     if _top(ctx).get("verbose"):
@@ -251,8 +251,13 @@ def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Ski
         snapshots, skipped = store.scan(directory)
     except StoreError as error:
         raise Unavailable(f"{error}; write one with `marketshock snapshot`") from None
-    for s in skipped:
-        _warn(ctx, f"skipped {s.path}: {s.reason}")
+    foreign = [s for s in skipped if s.foreign]
+    for s in skipped:  # a broken snapshot is named; files of someone else's only with -v
+        if not s.foreign or _top(ctx).get("verbose"):
+            _warn(ctx, f"skipped {s.path}: {s.reason}")
+    if foreign and not _top(ctx).get("verbose"):
+        files = "file that is not a snapshot" if len(foreign) == 1 else "files that are not snapshots"
+        _warn(ctx, f"skipped {len(foreign)} {files} in {directory} (list them with -v)")
     return snapshots, skipped
 
 
