@@ -335,6 +335,19 @@ def metric_history(snapshots: list[Snapshot], metric: str) -> list[tuple[Snapsho
     return [(s, value) for s in snapshots if (value := metrics(s).get(metric)) is not None]
 
 
+# Metrics whose change in percent means nothing, by the last segment of their path: percentages
+# (they change in percentage points), z-scores and percentiles, counts, streaks, ranks, years,
+# month counts and differences. Their change is `new - old` only.
+_NO_RELATIVE_CHANGE = re.compile(
+    r"(_pct|percentile|zscore|streak|observations|sessions|rank|_year|_years|years_since|_since|_months|^change)$"
+)
+
+
+def relative_change_applies(metric: str) -> bool:
+    """Whether a change of `metric` in percent of its old value means something (a price, a level, USD)."""
+    return not _NO_RELATIVE_CHANGE.search(metric.rsplit(".", 1)[-1])
+
+
 @dataclass
 class Change:
     metric: str
@@ -349,8 +362,10 @@ class Change:
 
     @property
     def change_pct(self) -> float | None:
-        """Relative to |old|, so the sign always says the direction of the move."""
-        if self.change is None or not self.old:
+        """Relative to |old|, so the sign always says the direction of the move; None for a metric
+        where a percent change means nothing (a `*_pct` changes in percentage points, see
+        `relative_change_applies`)."""
+        if self.change is None or not self.old or not relative_change_applies(self.metric):
             return None
         return self.change / abs(self.old) * 100
 

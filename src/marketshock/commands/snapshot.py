@@ -434,7 +434,10 @@ def diff(
     csv: Csv = False,
     no_color: NoColor = None,
 ) -> None:
-    """Compare two snapshots: per metric, old, new, change and change in percent."""
+    """Compare two snapshots: per metric, old, new, change and change in percent.
+
+    A percentage (`*_pct`) changes in percentage points (pp) and has no change in percent;
+    nor have counts, streaks, ranks, z-scores, years and dates."""
     from marketshock import csv_output, output, store
     from marketshock.errors import UsageError
     from marketshock.models.snapshots import DiffResult, MetricChange, SnapshotRef
@@ -500,6 +503,6 @@ def diff(
             render.text(format_value(c.metric, c.old)),
             render.text(format_value(c.metric, c.new)),
             render.signed_text(format_value(c.metric, c.change, signed=True), c.change),
-            render.signed_text(f.pct(c.change_pct), c.change_pct),
+            render.signed_text(f.pct(c.change_pct) if c.change_pct is not None else "", c.change_pct),
         )
     out.print(table)
