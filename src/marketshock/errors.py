@@ -191,6 +191,20 @@ class CuratedFileError(ProviderError):
     kind = "config"
 
 
+# --- signals ---------------------------------------------------------------------------------
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: the run stops, "marketshock: interrupted", exit 128 + the signal
+    (130, 143). A BaseException, like KeyboardInterrupt, so no `except Exception` (a section's
+    own guard) swallows it, while every `finally` and the atomic writes' cleanup still run: no
+    partial file, no temporary file left."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
 def combined(errors: list[ProviderError]) -> ProviderError:
     """Several providers' failures for one dataset as one error, the first one's kind kept."""
     first = errors[0]

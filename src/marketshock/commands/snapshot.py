@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app
+from marketshock.app import AsOf, Csv, Json, NoColor, Offline, also_after, app
 from marketshock.errors import LockBusy, StoreError
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def _date_option(text: str | None, option: str) -> dt.date | None:
 
 
 @app.command()
+@also_after("no_color", "refresh", "config", "quiet", "verbose")
 def snapshot(
     ctx: typer.Context,
     out: Annotated[
@@ -121,6 +122,7 @@ def snapshot(
         quiet=bool(top.get("quiet")),
         verbose=bool(top.get("verbose")),
         config_path=top.get("config"),
+        refresh=bool(top.get("refresh")),
     )
     from marketshock import alerts as alerting
     from marketshock import config
@@ -283,6 +285,7 @@ def _envelope(command: str, as_of: dt.date, data: BaseModel) -> Envelope:
 
 
 @app.command()
+@also_after("config", "quiet", "verbose")
 def history(
     ctx: typer.Context,
     metric: Annotated[
@@ -420,6 +423,7 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Sett
 
 
 @app.command()
+@also_after("config", "quiet", "verbose")
 def diff(
     ctx: typer.Context,
     old: Annotated[str, typer.Argument(metavar="A", help="The older snapshot: a date (YYYY-MM-DD) or a file.")],
