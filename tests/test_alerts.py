@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harness import assert_valid_envelope, invoke, process
 from marketshock import alerts
@@ -326,3 +328,15 @@ def test_no_overwrite_still_checks_the_kept_snapshot(tmp_path: Path, webhook: We
     config = config_with(tmp_path, ("btc-crash", BTC_CRASH, [webhook.url]))
     assert snapshot(config, out, "2026-02-05", "--no-overwrite").code == 5
     assert len(webhook.posts) == 1
+
+
+# --- the parser on any text --------------------------------------------------------
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab.c_1-0 ()<>=!andor'\"x;")), max_size=40) | st.text(max_size=40))
+def test_any_text_parses_or_is_a_value_error_with_a_position_inside_it(text: str):
+    try:
+        alerts.parse(text)
+    except ValueError as error:
+        position = int(str(error).split(":")[0].removeprefix("position "))
+        assert 1 <= position <= len(text) + 1
