@@ -8,9 +8,12 @@ provider is asked. Two kinds of answers:
   format (built on the recorded shapes), so live mode can be compared with --offline.
 
 Faults are injected per provider (timeout, 500, 429 with Retry-After, malformed body,
-truncated body, empty result, HTML page) and a latency can be added to every answer. Used by
-the end-to-end tests (one server a session, started and stopped by a fixture, `reset()` for
-each test) and by bench/live_report.py.
+truncated body, empty result, HTML page) and a latency can be added to every answer. Hostile
+faults play an attacker's server: an error body echoing the request URL (a key in it) with
+terminal escapes, a redirect to another host, a body trickling a byte at a time, an endless
+body, a huge one announced by its Content-Length, a small gzip body that inflates to 256 MiB.
+Used by the end-to-end tests (one server a session, started and stopped by a fixture,
+`reset()` for each test) and by bench/live_report.py and bench/hostile_server.py.
 """
 
 from __future__ import annotations
@@ -21,17 +24,26 @@ import functools
 import gzip
 import io
 import json
+import sys
 import threading
 import time
+import zlib
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 PROVIDERS = ("yahoo", "coinbase", "coingecko", "fred", "sec", "stooq")
 FAULTS = ("timeout", "500", "429", "malformed", "truncated", "empty", "html")
+HOSTILE_FAULTS = ("echo", "redirect", "trickle", "endless", "huge", "bomb")
+# What a hostile answer puts in front of the terminal: colour, a window title, Rich markup.
+ESCAPES = "\x1b[31m\x1b]0;pwned\x07[bold red]owned[/]\x1b[0m"
+# A status line may carry 8-bit bytes (h11 refuses 7-bit controls there): the 8-bit CSI, and markup.
+REASON = "Bad \x9b31m[bold red]Request[/]"
 
 # Yahoo symbol -> bundled series (its daily CSV), exchange offset from UTC in seconds.
 YAHOO_BUNDLED = {
@@ -57,6 +69,14 @@ SEC_RECORDED = {
 # The total market value CoinGecko's /global would have said: the curated CoinGecko point of
 # 2026-02-06, in the documented /global shape (no recorded /global body exists).
 GLOBAL_REPLAY = {"total": 2.38e12, "change_24h": -3.1, "updated_at": 1770379200}  # 2026-02-06 12:00 UTC
+
+
+@functools.cache
+def gzip_bomb(size: int = 256 << 20) -> bytes:
+    """`size` zero bytes, gzipped (about 250 kB), built a MiB at a time."""
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    zeros = bytes(1 << 20)
+    return b"".join([*(pack.compress(zeros) for _ in range(size >> 20)), pack.flush()])
 
 
 @functools.cache
@@ -91,8 +111,19 @@ def _epoch(day: dt.date, offset: int) -> int:
 
 
 class Answer:
-    def __init__(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        *,
+        reason: str | None = None,
+        stream: Callable[[Any], None] | None = None,
+    ):
         self.status, self.body, self.content_type, self.headers = status, body, content_type, headers or {}
+        self.reason = reason  # the reason phrase, when not the standard one
+        self.stream = stream  # writes the body itself (no Content-Length, the connection closes after)
 
 
 def _json(obj: object, status: int = 200) -> Answer:
@@ -334,14 +365,24 @@ class ReplayServer(ThreadingHTTPServer):
     # one extra "latency" in the concurrency benchmark.
     request_queue_size = 128
 
-    def __init__(self, mode: str = "replay", latency: float = 0.0) -> None:
+    def __init__(self, mode: str = "replay", latency: float = 0.0, routes: Path | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        # A folder of recorded-shape bodies with its `routes.json` (path, optional query, file,
+        # type): those requests get those bodies, byte for byte; every other request is answered
+        # as `mode` says.
+        self.routes = _routes(routes) if routes else []
         self.answers = Provider(mode)
         self.latency = latency
         self.faults: dict[str, str] = {}
         self._answers: dict[tuple[str, str], Answer] = {}  # built once: the server must not be the bottleneck
         self.retry_after = "1"
         self.hang = 3.0  # seconds a "timeout" fault waits before answering
+        self.redirect_to = ""  # where a "redirect" fault sends the client: default, this server as "localhost"
+        self.trickle_every = 0.2  # seconds between two bytes of a "trickle" fault
+        self.trickle_for = 60.0  # ... and for how long at most, so the thread ends
+        self.endless_bytes = 4 << 30  # an "endless" body stops after this much, should a client never stop
+        self.huge_bytes = 200 << 20  # a "huge" body announces and sends this much
+        self.hosts: list[str] = []  # the Host header of every request: a followed redirect shows up here
         self.hits: Counter[str] = Counter()
         self.paths: list[str] = []
         self._lock = threading.Lock()
@@ -359,6 +400,11 @@ class ReplayServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client that hung up on a hostile answer, as it should: not worth a traceback
+        super().handle_error(request, client_address)
+
     def reset(self) -> ReplayServer:
         """As just started: no faults, no hits, the default Retry-After and hang. The answers
         already built stay: they depend on the request alone."""
@@ -366,11 +412,14 @@ class ReplayServer(ThreadingHTTPServer):
             self.faults.clear()
             self.hits.clear()
             self.paths.clear()
+            self.hosts.clear()
             self.answers.extra_yahoo.clear()
             self.answers.extra_sec.clear()
             self._answers.clear()
         self.retry_after = "1"
         self.hang = 3.0
+        self.redirect_to = ""
+        self.trickle_every, self.trickle_for = 0.2, 60.0
         return self
 
     def env(self) -> dict[str, str]:
@@ -386,6 +435,9 @@ class ReplayServer(ThreadingHTTPServer):
             time.sleep(self.latency)
         if provider is None:
             return Answer(404, b"not found", "text/plain")
+        for route_path, route_query, answer in self.routes:
+            if path == route_path and all(query.get(k) == v for k, v in route_query.items()):
+                return answer
         fault = self.faults.get(provider)
         if fault == "timeout":
             time.sleep(self.hang)
@@ -399,10 +451,51 @@ class ReplayServer(ThreadingHTTPServer):
             return empty(provider, path, query)
         elif fault == "html":
             return HTML_PAGE
+        elif fault in HOSTILE_FAULTS:
+            return self.hostile(fault, path, query)
         key = (path, json.dumps(sorted(query.items())))
         if key not in self._answers:
             self._answers[key] = getattr(self.answers, provider)(path, query)
         return self._answers[key]
+
+    def hostile(self, fault: str, path: str, query: dict[str, str]) -> Answer:
+        url = f"{self.url}{path}?{urlencode(query)}"  # the key, when one was sent, is in it
+        if fault == "echo":
+            message = f"{ESCAPES}Bad Request. Variable api_key is not registered. URL: {url}"
+            return Answer(400, json.dumps({"error_message": message}).encode(), "application/json", reason=REASON)
+        if fault == "redirect":
+            where = self.redirect_to or f"http://localhost:{self.server_address[1]}"
+            return Answer(301, b"", "text/plain", {"Location": f"{where}{path}?{urlencode(query)}"})
+
+        def trickle(out: Any) -> None:
+            ends = time.monotonic() + self.trickle_for
+            while time.monotonic() < ends:
+                out.write(b" ")
+                out.flush()
+                time.sleep(self.trickle_every)
+
+        def endless(out: Any, total: int) -> None:
+            chunk = b"x" * (1 << 16)
+            for _ in range(total // len(chunk)):
+                out.write(chunk)
+
+        if fault == "trickle":
+            return Answer(200, b"", "application/json", stream=trickle)
+        if fault == "endless":
+            return Answer(200, b"", "application/json", stream=lambda out: endless(out, self.endless_bytes))
+        if fault == "bomb":
+            return Answer(200, gzip_bomb(), "application/json", {"Content-Encoding": "gzip"})
+        headers = {"Content-Length": str(self.huge_bytes)}  # "huge": announced, and sent if read
+        return Answer(200, b"", "application/json", headers, stream=lambda out: endless(out, self.huge_bytes))
+
+
+def _routes(folder: Path) -> list[tuple[str, dict[str, str], Answer]]:
+    table = json.loads((folder / "routes.json").read_text())
+    out = []
+    for r in table:
+        body = (folder / r["file"]).read_bytes()
+        out.append((r["path"], r.get("query", {}), Answer(200, body, r.get("type", "application/json"))))
+    return out
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -412,14 +505,22 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        with self.server._lock:
+            self.server.hosts.append(self.headers.get("Host", ""))
         answer = self.server.answer(parts.path, query)
         provider = provider_of(parts.path)
         truncated = provider is not None and self.server.faults.get(provider) == "truncated"
         try:
-            self.send_response(answer.status)
+            self.send_response(answer.status, answer.reason)
             self.send_header("Content-Type", answer.content_type)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
+            if answer.stream is not None:
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                answer.stream(self.wfile)
+                return
             if truncated:
                 # Promise the whole body, send half of it, hang up: a cut connection.
                 self.send_header("Content-Length", str(len(answer.body)))
@@ -432,7 +533,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             self.wfile.write(answer.body)
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client gave up (a timeout test): nothing to do
 
     def log_message(self, format: str, *args: object) -> None:

@@ -170,10 +170,51 @@ def labor_as_of(cli):
 
 
 @pytest.mark.parametrize("as_of", [*AS_OF_DATES, "2026-02-04", "2026-02-06"])
-def test_claims_match_an_independent_computation(labor_as_of, as_of):
-    claims = labor_as_of(as_of)["claims"]
+def test_the_bundled_vintage_matches_an_independent_computation(labor_as_of, as_of):
+    """The vintage's figures: `claims` itself, or beside a first print as the later revision."""
+    data = labor_as_of(as_of)
+    vintage = data["claims_later_revision"] or data["claims"]
     expected = reference_claims(as_of)
-    assert {k: claims[k] for k in expected} == pytest.approx(expected)
+    assert {k: vintage[k] for k in expected} == pytest.approx(expected)
+
+
+@functools.cache
+def first_prints() -> pd.DataFrame:
+    with data_file("claims_first_print.csv").open("rb") as fh:
+        return pd.read_csv(fh, parse_dates=["week_ending", "released"])
+
+
+@pytest.mark.parametrize("as_of", [*AS_OF_DATES, "2026-02-04", "2026-02-06", "2026-02-12"])
+def test_claims_are_the_first_print_where_known_else_the_vintage_marked_later(labor_as_of, as_of):
+    claims = labor_as_of(as_of)["claims"]
+    prints = first_prints()
+    printed = prints[(prints.week_ending == pd.Timestamp(claims["week_ending"])) & (prints.released <= as_of)]
+    if len(printed):
+        assert (claims["initial"], claims["vintage"], claims["vintage_date"]) == (
+            int(printed.initial.iloc[0]),
+            "first print",
+            printed.released.iloc[0].date().isoformat(),
+        )
+    else:
+        assert claims["vintage_date"] == "2026-03-26"
+        assert claims["revised_after_as_of"] is (as_of < "2026-03-26")
+
+
+def test_on_2026_02_06_the_claims_are_the_first_print_231000_up_22000(labor_as_of):
+    data = labor_as_of("2026-02-06")
+    assert (data["claims"]["initial"], data["claims"]["change"]) == (231000, 22000)
+    assert (data["claims"]["vintage_date"], data["claims"]["revised_after_as_of"]) == ("2026-02-05", False)
+    later = data["claims_later_revision"]
+    assert (later["initial"], later["vintage_date"], later["revised_after_as_of"]) == (230000, "2026-03-26", True)
+
+
+def test_on_2026_01_15_the_later_vintage_is_marked_revised_after_the_as_of_date(labor_as_of):
+    claims = labor_as_of("2026-01-15")["claims"]
+    assert (claims["week_ending"], claims["vintage_date"], claims["revised_after_as_of"]) == (
+        "2026-01-10",
+        "2026-03-26",
+        True,
+    )
 
 
 @pytest.mark.parametrize(

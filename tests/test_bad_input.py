@@ -4,7 +4,14 @@ error handling are what is tested."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+LONG = "a" * 5000  # longer than any file name a file system takes: the OS says ENAMETOOLONG
+A_FILE = str(Path(__file__))  # a file where a directory is expected
+A_DIR = str(Path(__file__).parent)  # a directory where a file is expected
 
 BAD_INPUT = {
     "impossible date": (("crypto", "--offline", "--as-of", "2026-13-01"), "2026-13-01"),
@@ -24,6 +31,15 @@ BAD_INPUT = {
     "unknown command": (("nosuch", "--offline"), "nosuch"),
     "option without its value": (("crypto", "--offline", "--as-of"), "--as-of"),
     "missing config file": (("--config", "/nonexistent/marketshock.toml", "crypto", "--offline"), "does not exist"),
+    "diff: a path too long": (("diff", LONG, "2026-02-06"), "File name too long"),
+    "history --dir: a path too long": (("history", "--dir", LONG, "crypto.BTC.price"), "File name too long"),
+    "report --export: a path too long": (("report", "--offline", "--export", f"{LONG}.svg"), "File name too long"),
+    "chart --export: a path too long": (("chart", "--offline", "--export", f"{LONG}.svg", "BTC"), "File name too long"),
+    "--config: a path too long": (("--config", LONG, "crypto", "--offline"), "File name too long"),
+    "--config: a directory": (("--config", A_DIR, "crypto", "--offline"), "is a directory"),
+    "diff: a directory": (("diff", A_DIR, "2026-02-06"), "is a directory"),
+    "history --dir: a file": (("history", "--dir", A_FILE, "crypto.BTC.price"), "is not a directory"),
+    "report --export: a directory": (("report", "--offline", "--export", A_DIR), "is a directory"),
 }
 
 
@@ -108,3 +124,39 @@ def test_without_offline_and_no_reachable_provider_the_run_fails_cleanly(cli):
     assert run.code == 1, run.err
     assert "Traceback" not in run.err
     assert run.err and all(line.startswith("marketshock") for line in run.err.splitlines())
+
+
+def test_a_deeply_nested_toml_config_is_one_line_and_exit_2(cli, tmp_path_factory):
+    path = tmp_path_factory.mktemp("config") / "deep.toml"
+    path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    run = cli.process("--config", str(path), "crypto", "--offline")
+    assert (run.code, run.err.count("\n")) == (2, 1), run.err
+    assert "nested too deeply" in run.err
+
+
+def test_marketshock_config_naming_a_directory_says_so(cli, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("config-dir")
+    run = cli.process("crypto", "--offline", env={"MARKETSHOCK_CONFIG": str(directory)})
+    assert (run.code, run.err.count("\n")) == (2, 1), run.err
+    assert f"{directory} (from MARKETSHOCK_CONFIG) is a directory" in run.err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_as_config_is_refused_rather_than_read_forever(cli, tmp_path_factory):
+    fifo = tmp_path_factory.mktemp("config") / "config.toml"
+    os.mkfifo(fifo)
+    run = cli.process("--config", str(fifo), "crypto", "--offline")
+    assert (run.code, run.err.count("\n")) == (2, 1), run.err
+    assert "is not a regular file" in run.err
+
+
+def test_a_path_too_long_is_shortened_in_the_message(cli):
+    run = cli.process("diff", LONG, "2026-02-06")
+    assert len(run.err) < 200
+
+
+def test_escapes_in_an_argument_are_not_echoed(cli):
+    run = cli.process("crypto", "--offline", "-s", "\x1b]0;pwned\x07\x1b[31mXRP")
+    assert run.code == 2
+    assert "\x1b" not in run.err and "\x07" not in run.err
+    assert "XRP" in run.err

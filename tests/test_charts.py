@@ -295,6 +295,8 @@ def test_chart_as_of_replays_an_earlier_day():
         (("chart", "BTC", "--offline", "--month", "1"), "--month applies to monthly series"),
         (("chart", "job-cuts", "--offline", "--month", "13"), "--month"),
         (("chart", "BTC", "--offline", "--width", "20"), "--width must be at least 40"),
+        (("chart", "BTC", "--offline", "--width", "99999999"), "--width must be at most 1000"),
+        (("chart", "BTC", "--offline", "--height", "99999999"), "--height must be at most 500"),
         (("chart", "BTC", "--offline", "--export", "btc.png"), "must end in .svg, .html or .txt"),
     ],
 )

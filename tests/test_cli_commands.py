@@ -9,6 +9,7 @@ series as of 2026-02-06.
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -23,7 +24,7 @@ TITLES = {
     "crypto": "Crypto",
     "report": "Bitcoin touched $60,074 on 2026-02-06",
 }
-ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors"}
+ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors", "warnings"}
 
 
 MODES = [(), ("--json",)]
@@ -60,6 +61,7 @@ def test_cli_runner_prints_the_commands_envelope(cli, command):
     assert envelope["command"] == command[0]
     assert (envelope["schema_version"], envelope["as_of"], envelope["source"]) == (1, "2026-02-06", "bundled")
     assert envelope["errors"] == []
+    assert envelope["warnings"] == []  # the bundled series have no gap
     assert envelope["data"]
 
 
@@ -155,12 +157,12 @@ def test_challenger_108435_job_cuts_the_most_for_a_january_since_2009(cli):
     assert (cuts["month"], cuts["value"], cuts["highest_same_month_since"]) == ("2026-01", 108435, 2009)
 
 
-def test_claims_show_the_week_to_january_31_revised_and_first_printed(cli):
+def test_claims_show_the_week_to_january_31_as_first_printed_and_its_later_revision(cli):
     labor = cli("labor", "--offline", "--json").json()["data"]
     assert labor["claims"]["week_ending"] == "2026-01-31"
-    assert labor["claims"]["initial"] == 230000
-    assert labor["claims_first_print"]["initial"] == 231000
-    assert labor["claims_first_print"]["change"] == 22000
+    assert (labor["claims"]["initial"], labor["claims"]["change"]) == (231000, 22000)  # known on 2026-02-06
+    assert labor["claims_first_print"] == labor["claims"]
+    assert (labor["claims_later_revision"]["initial"], labor["claims_later_revision"]["change"]) == (230000, 19000)
 
 
 @pytest.fixture(scope="module")
@@ -250,13 +252,13 @@ def test_report_opens_with_the_article_headlines(cli):
 def test_tables_mark_their_sources_with_one_compact_line_each(cli):
     table = cli("labor", "--offline").out
     assert "[1] Challenger, Gray & Christmas: from talkmarkets.com (job cuts)" in table
-    assert "[2] FRED: from fred.stlouisfed.org (jobless claims)" in table
+    assert re.search(r"\[\d\] FRED: from fred.stlouisfed.org \(jobless claims\)", table)  # the later revision's
     assert "https://" not in table
 
 
 def test_verbose_tables_list_every_source_in_full(cli):
     table = cli("-v", "labor", "--offline").out
-    assert "[2] FRED: https://fred.stlouisfed.org/series/ICSA" in table
+    assert re.search(r"\[\d\] FRED: https://fred.stlouisfed.org/series/ICSA", table)
 
 
 # --- one pipeline: the report is the sections, the JSON is the models ---------------------------

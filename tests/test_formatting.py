@@ -17,14 +17,53 @@ money = st.floats(min_value=-1e15, max_value=1e15, allow_nan=False, allow_infini
 # --- safe_text ---------------------------------------------------------------------
 
 
-def test_safe_text_removes_escape_sequences_and_control_characters():
-    assert f.safe_text("Bit\x1b[31mcoin\x07\x00") == "Bit[31mcoin"
-    assert f.safe_text("a\x9bb\x7fc") == "abc"  # C1 CSI and DEL too
+def test_safe_text_removes_escape_sequences_whole_and_control_characters():
+    assert f.safe_text("Bit\x1b[31mcoin\x1b[0m\x07\x00") == "Bitcoin"
+    assert f.safe_text("a\x9b31mb\x7fc") == "abc"  # the 8-bit CSI and DEL too
+
+
+def test_safe_text_removes_window_title_and_other_string_escapes():
+    assert f.safe_text("FRED\x1b]0;pwned\x07 error") == "FRED error"
+    assert f.safe_text("a\x1b]2;title\x1b\\b") == "ab"  # OSC ended by ESC backslash
+    assert f.safe_text("a\x1bP+q\x1b\\b\x1b7c") == "abc"  # DCS, and a two-character escape
+
+
+def test_safe_text_removes_bidi_overrides():
+    assert f.safe_text("abc\u202edcba") == "abcdcba"
 
 
 def test_safe_text_keeps_ordinary_text_newlines_and_tabs():
     assert f.safe_text("KOSPI 코스피 -5%: sidecar\tat 09:06\n") == "KOSPI 코스피 -5%: sidecar\tat 09:06\n"
-    assert f.safe_text("[bold red]x[/]") == "[bold red]x[/]"  # markup is Rich's business, not ours
+
+
+def test_safe_text_leaves_rich_markup_as_text_for_rich_to_show_verbatim():
+    assert f.safe_text("[bold red]x[/]") == "[bold red]x[/]"
+
+
+def test_safe_text_one_line_folds_line_breaks_into_spaces():
+    assert f.safe_text("Bad Request.\r\n  URL: x\n", one_line=True) == "Bad Request.   URL: x"
+
+
+def test_safe_text_masks_api_key_query_values():
+    text = "URL: https://api.test/fred?series_id=ICSA&api_key=abcd1234&file_type=json"
+    assert f.safe_text(text) == "URL: https://api.test/fred?series_id=ICSA&api_key=***&file_type=json"
+    assert f.safe_text("GET /x?token=zz9&a=1") == "GET /x?token=***&a=1"
+
+
+def test_safe_text_leaves_a_plain_key_parameter_of_a_cited_page_alone():
+    url = "https://en.asiatoday.co.kr/view.php?key=20260203010000722"
+    assert f.safe_text(url) == url
+
+
+def test_safe_text_masks_a_registered_secret_in_every_encoding():
+    f.add_secret("planted/key+42")
+    text = "a planted/key+42 b planted%2Fkey%2B42 c planted%2Fkey%2B42"
+    assert "planted" not in f.safe_text(text)
+
+
+def test_a_secret_too_short_to_mask_safely_is_not_registered():
+    f.add_secret("ab")
+    assert f.safe_text("about a tab") == "about a tab"
 
 
 @given(st.text())
@@ -32,6 +71,11 @@ def test_safe_text_output_has_no_control_characters(text):
     cleaned = f.safe_text(text)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", cleaned)
     assert f.safe_text(cleaned) == cleaned
+
+
+@given(st.text())
+def test_safe_text_one_line_is_one_line(text):
+    assert "\n" not in f.safe_text(text, one_line=True)
 
 
 # --- usd / usd_short ---------------------------------------------------------------

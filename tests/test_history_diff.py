@@ -61,8 +61,9 @@ def test_history_csv_is_date_and_raw_value(snapshots: Path):
     result = invoke("history", "labor.claims.initial", "--dir", str(snapshots), "--csv")
     rows = list(csv.reader(io.StringIO(result.out)))
     assert rows[0] == ["date", "value"]
-    # Claims for the week to 2026-01-31 were released on Thursday 2026-02-05.
-    assert rows[1:] == [[d, "211000" if d < "2026-02-05" else "230000"] for d in DAYS]
+    # Claims as known each day, first prints: the week to 2026-01-24 (209,000), then the week
+    # to 2026-01-31 (231,000) from its release on Thursday 2026-02-05.
+    assert rows[1:] == [[d, "209000" if d < "2026-02-05" else "231000"] for d in DAYS]
 
 
 def test_history_since_and_until_cut_the_range(snapshots: Path):
@@ -158,8 +159,8 @@ def test_diff_json_by_paths_is_an_envelope_of_changes(snapshots: Path):
     assert (doc["command"], doc["as_of"]) == ("diff", "2026-02-06")
     assert (doc["data"]["old"]["as_of"], doc["data"]["new"]["as_of"]) == ("2026-02-04", "2026-02-06")
     claims = next(c for c in doc["data"]["changes"] if c["metric"] == "labor.claims.initial")
-    assert (claims["old"], claims["new"], claims["change"]) == (211000, 230000, 19000)
-    assert claims["change_pct"] == pytest.approx(9.0047, abs=1e-4)
+    assert (claims["old"], claims["new"], claims["change"]) == (209000, 231000, 22000)
+    assert claims["change_pct"] == pytest.approx(10.5263, abs=1e-4)
     assert_valid_envelope(doc)
 
 
@@ -190,3 +191,13 @@ def test_every_metric_path_the_readme_documents_exists(snapshots: Path):
     assert len(documented) >= 10
     listed = set(invoke("history", "--list", "--dir", str(snapshots)).out.splitlines())
     assert documented <= listed, documented - listed
+
+
+def test_history_list_shows_escapes_in_a_hand_edited_snapshot_as_inert_text(snapshots: Path):
+    path = snapshots / "2026-02-06.json"
+    doc = json.loads(path.read_text())
+    doc["data"]["crypto"]["assets"][0]["symbol"] = "B\x1b]0;pwned\x07TC"
+    path.write_text(json.dumps(doc))
+    result = invoke("history", "--list", "--dir", str(snapshots))
+    assert "\x1b" not in result.out and "\x07" not in result.out
+    assert "crypto.BTC.price" in result.out.splitlines()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
 from marketshock import config
 from marketshock.errors import ConfigError, UnknownSymbolError
-from marketshock.providers import live
+from marketshock.providers import live, ttl
 
 
 def settings(environ: dict[str, str] | None = None, toml: str = "", tmp_path=None) -> config.Settings:
@@ -68,19 +69,19 @@ def test_a_bad_datasets_entry_is_a_config_error(tmp_path, toml, message):
 
 def test_a_running_day_is_cached_for_minutes():
     now = dt.datetime(2026, 2, 6, 15, 0, tzinfo=dt.UTC)
-    assert live.daily_ttl(dt.date(2026, 2, 6), now) == live.RUNNING_DAY_TTL
+    assert ttl.daily_ttl(dt.date(2026, 2, 6), now) == ttl.RUNNING_DAY_TTL
 
 
 def test_closed_days_are_cached_until_the_next_close():
     now = dt.datetime(2026, 2, 6, 15, 0, tzinfo=dt.UTC)
-    assert live.daily_ttl(dt.date(2026, 2, 5), now) == (6 * 60 + 15) * 60  # to 21:15 UTC today
+    assert ttl.daily_ttl(dt.date(2026, 2, 5), now) == (6 * 60 + 15) * 60  # to 21:15 UTC today
     late = dt.datetime(2026, 2, 6, 22, 0, tzinfo=dt.UTC)
-    assert live.daily_ttl(dt.date(2026, 2, 5), late) == (23 * 60 + 15) * 60  # to 21:15 UTC tomorrow
+    assert ttl.daily_ttl(dt.date(2026, 2, 5), late) == (23 * 60 + 15) * 60  # to 21:15 UTC tomorrow
 
 
 def test_claims_are_cached_until_the_next_thursday_release():
     friday = dt.datetime(2026, 2, 6, 12, 0, tzinfo=dt.UTC)
-    assert live.claims_ttl(friday) == dt.timedelta(days=6, hours=1, minutes=45).total_seconds()
+    assert ttl.claims_ttl(friday) == dt.timedelta(days=6, hours=1, minutes=45).total_seconds()
 
 
 @pytest.mark.parametrize(
@@ -108,3 +109,32 @@ def test_datasets_can_be_set_from_the_environment_as_a_comma_separated_list():
     assert d.crypto_history == ["coinbase", "yahoo"]
     with pytest.raises(ConfigError, match="MARKETSHOCK_DATASETS_CLAIMS"):
         settings({"MARKETSHOCK_DATASETS_CLAIMS": "bloomberg"})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_curated_file_that_is_a_fifo_is_refused_rather_than_read_forever(tmp_path):
+    from marketshock.config import CuratedSettings
+    from marketshock.errors import CuratedFileError
+    from marketshock.providers.curated import Curated
+
+    fifo = tmp_path / "capex.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(CuratedFileError, match="is not a regular file"):
+        Curated(CuratedSettings(capex_file=str(fifo))).capex()
+
+
+def test_the_body_cap_and_deadline_come_from_the_environment():
+    http = settings({"MARKETSHOCK_HTTP_MAX_BODY_MB": "2", "MARKETSHOCK_HTTP_DEADLINE": "7.5"}).http
+    assert (http.max_body_mb, http.deadline) == (2.0, 7.5)
+
+
+def test_live_data_passes_the_body_cap_in_bytes_and_the_deadline():
+    data = live.LiveData(
+        settings({"MARKETSHOCK_HTTP_MAX_BODY_MB": "2", "MARKETSHOCK_HTTP_DEADLINE": "7.5"}), dt.date(2026, 2, 6)
+    )
+    assert (data.http.max_body, data.http.deadline) == (2 * 1024 * 1024, 7.5)
+
+
+def test_a_deadline_of_zero_is_a_config_error():
+    with pytest.raises(ConfigError, match="MARKETSHOCK_HTTP_DEADLINE"):
+        settings({"MARKETSHOCK_HTTP_DEADLINE": "0"})

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
 from harness import Run, invoke, process
-from replay_server import FAULTS, ReplayServer
+from replay_server import ESCAPES, FAULTS, HOSTILE_FAULTS, ReplayServer, gzip_bomb
 
 PLANTED_KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f"
 
@@ -165,8 +166,10 @@ def test_recorded_fred_claims_in_both_header_styles_as_of_the_last_recorded_week
     assert live.code == 0, live.err
     claims = live.json()["data"]["claims"]
     assert keys(live.json()["data"]) == keys(offline("labor", "--json", tmp_path=tmp_path).json()["data"]) | {
-        "claims_first_print": None
+        "claims_first_print": None,  # no first print of 2023 is bundled: the vintage, marked later, stands
+        "claims_later_revision": None,
     }
+    assert claims["revised_after_as_of"] is True  # FRED's latest vintage was fetched after 2023-11-16
     icsa = dict(
         line.split(",")
         for line in (Path(__file__).parent / "fixtures/real/fred_fredgraph_ICSA.csv").read_text().split()
@@ -249,10 +252,15 @@ def test_replay_labor_matches_offline(server, tmp_path):
     assert live.code == 0, live.err
     data, expected = live.json()["data"], off.json()["data"]
     assert data["job_cuts"] == expected["job_cuts"]  # curated stays curated
-    assert without(data["claims"], "vintage", "source") == without(expected["claims"], "vintage", "source")
+    assert data["claims"] == expected["claims"]  # the first print, known on the day, in both
     assert data["claims_first_print"] == expected["claims_first_print"]
     assert data["recent_initial_claims"] == expected["recent_initial_claims"]
-    assert (data["claims"]["week_ending"], data["claims"]["initial"]) == ("2026-01-31", 230000)
+    assert (data["claims"]["week_ending"], data["claims"]["initial"]) == ("2026-01-31", 231000)
+    later, expected_later = data["claims_later_revision"], expected["claims_later_revision"]
+    assert without(later, "vintage", "vintage_date", "source") == without(
+        expected_later, "vintage", "vintage_date", "source"
+    )
+    assert later["revised_after_as_of"] is True
 
 
 def test_replay_labor_never_uses_a_claims_week_published_after_the_as_of_date(server, tmp_path):
@@ -385,7 +393,7 @@ def test_a_fred_api_key_never_appears_in_output_logs_or_errors(server, tmp_path)
     shown = run(server, *args, "--json", tmp_path=tmp_path, env=env, real_process=True)
     for result in (ok, failed, shown):
         assert PLANTED_KEY not in result.out + result.err
-    assert "api_key=%2A%2A%2A" in ok.err  # the -v trace shows the request, key masked
+    assert "api_key=***" in ok.err  # the -v trace shows the request, key masked
     for file in (tmp_path / "cache").rglob("*"):
         if file.is_file():
             assert PLANTED_KEY not in file.read_text()
@@ -507,3 +515,106 @@ def test_a_ticker_outside_the_curated_table_is_found_through_the_sec_ticker_map(
     assert (company["ticker"], company["name"]) == ("GOOG", "Alphabet Inc.")
     assert (company["capex_actual_usd"], company["capex_actual_year"]) == (91447e6, 2025)
     assert company["guidance_text"] == "" and company["gaps"] == ["no curated guidance or reaction for this ticker"]
+
+
+# --- a hostile server: secrets, redirects, limits, escapes ----------------------------------------
+
+# Sub-second limits for the hostile faults: a trickle is cut off by the deadline, an endless body by the cap.
+LIMITS = {"MARKETSHOCK_HTTP_TIMEOUT": "0.3", "MARKETSHOCK_HTTP_DEADLINE": "1", "MARKETSHOCK_HTTP_MAX_BODY_MB": "1"}
+# The size cap alone: time limits a busy 2-core machine cannot hit before 1 MiB has streamed.
+SIZE_LIMIT = {"MARKETSHOCK_HTTP_TIMEOUT": "10", "MARKETSHOCK_HTTP_DEADLINE": "20", "MARKETSHOCK_HTTP_MAX_BODY_MB": "1"}
+
+
+def everything_written(result: Run, *directories: Path) -> str:
+    """stdout, stderr and every file the run left behind (snapshots, cache), as one text."""
+    files = [f for d in directories for f in d.rglob("*") if f.is_file()]
+    return "\n".join([result.out, result.err, *(f.read_text(errors="replace") for f in files)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", [*FAULTS, "refused", *HOSTILE_FAULTS])
+def test_a_planted_key_appears_in_no_output_file_or_log_whatever_fred_does(server, tmp_path, fault):
+    env = {**LIMITS, "MARKETSHOCK_FRED_API_KEY": PLANTED_KEY}
+    if fault == "refused":
+        env["MARKETSHOCK_FRED_BASE_URL"] = f"http://127.0.0.1:{closed_port()}"
+    else:
+        server.faults["fred"] = fault
+    out = tmp_path / "snapshots"
+    # Real processes: the key must be masked because the config names it, not because an earlier test did.
+    args = ("-v", "--as-of", "2026-02-06")
+    snapshot = run(server, *args, "snapshot", "--out", str(out), tmp_path=tmp_path, env=env, real_process=True)
+    labor = run(server, *args, "labor", "--json", tmp_path=tmp_path, env=env, real_process=True)
+    assert labor.code == 3, labor.err
+    assert [e["provider"] for e in labor.json()["errors"]] == ["fred", "fred"]
+    for result in (snapshot, labor):
+        assert PLANTED_KEY not in everything_written(result, out, tmp_path / "cache")
+
+
+def test_fred_echoing_the_key_in_its_error_shows_the_error_with_the_key_masked(server, tmp_path):
+    server.faults["fred"] = "echo"
+    env = {"MARKETSHOCK_FRED_API_KEY": PLANTED_KEY}
+    result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=env)
+    assert "Variable api_key is not registered" in result.json()["errors"][0]["message"]
+    assert "api_key=***" in result.json()["errors"][0]["message"]
+    assert PLANTED_KEY not in result.out + result.err
+
+
+def test_a_redirect_to_another_host_fails_the_section_naming_both_hosts(server, tmp_path):
+    server.faults["fred"] = "redirect"
+    env = {"MARKETSHOCK_FRED_API_KEY": PLANTED_KEY}
+    result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=env)
+    assert result.code == 3, result.err
+    assert {e["kind"] for e in result.json()["errors"]} == {"redirect"}
+    port = server.server_address[1]
+    assert f"from http://127.0.0.1:{port} to http://localhost:{port}" in result.err
+    assert not any(host.startswith("localhost") for host in server.hosts)  # the key never went there
+
+
+def test_yahoo_redirecting_elsewhere_is_no_longer_a_silent_success(server, tmp_path):
+    server.faults["yahoo"] = "redirect"
+    datasets = {"crypto_history": ["yahoo"], "market_value": ["curated"]}
+    result = run(server, "crypto", "--symbols", "BTC", "--json", tmp_path=tmp_path, datasets=datasets)
+    assert result.code == 1
+    assert {e["kind"] for e in result.json()["errors"]} == {"redirect"}
+
+
+@pytest.mark.parametrize("fault", ["endless", "huge", "bomb"])
+def test_a_body_over_the_cap_fails_its_section_in_one_line(server, tmp_path, fault):
+    gzip_bomb()  # built before the run, not inside its one-second deadline
+    server.faults["fred"] = fault
+    result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=SIZE_LIMIT)
+    assert result.code == 3, result.err
+    assert {e["kind"] for e in result.json()["errors"]} == {"too-large"}
+    assert all("over the 1 MiB limit" in line for line in result.err_lines)
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(server, tmp_path):
+    server.faults["fred"] = "trickle"
+    started = time.monotonic()
+    result = run(server, "labor", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, env=LIMITS)
+    elapsed = time.monotonic() - started
+    assert result.code == 3, result.err
+    assert {e["kind"] for e in result.json()["errors"]} == {"timeout"}
+    assert "1 s deadline" in result.err
+    assert elapsed < 30  # very generous (a whole process on a busy machine); the trickle would go on for 60 s
+
+
+def test_a_limit_serves_the_last_good_value_marked_stale(server, tmp_path):
+    args = ("labor", "--as-of", "2026-02-06", "--json")
+    assert run(server, *args, tmp_path=tmp_path).code == 0
+    server.faults["fred"] = "endless"
+    result = run(server, "--refresh", *args, tmp_path=tmp_path, env=LIMITS)
+    assert result.code == 3
+    assert result.json()["data"]["claims"] is not None
+    assert all("stale" in e["message"] for e in result.json()["errors"])
+
+
+def test_escapes_from_a_provider_never_reach_the_terminal_and_markup_stays_text(server, tmp_path):
+    server.faults["fred"] = "echo"
+    env = {"MARKETSHOCK_FRED_API_KEY": PLANTED_KEY}
+    for args in (("labor",), ("labor", "--json")):
+        result = run(server, *args, "--as-of", "2026-02-06", tmp_path=tmp_path, env=env)
+        for text in (result.out, result.err):
+            assert not any(c in text for c in "\x1b\x07\x9b\x9d"), repr(text)
+        assert "[bold red]owned[/]" in result.err  # shown as the provider wrote it, not as bold red
+    assert ESCAPES not in result.out

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gzip
+import time
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import httpx
@@ -11,8 +15,17 @@ import pytest
 import stamina
 
 from marketshock import __version__
-from marketshock.errors import BadResponse, HttpStatusError, NetworkError, ProviderTimeout, RateLimited
+from marketshock.errors import (
+    BadResponse,
+    BodyTooLarge,
+    HttpStatusError,
+    NetworkError,
+    ProviderTimeout,
+    RateLimited,
+    RedirectRefused,
+)
 from marketshock.providers import chain
+from marketshock.providers import http as http_module
 from marketshock.providers.cache import Cache, Entry
 from marketshock.providers.http import USER_AGENT, Http, RequestSpec, json_body, retry_after_seconds
 
@@ -26,11 +39,15 @@ def no_backoff():
         yield
 
 
-def make_http(handler, *, retries=2, cache=None, refresh=False, trace=None, max_per_host=4) -> Http:
+def make_http(
+    handler, *, retries=2, cache=None, refresh=False, trace=None, max_per_host=4, max_body=1_000_000, deadline=None
+) -> Http:
     return Http(
         timeout=0.5,
         retries=retries,
         max_per_host=max_per_host,
+        max_body=max_body,
+        deadline=deadline,
         cache=cache,
         refresh=refresh,
         trace=trace,
@@ -225,6 +242,235 @@ def test_an_unforeseen_shape_is_a_bad_response_naming_provider_and_dataset():
     with pytest.raises(BadResponse) as error:
         fetch(make_http(handler), parse=lambda text: json_body("yahoo", "x", text)["chart"])
     assert str(error.value).startswith("yahoo: BTC price history: unexpected response shape")
+
+
+# --- redirects ------------------------------------------------------------------------------
+
+FRED = RequestSpec("fred", "ICSA claims", "https://fred.test/fred/series/observations", {"api_key": "k3yk3yk3y"})
+
+
+def redirecting(location: str, final: httpx.Response | None = None):
+    """A handler that redirects the first request to `location` and answers the rest with `final`."""
+    return counting([httpx.Response(301, headers={"Location": location}), final or httpx.Response(200, text="ok")])
+
+
+def test_a_redirect_on_the_same_scheme_and_host_is_followed():
+    handler, calls = redirecting("/v8/finance/chart/BTC-USD?moved=1")
+    assert fetch(make_http(handler)).value == "ok"
+    assert [c.url.host for c in calls] == ["example.test", "example.test"]
+
+
+def test_a_redirect_to_another_host_is_refused_naming_both_hosts():
+    handler, calls = redirecting("https://elsewhere.test/fred/series/observations?api_key=k3yk3yk3y")
+    with pytest.raises(RedirectRefused) as error:
+        fetch(make_http(handler), FRED)
+    assert "from https://fred.test to https://elsewhere.test" in str(error.value)
+    assert error.value.kind == "redirect"
+    assert [c.url.host for c in calls] == ["fred.test"]  # the key never went to the other host
+
+
+def test_a_redirect_to_another_scheme_is_refused():
+    handler, calls = redirecting("http://example.test/v8/finance/chart/BTC-USD")
+    with pytest.raises(RedirectRefused, match=r"to http://example\.test"):
+        fetch(make_http(handler))
+    assert len(calls) == 1
+
+
+def test_a_redirect_to_another_port_is_refused():
+    handler, _ = redirecting("https://example.test:8443/v8/finance/chart/BTC-USD")
+    with pytest.raises(RedirectRefused, match=r"to https://example\.test:8443"):
+        fetch(make_http(handler))
+
+
+def test_endless_redirects_stop():
+    handler, calls = counting([httpx.Response(302, headers={"Location": "/again"})])
+    with pytest.raises(RedirectRefused, match="more than 5 redirects"):
+        fetch(make_http(handler))
+    assert len(calls) == 6
+
+
+def test_a_refused_redirect_serves_the_last_good_value_marked_stale(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    handler, _ = redirecting("https://elsewhere.test/")
+    result = through_the_chain(make_http(handler, cache=cache), SPEC)
+    assert (result.value, result.stale) == ("old", True)
+    assert isinstance(result.error.parts[0], RedirectRefused)
+
+
+# --- size and time limits -------------------------------------------------------------------
+
+
+async def endless(chunk: bytes = b"x" * 65536, pause: float = 0.0):
+    while True:
+        if pause:
+            await asyncio.sleep(pause)
+        yield chunk
+
+
+def test_a_body_announced_over_the_cap_is_refused_before_it_is_read():
+    handler, _ = counting([httpx.Response(200, headers={"Content-Length": "2000000"}, content=endless())])
+    with pytest.raises(BodyTooLarge, match="announced") as error:
+        fetch(make_http(handler, max_body=1_000_000))
+    assert error.value.kind == "too-large"
+
+
+def test_an_endless_streamed_body_is_cut_off_at_the_cap():
+    handler, _ = counting([httpx.Response(200, content=endless())])
+    with pytest.raises(BodyTooLarge, match=r"over the 0\.5 MiB limit \(more arrived; http\.max_body_mb\)"):
+        fetch(make_http(handler, max_body=512 * 1024))
+
+
+async def streamed(data: bytes, size: int = 1024):
+    """`data` as a network would deliver it: in reads of `size` bytes."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def encoded(data: bytes, encoding: str) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Encoding": encoding}, content=streamed(data))
+
+
+def test_the_cap_counts_the_body_after_decompression():
+    bomb = gzip.compress(b"0" * 4_000_000)  # 4 MB of zeros in about 4 kB
+    handler, _ = counting([encoded(bomb, "gzip")])
+    with pytest.raises(BodyTooLarge):
+        fetch(make_http(handler, max_body=1_000_000))
+
+
+def test_one_read_of_a_compressed_body_never_inflates_past_the_cap():
+    bomb = gzip.compress(b"0" * 50_000_000)  # one read of 50 kB would inflate to 50 MB at once
+    handler, _ = counting([httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=streamed(bomb, 1 << 20))])
+    tracemalloc.start()
+    try:
+        with pytest.raises(BodyTooLarge):
+            fetch(make_http(handler, max_body=1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # inflating the read whole would take 50 MB
+
+
+@pytest.mark.parametrize(("encoding", "compress"), [("gzip", gzip.compress), ("deflate", zlib.compress)])
+def test_a_compressed_body_is_inflated(encoding, compress):
+    handler, _ = counting([encoded(compress("Kospi -5%, 코스피".encode() * 1000), encoding)])
+    assert fetch(make_http(handler)).value == "Kospi -5%, 코스피" * 1000
+
+
+def test_a_corrupt_compressed_body_is_a_bad_response():
+    handler, _ = counting([encoded(b"\x1f\x8b not gzip at all", "gzip")])
+    with pytest.raises(BadResponse, match="compressed body is corrupt"):
+        fetch(make_http(handler))
+
+
+def test_an_encoding_we_never_asked_for_is_a_bad_response():
+    handler, _ = counting([encoded(b"...", "br")])
+    with pytest.raises(BadResponse, match="unsupported Content-Encoding 'br'"):
+        fetch(make_http(handler))
+
+
+def test_a_body_at_the_cap_is_read_whole():
+    handler, _ = counting([httpx.Response(200, content=b"y" * 1000)])
+    assert fetch(make_http(handler, max_body=1000)).value == "y" * 1000
+
+
+def test_an_error_body_is_capped_too():
+    handler, calls = counting([httpx.Response(404, content=endless())])
+    with pytest.raises(BodyTooLarge):
+        fetch(make_http(handler, max_body=100_000, retries=2))
+    assert len(calls) == 1  # too large is an answer, not a glitch: never retried
+
+
+def test_only_one_body_at_a_time_grows_past_the_big_body_size(monkeypatch):
+    # Concurrent endless bodies would each hold up to the cap; past BIG_BODY they take turns.
+    monkeypatch.setattr(http_module, "BIG_BODY", 2000)
+    sent: dict[str, int] = {}
+    seen_when_refused: list[dict[str, int]] = []
+
+    async def body(name: str):
+        sent[name] = 0
+        while True:
+            sent[name] += 500
+            if sent[name] > 10_000:  # this chunk gets the body refused
+                seen_when_refused.append(dict(sent))
+            yield b"z" * 500
+            await asyncio.sleep(0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body(request.url.path))
+
+    http = make_http(handler, max_body=10_000)
+    specs = [RequestSpec("yahoo", name, f"https://example.test/{name}") for name in ("a", "b")]
+
+    async def go():
+        try:
+            return await asyncio.gather(*(http.fetch(s, str) for s in specs), return_exceptions=True)
+        finally:
+            await http.aclose()
+
+    assert all(isinstance(r, BodyTooLarge) for r in asyncio.run(go()))
+    first = seen_when_refused[0]
+    # The other one waits with the chunk that would take it past the big-body size in hand.
+    assert sorted(first.values()) == [2000 + 500, 10_000 + 500]
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline():
+    # Each byte restarts httpx's read timeout; only the deadline stops this.
+    handler, _ = counting([httpx.Response(200, content=endless(b".", pause=0.05))])
+    started = time.monotonic()
+    with pytest.raises(ProviderTimeout, match=r"within the 0\.3 s deadline \(http\.deadline\)") as error:
+        fetch(make_http(handler, deadline=0.3))
+    assert time.monotonic() - started < 0.3 + 1  # generous: the deadline plus one second
+    assert error.value.kind == "timeout"
+
+
+def test_the_deadline_covers_every_attempt_not_each():
+    handler, calls = counting([httpx.Response(503, content=endless(b".", pause=0.05))])
+    with pytest.raises(ProviderTimeout, match="deadline"):
+        fetch(make_http(handler, retries=5, deadline=0.3))
+    assert len(calls) == 1
+
+
+def test_the_default_deadline_is_every_attempt_timing_out_and_every_wait_at_its_longest():
+    assert make_http(None, retries=3).deadline == 0.5 * 4 + 8 * 3
+
+
+def test_a_limit_that_cuts_a_fetch_off_serves_the_last_good_value_marked_stale(tmp_path):
+    cache = Cache(tmp_path)
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    cache.put("yahoo", SPEC.key, Entry("old", old, old + dt.timedelta(minutes=5)), url=SPEC.url, dataset="x")
+    handler, _ = counting([httpx.Response(200, content=endless(b".", pause=0.05))])
+    result = through_the_chain(make_http(handler, cache=cache, deadline=0.2), SPEC)
+    assert (result.value, result.stale) == ("old", True)
+    assert isinstance(result.error.parts[0], ProviderTimeout)
+
+
+# --- secrets and outside text ---------------------------------------------------------------
+
+
+def test_a_key_echoed_in_an_error_body_never_reaches_the_error():
+    echo = '{"error_message": "Bad Request. URL: https://fred.test/fred/series/observations?api_key=k3yk3yk3y"}'
+    handler, _ = counting([httpx.Response(400, text=echo)])
+    with pytest.raises(HttpStatusError) as error:
+        fetch(make_http(handler), FRED)
+    from marketshock.providers import fred
+
+    assert "k3yk3yk3y" not in str(fred.api_error(error.value))
+
+
+def test_a_key_echoed_in_a_good_body_is_masked_in_the_cache(tmp_path):
+    handler, _ = counting([httpx.Response(200, text="observations for k3yk3yk3y")])
+    fetch(make_http(handler, cache=Cache(tmp_path)), FRED)
+    stored = [p.read_text() for p in tmp_path.rglob("*.json")]
+    assert stored and not any("k3yk3yk3y" in text for text in stored)
+
+
+def test_escapes_in_a_reason_phrase_are_removed():
+    handler, _ = counting([httpx.Response(404, extensions={"reason_phrase": b"Not \x1b]0;pwned\x07Found\x1b[31m"})])
+    with pytest.raises(HttpStatusError) as error:
+        fetch(make_http(handler))
+    assert str(error.value) == "yahoo: BTC price history: HTTP 404 Not Found"
 
 
 # --- the cache ----------------------------------------------------------------------------

@@ -186,9 +186,9 @@ def test_fred_api_json_observations_parse():
     assert [o.value for o in obs] == [4.98, 5.13, 5.18, 4.92, 5.09, 5.22]
 
 
-def test_fred_api_missing_values_are_skipped():
+def test_fred_api_missing_values_are_kept_as_missing_observations():
     text = json.dumps({"observations": [{"date": "2026-01-31", "value": "."}, {"date": "2026-02-07", "value": "1"}]})
-    assert [o.value for o in fred.parse_api_json(text, "ICSA")] == [1.0]
+    assert [o.value for o in fred.parse_api_json(text, "ICSA")] == [None, 1.0]
 
 
 def test_fred_api_request_asks_for_the_as_of_vintage():

@@ -50,8 +50,8 @@ def test_labor_csv_is_one_row_per_figure():
     table = rows(invoke("labor", "--offline", "--csv").out)
     assert [(r["series"], r["period"], r["value"], r["vintage"]) for r in table] == [
         ("challenger_job_cuts", "2026-01", "108435", ""),
-        ("initial_claims", "2026-01-31", "230000", "FRED vintage of 2026-03-26 (revised)"),
         ("initial_claims", "2026-01-31", "231000", "first print"),
+        ("initial_claims", "2026-01-31", "230000", "FRED vintage of 2026-03-26 (revised), later than the as-of date"),
     ]
 
 

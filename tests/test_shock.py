@@ -10,14 +10,13 @@ import sys
 import pytest
 
 from harness import Run, invoke, process
-from marketshock.commands import data as shock_command
 from marketshock.context import RunContext
 from marketshock.errors import NoDataError
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, PriceSeries, Source
 from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.runner import Request, execute
-from marketshock.sections import shock
+from marketshock.sections import registry, shock
 
 SHOCK_DAY = dt.date(2026, 2, 5)
 
@@ -156,8 +155,8 @@ def test_window_out_of_range_is_refused():
 
 
 def test_the_command_and_the_section_agree_on_the_window_bounds():
-    assert shock_command.DEFAULT_WINDOW == shock.DEFAULT_WINDOW
-    assert shock_command.MAX_WINDOW == shock.MAX_WINDOW
+    (window,) = registry.get("shock").options
+    assert (window.default, window.max) == (shock.DEFAULT_WINDOW, shock.MAX_WINDOW)
 
 
 # --- no look-ahead ----------------------------------------------------------

@@ -67,3 +67,11 @@ def test_the_startup_benchmark_runs_and_reports_every_case():
     assert run.code == 0, run.err
     for case in ("python -c pass", "marketshock --help", "marketshock crypto --offline --json"):
         assert re.search(rf"^{re.escape(case)} +\d+\.\d ms", run.out, re.MULTILINE), run.out
+
+
+@pytest.mark.parametrize("command", ["report", "indices"])
+def test_a_series_without_a_doubtful_day_never_imports_the_trading_calendars(command):
+    # exchange_calendars costs ~0.7 s to import and up to seconds per calendar: it is asked only
+    # about a row without a close or a placeholder bar, which the bundled series do not have.
+    names = imported_modules(command, "--offline", "--json")
+    assert loaded(names, "exchange_calendars") == [] and "marketshock.calendars" not in names

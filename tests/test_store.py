@@ -179,8 +179,9 @@ def test_report_metrics_are_named_section_row_field(report_snapshot: store.Snaps
     assert m["crypto.BTC.price"] == data["crypto"]["assets"][0]["price"] == 70555.39
     assert m["crypto.ETH.change_ytd_pct"] == data["crypto"]["assets"][1]["change_ytd_pct"]
     assert m["labor.job_cuts.value"] == 108435
-    assert m["labor.claims.initial"] == 230000
+    assert m["labor.claims.initial"] == 231000  # as known on the day: the first print
     assert m["labor.claims_first_print.initial"] == 231000
+    assert m["labor.claims_later_revision.initial"] == 230000
     assert m["indices.KOSPI.last"] == 5089.14
     assert m["earnings-capex.AMZN.reaction_pct"] == -11.5
     assert m["crypto.market_cap.CoinGecko.value_usd"] == 2.38e12

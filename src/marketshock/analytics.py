@@ -2,17 +2,64 @@
 
 Inputs are plain sequences (dates, floats, `Bar`s) sorted by date; nothing here does
 I/O, knows a provider, or formats for people. Percentages come back in percent.
+
+Gaps: a series' `gaps` are the sorted days (or weeks) it should have a value for and has none.
+A figure defined over a period is None when a day it needs is a gap, never the figure of a
+longer period passed off as the named one; the optional `on_gap` callback is told which gap
+blanked it, so the caller can say why.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
 from marketshock.models.series import Bar
+
+OnGap = Callable[[dt.date], None] | None
+
+
+def first_gap(gaps: Sequence[dt.date], after: dt.date, through: dt.date) -> dt.date | None:
+    """The first gap in the period (after, through], or None when the period has none."""
+    i = bisect.bisect_right(gaps, after)
+    if i < len(gaps) and gaps[i] <= through:
+        return gaps[i]
+    return None
+
+
+def _blocked(gaps: Sequence[dt.date], after: dt.date, through: dt.date, on_gap: OnGap) -> bool:
+    gap = first_gap(gaps, after, through)
+    if gap is not None and on_gap is not None:
+        on_gap(gap)
+    return gap is not None
+
+
+class GapLog:
+    """Which figures a gap blanked, and by which gaps: `log.to("change_1d_pct")` is an `on_gap`."""
+
+    def __init__(self) -> None:
+        self.by_figure: dict[str, list[dt.date]] = {}
+
+    def to(self, figure: str) -> Callable[[dt.date], None]:
+        return lambda day: self.by_figure.setdefault(figure, []).append(day)
+
+    @property
+    def figures(self) -> list[str]:
+        return list(self.by_figure)
+
+    def by_gap(self) -> dict[dt.date, list[str]]:
+        """Each gap that blanked a figure, with the figures it blanked, in date order."""
+        out: dict[dt.date, list[str]] = {}
+        for figure, days in self.by_figure.items():
+            for day in days:
+                out.setdefault(day, [])
+                if figure not in out[day]:
+                    out[day].append(figure)
+        return dict(sorted(out.items()))
 
 
 def change_pct(new: float, old: float) -> float | None:
@@ -34,21 +81,41 @@ def last_index_on_or_before(dates: Sequence[dt.date], day: dt.date) -> int | Non
     return lo - 1 if lo > 0 else None
 
 
-def change_over_days(bars: Sequence[Bar], days: int) -> float | None:
+def _base_close(bars: Sequence[Bar], day: dt.date, gaps: Sequence[dt.date], on_gap: OnGap) -> int | None:
+    """Index of the close in force at the end of `day`: the last bar on or before it, unless a
+    gap lies between that bar and `day` (then the close of `day` is unknown)."""
+    base = last_index_on_or_before([b.date for b in bars], day)
+    if base is None or _blocked(gaps, bars[base].date, day, on_gap):
+        return None
+    return base
+
+
+def change_over_days(
+    bars: Sequence[Bar], days: int, gaps: Sequence[dt.date] = (), on_gap: OnGap = None
+) -> float | None:
     """Change of the last close against the close `days` calendar days earlier
-    (or the last close before that day, when it was not a session)."""
+    (or the last close before that day, when it was not a session). None when that close
+    is a gap: the close before it would make a longer change."""
     if not bars:
         return None
-    dates = [b.date for b in bars]
-    base = last_index_on_or_before(dates, bars[-1].date - dt.timedelta(days=days))
+    base = _base_close(bars, bars[-1].date - dt.timedelta(days=days), gaps, on_gap)
     if base is None:
         return None
     return change_pct(bars[-1].close, bars[base].close)
 
 
-def change_over_sessions(closes: Sequence[float], sessions: int) -> float | None:
-    """Change of the last close against the close `sessions` rows earlier."""
+def change_over_sessions(
+    closes: Sequence[float],
+    sessions: int,
+    dates: Sequence[dt.date] = (),
+    gaps: Sequence[dt.date] = (),
+    on_gap: OnGap = None,
+) -> float | None:
+    """Change of the last close against the close `sessions` rows earlier; None when a gap
+    (a session without a close) lies between them, since the rows would span more sessions."""
     if len(closes) <= sessions:
+        return None
+    if dates and _blocked(gaps, dates[-1 - sessions], dates[-1], on_gap):
         return None
     return change_pct(closes[-1], closes[-1 - sessions])
 
@@ -60,20 +127,21 @@ class YearToDate(NamedTuple):
     change_at_low_pct: float | None
 
 
-def year_to_date(bars: Sequence[Bar]) -> YearToDate | None:
-    """Change of the last bar's close and low since the prior year's last close."""
+def year_to_date(bars: Sequence[Bar], gaps: Sequence[dt.date] = (), on_gap: OnGap = None) -> YearToDate | None:
+    """Change of the last bar's close and low since the prior year's last close. None when
+    that close is a gap (the base would be an earlier close)."""
     if not bars:
         return None
-    year_start = dt.date(bars[-1].date.year, 1, 1)
-    base = last_index_on_or_before([b.date for b in bars], year_start - dt.timedelta(days=1))
+    base = _base_close(bars, dt.date(bars[-1].date.year - 1, 12, 31), gaps, on_gap)
     if base is None:
         return None
     base_bar = bars[base]
+    low = bars[-1].low
     return YearToDate(
         base_bar.date,
         base_bar.close,
         change_pct(bars[-1].close, base_bar.close),
-        change_pct(bars[-1].low, base_bar.close),
+        change_pct(low, base_bar.close) if low is not None else None,
     )
 
 
@@ -96,6 +164,30 @@ def daily_changes(closes: Sequence[float]) -> list[float | None]:
     return [None, *(change_pct(b, a) for a, b in pairwise(closes))]
 
 
+def streak_over(
+    dates: Sequence[dt.date], closes: Sequence[float], gaps: Sequence[dt.date] = (), on_gap: OnGap = None
+) -> int | None:
+    """`streak` of a series of closes whose gaps are known. None when the run needs a change
+    across a gap: the last change itself, or the one before the run (the run may be longer)."""
+    if len(closes) < 2:
+        return 0
+    if _blocked(gaps, dates[-2], dates[-1], on_gap):
+        return None
+    run = streak(daily_changes(closes[-2:]))
+    if run == 0:
+        return 0
+    sign = 1 if run > 0 else -1
+    i = len(closes) - 1  # the run covers the changes into rows i, i+1, ..., last
+    while i > 0:
+        if _blocked(gaps, dates[i - 1], dates[i], on_gap):
+            return None  # the change into row i is unknown: the run may start earlier
+        change = change_pct(closes[i], closes[i - 1])
+        if change is None or change == 0 or (change > 0) != (sign > 0):
+            break
+        i -= 1
+    return sign * (len(closes) - 1 - i)
+
+
 def months_between(earlier: dt.date, later: dt.date) -> int:
     """Calendar months as the press counts them: (y2 - y1) * 12 + (m2 - m1)."""
     return (later.year - earlier.year) * 12 + (later.month - earlier.month)
@@ -107,15 +199,34 @@ class LowestSince(NamedTuple):
     months: int
 
 
-def lowest_since(bars: Sequence[Bar]) -> LowestSince | None:
+class Blocked(NamedTuple):
+    """A figure a gap leaves unknown, where None would mean something else."""
+
+    gap: dt.date
+
+
+def lowest_since(
+    bars: Sequence[Bar], gaps: Sequence[dt.date] = (), on_gap: OnGap = None
+) -> LowestSince | Blocked | None:
     """For the last bar: the most recent earlier bar with a lower low.
-    None means the last low is the lowest in the data."""
+    None means the last low is the lowest in the data. `Blocked` when a day it needs (the
+    last low, or any day back to the lower one) is a gap or has no low: that day may have
+    been lower, so neither "lowest since" nor "lowest in the data" is known."""
     if not bars:
         return None
     target = bars[-1]
-    for bar in reversed(bars[:-1]):
-        if bar.low < target.low:
-            return LowestSince(bar.date, bar.low, months_between(bar.date, target.date))
+    later = target.date
+    for bar in reversed(bars):
+        low = bar.low
+        gap = first_gap(gaps, bar.date, later) or (bar.date if low is None else None)
+        if gap is not None or low is None or target.low is None:
+            gap = gap or target.date
+            if on_gap is not None:
+                on_gap(gap)
+            return Blocked(gap)
+        later = bar.date
+        if bar is not target and low < target.low:
+            return LowestSince(bar.date, low, months_between(bar.date, target.date))
     return None
 
 
@@ -160,12 +271,24 @@ class WeekOnWeek(NamedTuple):
     four_week_avg: float | None
 
 
-def week_on_week(values: Sequence[float]) -> WeekOnWeek:
-    """Change on the prior week and the average of the last four weeks (FRED's IC4WSA)."""
+def week_on_week(
+    values: Sequence[float],
+    weeks: Sequence[dt.date] = (),
+    gaps: Sequence[dt.date] = (),
+    on_change_gap: OnGap = None,
+    on_average_gap: OnGap = None,
+) -> WeekOnWeek:
+    """Change on the prior week and the average of the last four weeks (FRED's IC4WSA).
+    With `weeks` (the week-ending dates of `values`), a figure is None when a week it needs
+    is a gap: the change needs the week before, the average each of the four weeks."""
     if not values:
         return WeekOnWeek(None, None)
-    change = values[-1] - values[-2] if len(values) >= 2 else None
-    avg = sum(values[-4:]) / 4 if len(values) >= 4 else None
+    change = avg = None
+    last = weeks[-1] if weeks else None
+    if len(values) >= 2 and not (last and _blocked(gaps, last - dt.timedelta(days=14), last, on_change_gap)):
+        change = values[-1] - values[-2]
+    if len(values) >= 4 and not (last and _blocked(gaps, last - dt.timedelta(days=28), last, on_average_gap)):
+        avg = sum(values[-4:]) / 4
     return WeekOnWeek(change, avg)
 
 

@@ -33,6 +33,7 @@ from marketshock.models.series import (
     MonthlySeries,
     PriceSeries,
     WeeklySeries,
+    value_of,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ DEFAULT_WINDOW = dt.timedelta(days=365)
 EARLIER_LOW_MARGIN = dt.timedelta(days=31)
 DEFAULT_HEIGHT = 16
 MIN_WIDTH, MIN_HEIGHT = 40, 6
+# Far beyond any screen or page; a bound so `--width 99999999` is a usage error, not minutes of drawing.
+MAX_WIDTH, MAX_HEIGHT = 1000, 500
 DEFAULT_EXPORT_WIDTH = 100
 
 CLAIMS_SERIES = {"claims": "ICSA", "continuing-claims": "CCSA"}
@@ -99,12 +102,14 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     The marks are computed on the whole history known on the as-of date (as the crypto
     and indices tables do), whatever window is drawn."""
     as_of = ctx.as_of
-    bars = series.up_to(as_of).bars
+    known = series.up_to(as_of)
+    bars = known.bars
     if not bars:
         raise Unavailable(f"{series.symbol}: no data on or before {as_of} (data starts {series.bars[0].date})")
     unit = "index points" if series.calendar == "sessions" and not series.proxy_for else series.currency
     last = bars[-1]
-    low = analytics.lowest_since(bars)
+    found = analytics.lowest_since(bars, known.gaps)
+    low = found if isinstance(found, analytics.LowestSince) else None  # a gap leaves it unknown: no mark
     high = analytics.drawdown_from_high([b.date for b in bars], [b.close for b in bars])
     assert high is not None  # bars is not empty
     start = since or default_start(last.date, low.date if low else None)
@@ -114,6 +119,7 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     first = window[0].date
 
     marks = []
+    last_low = last.low if last.low is not None else last.close  # no low: `found` is Blocked, no mark uses it
     # "Lowest since the day before" says nothing: mark a low only when days in between were higher.
     if low is not None and low.date != bars[-2].date:
         months = f" ({low.months}-month low)" if low.months >= 1 else ""
@@ -121,8 +127,8 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
             ChartMark(
                 kind="lowest-since",
                 x=last.date.isoformat(),
-                value=round(last.low, 2),
-                text=f"{last.date}: low {_price(last.low, unit)}, the lowest since {low.date}{months}",
+                value=round(last_low, 2),
+                text=f"{last.date}: low {_price(last_low, unit)}, the lowest since {low.date}{months}",
             )
         )
         marks.append(
@@ -134,13 +140,13 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
                 in_window=low.date >= first,
             )
         )
-    elif low is None:
+    elif found is None:  # the lowest in the data (never said when a gap left it unknown)
         marks.append(
             ChartMark(
                 kind="lowest-since",
                 x=last.date.isoformat(),
-                value=round(last.low, 2),
-                text=f"{last.date}: low {_price(last.low, unit)}, the lowest in the data (since {bars[0].date})",
+                value=round(last_low, 2),
+                text=f"{last.date}: low {_price(last_low, unit)}, the lowest in the data (since {bars[0].date})",
             )
         )
     marks.append(
@@ -259,14 +265,15 @@ def claims_chart(
     window = [o for o in known if o.week_ending >= start]
     if not window:
         raise Unavailable(f"{series.series_id}: no week from {start} to {as_of}")
-    values = [o.value for o in window]
+    values = [value_of(o) for o in window]
     last = window[-1]
     first = window[0].week_ending
-    wow = analytics.week_on_week([o.value for o in known])
+    # No change on the week or 4-week average over a missing week (a gap of the series).
+    wow = analytics.week_on_week([value_of(o) for o in known], [o.week_ending for o in known], series.gaps)
     peak = analytics.drawdown_from_high([o.week_ending for o in window], values)
     assert peak is not None
     change = f", {f.signed(wow.change)} on the week" if wow.change is not None else ""
-    latest = f"week to {last.week_ending}: {f.number(last.value)}{change} ({series.vintage})"
+    latest = f"week to {last.week_ending}: {f.number(value_of(last))}{change} ({series.vintage})"
     marks = []
     if peak.peak_date == last.week_ending:
         latest += ", the most in the chart"
@@ -283,7 +290,7 @@ def claims_chart(
     if first_print is not None:
         printed = f", {f.signed(first_print.change)}" if first_print.change is not None else ""
         latest += f"; first printed as {f.number(first_print.initial)}{printed} on {first_print.released}"
-    marks.append(ChartMark(kind="latest", x=last.week_ending.isoformat(), value=last.value, text=latest))
+    marks.append(ChartMark(kind="latest", x=last.week_ending.isoformat(), value=value_of(last), text=latest))
     name = "claims" if initial else "continuing-claims"
     return ChartResult(
         series=name,
@@ -294,7 +301,7 @@ def claims_chart(
         frequency="weekly",
         since=first.isoformat(),
         until=last.week_ending.isoformat(),
-        points=[ChartPoint(x=o.week_ending.isoformat(), value=o.value) for o in window],
+        points=[ChartPoint(x=o.week_ending.isoformat(), value=value_of(o)) for o in window],
         marks=marks,
         notes=[f"each week counted from its release ({lag.days} days after the week ends)"],
         sources=[series.source],
@@ -843,9 +850,14 @@ def run(
     """`marketshock chart`: print the chart (or its data as JSON) and save it if asked."""
     from marketshock import config, export, output, runner
 
-    for name, value, least in (("--width", width, MIN_WIDTH), ("--height", height, MIN_HEIGHT)):
+    for name, value, least, most in (
+        ("--width", width, MIN_WIDTH, MAX_WIDTH),
+        ("--height", height, MIN_HEIGHT, MAX_HEIGHT),
+    ):
         if value is not None and value < least:
             raise UsageError(f"{name} must be at least {least}")
+        if value is not None and value > most:
+            raise UsageError(f"{name} must be at most {most}")
     to = export.target(export_path) if export_path else None
     loaded = config.load(request.config_path)
     universe, _ = runner.run_universe(loaded, request)

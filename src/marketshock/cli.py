@@ -91,6 +91,10 @@ def _main() -> None:
         _interrupted(130)
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except OSError as error:  # a path the user gave: too long, a directory, no permission, ...
+        from marketshock.errors import PathError
+
+        _fail(str(PathError.from_os(error)), ExitCode.USAGE)
     except KeyboardInterrupt:
         _interrupted(130)
     except SystemExit:
@@ -135,5 +139,7 @@ def _interrupted(code: int) -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"marketshock: error: {message}\n")
+    from marketshock.formatting import safe_text  # messages echo user arguments and provider text
+
+    sys.stderr.write(f"marketshock: error: {safe_text(message, one_line=True)}\n")
     sys.exit(code)

@@ -7,7 +7,9 @@ came from (for `config show`). A broken file (bad TOML, unknown key, wrong type)
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,7 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from marketshock.errors import ConfigError
+from marketshock.errors import ConfigError, shown_path
+from marketshock.formatting import add_secret
 
 APP_NAME = "marketshock"
 CONFIG_ENV = "MARKETSHOCK_CONFIG"
@@ -31,6 +34,11 @@ class HttpSettings(_Section):
     # 8: the SEC asks for at most 10 requests a second, and Yahoo throttles bursts; a report's
     # 10-11 requests to each of them then go out in two rounds, not one at a time.
     max_per_host: int = Field(8, ge=1, le=32, description="requests in flight at once to one host")
+    # 64 MiB: Yahoo's largest answer (decades of daily bars) is a few MiB; nothing marketshock asks for comes close.
+    max_body_mb: float = Field(64.0, gt=0, description="largest response body, in MiB after decompression")
+    deadline: float | None = Field(
+        None, gt=0, description="seconds one request may take in all (default: timeout x (retries + 1) + 8 x retries)"
+    )
 
 
 class ProviderSettings(_Section):
@@ -225,6 +233,8 @@ ENVIRONMENT: dict[str, str] = {
     "http.timeout": "MARKETSHOCK_HTTP_TIMEOUT",
     "http.retries": "MARKETSHOCK_HTTP_RETRIES",
     "http.max_per_host": "MARKETSHOCK_HTTP_MAX_PER_HOST",
+    "http.max_body_mb": "MARKETSHOCK_HTTP_MAX_BODY_MB",
+    "http.deadline": "MARKETSHOCK_HTTP_DEADLINE",
     **{f"providers.{p}.base_url": f"MARKETSHOCK_{p.upper()}_BASE_URL" for p in ProvidersSettings.model_fields},
     "providers.fred.api_base_url": "MARKETSHOCK_FRED_API_BASE_URL",
     "providers.sec.files_base_url": "MARKETSHOCK_SEC_FILES_BASE_URL",
@@ -267,6 +277,26 @@ def config_path(explicit: str | Path | None = None, environ: Mapping[str, str] |
     return default_config_path()
 
 
+def _is_config_file(path: Path, source: str | None) -> bool:
+    """Whether there is a config file to read at `path` (`source`: the option or variable that
+    named it). A directory, a FIFO or a device there, or a path that cannot even be looked at
+    (too long, no permission), is a ConfigError; a missing file is for the caller to judge."""
+    named = f"config file {shown_path(path)}" + (f" (from {source})" if source else "")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        if error.errno == errno.ENOTDIR:  # a parent is a file: no config there either
+            return False
+        raise ConfigError(f"{named}: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"{named} is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{named} is not a regular file")  # a FIFO would block the read forever
+    return True
+
+
 def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, leaf = dotted.split(".")
     for p in parents:
@@ -297,16 +327,18 @@ def load(explicit: str | Path | None = None, environ: Mapping[str, str] | None =
     environ = os.environ if environ is None else environ
     path = config_path(explicit, environ)
     tree: dict[str, Any] = {}
-    exists = path.is_file()
+    exists = _is_config_file(path, "--config" if explicit else CONFIG_ENV if environ.get(CONFIG_ENV) else None)
     if explicit and not exists:
-        raise ConfigError(f"config file {path} does not exist")
+        raise ConfigError(f"config file {shown_path(path)} does not exist")
     if exists:
         try:
             tree = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: cannot read: {error}") from None
+            raise ConfigError(f"{shown_path(path)}: cannot read: {getattr(error, 'strerror', None) or error}") from None
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+            raise ConfigError(f"{shown_path(path)}: invalid TOML: {error}") from None
+        except RecursionError:  # tomllib recurses once per nesting level
+            raise ConfigError(f"{shown_path(path)}: invalid TOML: nested too deeply") from None
         try:
             Settings.model_validate(tree)
         except ValidationError as error:
@@ -325,13 +357,16 @@ def load(explicit: str | Path | None = None, environ: Mapping[str, str] | None =
         raise ConfigError(f"environment variable {ENVIRONMENT.get(key, '.'.join(loc))}: {_describe(error)}") from None
     for key in _leaves(settings.model_dump()):
         origins.setdefault(key, "default")
+    if settings.fred.api_key is not None:
+        add_secret(settings.fred.api_key.get_secret_value())  # masked from here on, wherever it turns up
     return LoadedSettings(settings=settings, path=path, file_exists=exists, origins=origins)
 
 
 # --- `config init` and config.example.toml --------------------------------------
 
 # What a commented-out line shows for a key whose default is "not set".
-_EXAMPLES: dict[str, str] = {
+_EXAMPLES: dict[str, str | float] = {
+    "http.deadline": 64.0,
     "fred.api_key": "your-32-character-fred-api-key",
     "sec.user_agent": "Your Name you@example.com",
     "snapshot.dir": "~/marketshock/snapshots",

@@ -140,7 +140,7 @@ def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
                 cell(cuts.source.reference),
             ]
         )
-    for week in (result.claims, result.claims_first_print):
+    for week in (result.claims, result.claims_later_revision):
         if week:
             rows.append(
                 [

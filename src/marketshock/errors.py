@@ -5,6 +5,8 @@
     +-- UsageError                        2           usage       bad input: a date, a symbol, an option
     |   +-- ConfigError                   2           config      a broken config file or variable
     |   |   +-- AlertRuleError            2           config      an `[[alerts]]` rule that does not parse
+    |   +-- PathError                     2           path        a path given cannot be used (too long, a
+    |   |                                                         directory, a FIFO, no permission)
     |   +-- Unavailable                   1           unavailable nothing can be produced at all
     |   +-- Busy                          4           busy        a snapshot directory's lock is held
     +-- StoreError                        2           store       a snapshot directory or file is unusable
@@ -19,6 +21,8 @@
         +-- HttpStatusError               3           http-status
         |   +-- RateLimited               3           rate-limited
         +-- BadResponse                   3           bad-response  the body does not fit the format
+        +-- BodyTooLarge                  3           too-large   the body passed http.max_body_mb
+        +-- RedirectRefused               3           redirect    a redirect to another scheme or host
         +-- MissingSetting                2           config      the provider needs a setting (SEC User-Agent)
         +-- CuratedFileError              2           config      the user's curated file is unreadable
 
@@ -30,6 +34,8 @@ envelope's `errors[].kind` says.
 from __future__ import annotations
 
 from enum import IntEnum
+
+from marketshock.formatting import safe_text
 
 
 class ExitCode(IntEnum):
@@ -66,6 +72,24 @@ class ConfigError(UsageError):
     """The config file or an environment variable is broken (exit 2)."""
 
     kind = "config"
+
+
+class PathError(UsageError):
+    """A path the user gave (an argument, an option, a config value) cannot be used: too long,
+    a directory where a file is expected, a FIFO, no permission. Exit 2, one line."""
+
+    kind = "path"
+
+    @classmethod
+    def from_os(cls, error: OSError) -> PathError:
+        reason = error.strerror or str(error) or type(error).__name__
+        return cls(f"{shown_path(error.filename)}: {reason}" if error.filename else reason)
+
+
+def shown_path(path: object, limit: int = 100) -> str:
+    """A path for a one-line message: a 5,000-character one keeps its start and its end."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-(limit // 2 - 3) :]}"
 
 
 class Unavailable(UsageError):
@@ -123,6 +147,11 @@ class ProviderError(MarketshockError):
     kind = "provider"
 
     def __init__(self, provider: str, dataset: str, cause: str) -> None:
+        # The cause often quotes the provider (an error body, a reason phrase) and the dataset
+        # the user (a symbol): both are made inert and stripped of secrets here, once, so no
+        # path an error takes (stderr, the envelope, a snapshot, a log) can carry them raw.
+        cause = safe_text(cause, one_line=True)
+        dataset = safe_text(dataset, one_line=True)
         super().__init__(f"{provider}: {dataset}: {cause}")
         self.provider = provider
         self.dataset = dataset
@@ -175,6 +204,18 @@ class RateLimited(HttpStatusError):
 
 class BadResponse(ProviderError):
     kind = "bad-response"
+
+
+class BodyTooLarge(ProviderError):
+    """The response body passed `http.max_body_mb` (counted after decompression); reading stopped there."""
+
+    kind = "too-large"
+
+
+class RedirectRefused(ProviderError):
+    """A redirect to another scheme or host (where a key in the query must not go), or too many."""
+
+    kind = "redirect"
 
 
 class MissingSetting(ProviderError):

@@ -16,15 +16,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from marketshock.errors import ProviderError
-from marketshock.models.envelope import ErrorEntry
+from marketshock.models.envelope import ErrorEntry, WarningEntry
 
 
 @dataclass
 class Notes:
-    """The notes of one section's run, in the order they were filed, without repeats."""
+    """The notes of one section's run, in the order they were filed, without repeats: partial
+    failures (`entries`, the envelope's `errors`) and figures left blank for the data under
+    them, a gap or a suspect split (`warnings`, the envelope's `warnings`; exit code 0)."""
 
     section: str
     entries: list[ErrorEntry] = field(default_factory=list)
+    warnings: list[WarningEntry] = field(default_factory=list)
 
     def add(self, entry: ErrorEntry) -> None:
         if entry not in self.entries:
@@ -60,3 +63,11 @@ def note(error: ProviderError, suffix: str = "") -> None:
     notes = _current.get()
     if notes is not None:
         notes.add(entry(notes.section, error, suffix))
+
+
+def warn(warning: WarningEntry) -> None:
+    """File a warning (a figure a gap left blank) under the running section; outside any
+    section it is dropped, the figure itself being null."""
+    notes = _current.get()
+    if notes is not None and warning not in notes.warnings:
+        notes.warnings.append(warning)

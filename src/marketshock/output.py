@@ -7,10 +7,17 @@ import sys
 
 from pydantic import BaseModel
 
-from marketshock.models.envelope import Envelope, ErrorEntry
+from marketshock.models.envelope import Envelope, ErrorEntry, WarningEntry
 
 
-def envelope(command: str, as_of: dt.date, source: str, data: BaseModel | None, errors: list[ErrorEntry]) -> Envelope:
+def envelope(
+    command: str,
+    as_of: dt.date,
+    source: str,
+    data: BaseModel | None,
+    errors: list[ErrorEntry],
+    warnings: list[WarningEntry] | None = None,
+) -> Envelope:
     return Envelope(
         command=command,
         as_of=as_of,
@@ -18,6 +25,7 @@ def envelope(command: str, as_of: dt.date, source: str, data: BaseModel | None, 
         source=source,
         data=data.model_dump(mode="json", by_alias=True) if data is not None else None,
         errors=errors,
+        warnings=warnings or [],
     )
 
 

@@ -71,7 +71,9 @@ def renderable(
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"marketshock: {message}\n")
+    from marketshock.formatting import safe_text  # messages quote providers and echo user arguments
+
+    sys.stderr.write(f"marketshock: {safe_text(message, one_line=True)}\n")
 
 
 def error_lines(errors: list[ErrorEntry]) -> list[str]:
@@ -101,6 +103,8 @@ def show(outcome: Outcome, request: Request) -> None:
     if not request.quiet:
         for line in error_lines(outcome.errors):
             warn(line)
+        for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
+            warn(f"{w.section}: {w.message}")
     if request.json:
         from marketshock import output
 

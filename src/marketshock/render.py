@@ -386,6 +386,13 @@ def _signed(value: float | None, decimals: int = 1) -> Text:
     return signed_text(f.pct(value, decimals), value)
 
 
+def _gap_signed(value: float | None, field: str, gap_figures: list[str], decimals: int = 1) -> Text:
+    """A percentage, or the reason it is blank: a gap in the data under it (named in warnings)."""
+    if value is None and field in gap_figures:
+        return text("n/a (gap)")
+    return _signed(value, decimals)
+
+
 def crypto(
     result: CryptoResult, console: Console, ytd: bool = True, legend: Legend | None = None, verbose: bool = False
 ) -> RenderableType:
@@ -410,16 +417,18 @@ def crypto(
     table = Grid("Crypto", columns, decorated=decorated)
     for a in result.assets:
         since = f"{a.lowest_since} ({a.lowest_since_months} mo)" if a.lowest_since else f"in data since {a.data_starts}"
+        if "lowest_since" in a.gap_figures:
+            since = "n/a (gap, see warnings)"
         row = [
             text(a.symbol),
             text(a.date),
             text(f.usd(a.price, 2 if a.price < 1000 else 0)),
-            text(f.usd(a.low, 2 if a.low < 1000 else 0)),
-            _signed(a.change_1d_pct),
-            _signed(a.change_7d_pct),
+            text(f.usd(a.low, 2 if a.low is not None and a.low < 1000 else 0)),
+            _gap_signed(a.change_1d_pct, "change_1d_pct", a.gap_figures),
+            _gap_signed(a.change_7d_pct, "change_7d_pct", a.gap_figures),
         ]
         if ytd:
-            row += [_signed(a.change_ytd_pct), _signed(a.change_ytd_at_low_pct)]
+            row += [_gap_signed(a.change_ytd_pct, "change_ytd_pct", a.gap_figures), _signed(a.change_ytd_at_low_pct)]
         row += [text(since), _signed(a.drawdown_pct), spark(a.recent_closes), text(legend.mark(a.source, a.symbol))]
         table.add_row(*row)
     parts: list[RenderableType] = [table]
@@ -499,8 +508,8 @@ def indices(
     extra: list[Text] = []
     for r in result.indices:
         kind = f"proxy for {r.proxy_for}" if r.proxy_for else r.kind
-        streak = f"{r.streak:+d}" if r.streak else "0"
-        if not r.streak_complete:
+        streak = f"{r.streak:+d}" if r.streak else "0" if r.streak == 0 else "n/a (gap)"
+        if r.streak is not None and not r.streak_complete:
             streak = f"≥{abs(r.streak)}" if r.streak > 0 else f"≤{r.streak}"
         table.add_row(
             text(r.symbol),
@@ -508,8 +517,8 @@ def indices(
             text(kind),
             text(r.date or "n/a"),
             text(f.number(r.last, 2) if r.last is not None else "n/a"),
-            _signed(r.change_1d_pct, 2),
-            _signed(r.change_5d_pct, 2),
+            _gap_signed(r.change_1d_pct, "change_1d_pct", r.gap_figures, 2),
+            _gap_signed(r.change_5d_pct, "change_5d_pct", r.gap_figures, 2),
             signed_text(streak, r.streak),
             spark(r.recent_closes),
             text(legend.mark(r.source, r.symbol)),
@@ -613,7 +622,10 @@ def labor(result: LaborResult, console: Console, legend: Legend | None = None, v
             ],
             decorated=decorated,
         )
-        for week, trend in ((result.claims, result.recent_initial_claims), (result.claims_first_print, [])):
+        # The 12-week trend is the vintage's: it sits on the vintage's row (the later revision, if shown).
+        later = result.claims_later_revision
+        trend_now, trend_later = ([], result.recent_initial_claims) if later else (result.recent_initial_claims, [])
+        for week, trend in ((result.claims, trend_now), (later, trend_later)):
             if week is None:
                 continue
             cont = f.number(week.continuing)
@@ -623,8 +635,14 @@ def labor(result: LaborResult, console: Console, legend: Legend | None = None, v
                 text(week.week_ending),
                 text(f"{week.vintage}, released {week.released}" if week.vintage == "first print" else week.vintage),
                 text(f.number(week.initial)),
-                signed_text(f.signed(week.change), -week.change if week.change else None),
-                text(f.number(week.four_week_avg)),
+                text("n/a (gap)")
+                if week.change is None and "change" in week.gap_figures
+                else signed_text(f.signed(week.change), -week.change if week.change else None),
+                text(
+                    "n/a (gap)"
+                    if week.four_week_avg is None and "four_week_avg" in week.gap_figures
+                    else f.number(week.four_week_avg)
+                ),
                 text(cont),
                 spark([float(v) for v in trend], rise_is_bad=True),
                 text(legend.mark(week.source, "jobless claims")),

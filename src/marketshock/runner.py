@@ -19,7 +19,7 @@ from marketshock.config import LoadedSettings, Settings
 from marketshock.context import RunContext
 from marketshock.dates import parse_day
 from marketshock.errors import ExitCode, UnknownSymbolError, UsageError
-from marketshock.models.envelope import Envelope, ErrorEntry
+from marketshock.models.envelope import Envelope, ErrorEntry, WarningEntry
 from marketshock.notes import collecting, entry
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData
@@ -88,10 +88,6 @@ def data_source(
     return LiveData(settings, as_of, table=table, refresh=request.refresh, trace=trace), as_of
 
 
-# A section's -s/-t option replaces these watchlist groups for one run.
-OPTION_GROUPS = {"crypto": "crypto", "indices": "indices", "earnings-capex": "companies"}
-
-
 def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.Universe, list[str]]:
     """The run's universe: the watchlist (the instrument table's defaults for a group the user
     did not set), then any -s/-t of this run. Offline, the defaults are the bundled rows and a
@@ -105,11 +101,14 @@ def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.
     universe, warnings = instruments.universe(table, chosen, bundled_only=request.offline)
     overrides: dict[str, tuple[str, ...]] = {}
     for section, options in request.section_options.items():
-        given = options.get("symbols") or options.get("tickers")
-        if given and section in OPTION_GROUPS:
-            overrides[OPTION_GROUPS[section]] = tuple(given)
-            if section == "indices":
-                overrides["etfs"] = ()  # -s on indices names every row: indices and ETFs alike
+        given = options.get("symbols")
+        groups = registry.get(section).groups if section in registry.BY_NAME else ()
+        if given and groups:
+            # -s names every row of the section for this run: its first group takes them all
+            # (indices -s N225,SPY: indices and ETFs alike), the others are emptied.
+            first, *rest = groups
+            overrides[first] = tuple(given)
+            overrides.update({group: () for group in rest})
     if overrides:
         universe = universe.override(overrides)
     return universe, warnings
@@ -123,11 +122,12 @@ class SectionRun:
     name: str
     result: BaseModel | None
     notes: list[ErrorEntry]
+    warnings: list[WarningEntry] = field(default_factory=list)
 
 
 def _build_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
     """A section's own options: the symbol options became the run's universe."""
-    return {k: v for k, v in options.items() if k not in ("symbols", "tickers")}
+    return {k: v for k, v in options.items() if k != "symbols"}
 
 
 async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> SectionRun:
@@ -138,29 +138,30 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> S
             raise
         except Exception as error:  # one failing section must not take the others down
             return SectionRun(name, None, [entry(name, error), *notes.entries])
-    return SectionRun(name, result, notes.entries)
+    return SectionRun(name, result, notes.entries, notes.warnings)
 
 
 async def _collect(
     ctx: RunContext, request: Request, rules: Rules | None = None
-) -> tuple[BaseModel | None, list[ErrorEntry]]:
+) -> tuple[BaseModel | None, list[ErrorEntry], list[WarningEntry]]:
     names = list(registry.NAMES) if request.command == "report" else [request.command]
     runs = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
     # Failures first (in section order), then the notes of sections that did produce.
     errors = [run.notes[0] for run in runs if run.result is None]
     errors += [e for run in runs for e in (run.notes[1:] if run.result is None else run.notes)]
     results = {run.name: run.result for run in runs if run.result is not None}
+    warnings = [w for run in runs if run.result is not None for w in run.warnings]
     if request.command != "report":
-        return results.get(request.command), errors
+        return results.get(request.command), errors, warnings
     if not results:
-        return None, errors
+        return None, errors, warnings
     from marketshock.models.results import ReportResult
     from marketshock.sections import report
 
     # Validated, not constructed: the registry types each section's result only as a BaseModel.
     rep = ReportResult.model_validate({"headlines": [], **{s.field: results.get(s.name) for s in registry.SECTIONS}})
     rep.headlines = report.headlines(rep, rules)
-    return rep, errors
+    return rep, errors, warnings
 
 
 def warn(message: str) -> None:
@@ -178,6 +179,7 @@ class Outcome:
     source: str
     result: BaseModel | None
     errors: list[ErrorEntry]
+    warnings: list[WarningEntry] = field(default_factory=list)  # figures a gap left blank
 
     @property
     def exit_code(self) -> ExitCode:
@@ -188,7 +190,7 @@ class Outcome:
     def envelope(self) -> Envelope:
         from marketshock import output
 
-        return output.envelope(self.command, self.as_of, self.source, self.result, self.errors)
+        return output.envelope(self.command, self.as_of, self.source, self.result, self.errors, self.warnings)
 
 
 def execute(request: Request) -> Outcome:
@@ -205,15 +207,15 @@ def execute(request: Request) -> Outcome:
     rules = Rules.of(loaded.settings.report)
     try:
         with _spinner(request, data):
-            result, errors = asyncio.run(_collect_and_close(ctx, request, rules))
+            result, errors, gaps = asyncio.run(_collect_and_close(ctx, request, rules))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
-    return Outcome(request.command, as_of, data.name, result, errors)
+    return Outcome(request.command, as_of, data.name, result, errors, gaps)
 
 
 async def _collect_and_close(
     ctx: RunContext, request: Request, rules: Rules | None = None
-) -> tuple[BaseModel | None, list[ErrorEntry]]:
+) -> tuple[BaseModel | None, list[ErrorEntry], list[WarningEntry]]:
     try:
         return await _collect(ctx, request, rules)
     finally:

@@ -1,75 +1,66 @@
-"""The data commands: one a section of the registry (`indices`, `earnings-capex`, `labor`,
-`crypto`, `shock`) and `report`. Each declares only its own options; `run_options` adds
-the ones they share, and the registry gives each its help."""
+"""The data commands: one per section of the registry (`indices`, `earnings-capex`, `labor`,
+`crypto`, `shock`), built from its row (name, help, own options), and `report`.
+`run_options` adds the options they all share. A new section is a registry row, not code here.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
-from marketshock.app import Export, RunOptions, Symbols, app, run_command, run_options, section_options
-from marketshock.sections.registry import get
-
-# The same bounds as sections.shock.DEFAULT_WINDOW / MAX_WINDOW (a test keeps them equal);
-# repeated here so `--help` does not import the section.
-DEFAULT_WINDOW = 10
-MAX_WINDOW = 260
+from marketshock.app import Export, RunOptions, app, parse_symbols, run_command, run_options
+from marketshock.sections.registry import SECTIONS, Option, Section
 
 
-@app.command(help=get("indices").help)
-@run_options()
-def indices(ctx: typer.Context, run: RunOptions, symbols: Symbols = None) -> None:
-    run_command(ctx, "indices", run, section_options=section_options("indices", "symbols", symbols))
+def _parameter(option: Option) -> inspect.Parameter:
+    """The Typer parameter of one registry option."""
+    kind: Any = {"symbols": str | None, "flag": bool, "int": int}[option.type]
+    info = typer.Option(
+        *option.flags,
+        help=option.help,
+        metavar=option.metavar,
+        min=option.min,
+        max=option.max,
+        show_default=option.type != "symbols",
+    )
+    return inspect.Parameter(
+        option.name, inspect.Parameter.KEYWORD_ONLY, default=option.default, annotation=Annotated[kind, info]
+    )
 
 
-@app.command("earnings-capex", help=get("earnings-capex").help)
-@run_options()
-def earnings_capex(
-    ctx: typer.Context,
-    run: RunOptions,
-    tickers: Annotated[
-        str | None, typer.Option("--tickers", "-t", metavar="A,B", help="Comma-separated tickers.", show_default=False)
-    ] = None,
-) -> None:
-    run_command(ctx, "earnings-capex", run, section_options=section_options("earnings-capex", "tickers", tickers))
+def _command(section: Section) -> Callable[..., None]:
+    """A Typer command for `section`: its own options, then the shared ones."""
+
+    def command(ctx: typer.Context, run: RunOptions, **given: Any) -> None:
+        build: dict[str, Any] = {}
+        ytd = False
+        for option in section.options:
+            value = given.get(option.name)
+            if option.target == "universe":
+                symbols = parse_symbols(value)
+                if symbols:
+                    build["symbols"] = symbols
+            elif option.target == "build":
+                build[option.name] = value
+            else:
+                ytd = bool(value)
+        run_command(ctx, section.name, run, section_options={section.name: build} if build else {}, ytd=ytd)
+
+    own = [_parameter(option) for option in section.options]
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    shared = inspect.Parameter("run", inspect.Parameter.KEYWORD_ONLY, annotation=RunOptions)
+    command.__signature__ = inspect.Signature([context, *own, shared])  # type: ignore[attr-defined]  # inspect reads it
+    command.__annotations__ = {p.name: p.annotation for p in (context, *own, shared)}
+    command.__name__ = section.name.replace("-", "_")
+    command.__doc__ = section.help
+    return run_options()(command)
 
 
-@app.command(help=get("labor").help)
-@run_options()
-def labor(ctx: typer.Context, run: RunOptions) -> None:
-    run_command(ctx, "labor", run)
-
-
-@app.command(help=get("crypto").help)
-@run_options()
-def crypto(
-    ctx: typer.Context,
-    run: RunOptions,
-    ytd: Annotated[bool, typer.Option("--ytd", help="Show year-to-date columns (close and day's low).")] = False,
-    symbols: Symbols = None,
-) -> None:
-    run_command(ctx, "crypto", run, section_options=section_options("crypto", "symbols", symbols), ytd=ytd)
-
-
-@app.command(help=get("shock").help)
-@run_options()
-def shock(
-    ctx: typer.Context,
-    run: RunOptions,
-    window: Annotated[
-        int,
-        typer.Option(
-            "--window",
-            "-w",
-            metavar="N",
-            min=1,
-            max=MAX_WINDOW,
-            help="Shock window: the last N sessions up to as-of, for the side-by-side changes.",
-        ),
-    ] = DEFAULT_WINDOW,
-) -> None:
-    run_command(ctx, "shock", run, section_options={"shock": {"window": window}})
+for _section in SECTIONS:
+    app.command(_section.name, help=_section.help)(_command(_section))
 
 
 @app.command()

@@ -247,8 +247,10 @@ def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float, 
 
 def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
     from marketshock import store
-    from marketshock.errors import Unavailable
+    from marketshock.errors import PathError, Unavailable, shown_path
 
+    if directory.exists() and not directory.is_dir():  # a wrong path, not "no snapshots yet"
+        raise PathError(f"snapshot directory {shown_path(directory)} is not a directory")
     try:
         snapshots, skipped = store.scan(directory)
     except StoreError as error:
@@ -331,7 +333,9 @@ def history(
     in_range = [s for s in snapshots if (first is None or s.as_of >= first) and (last is None or s.as_of <= last)]
     if list_metrics:
         paths = sorted(set().union(*(store.metrics(s) for s in in_range))) if in_range else []
-        typer.echo("\n".join(paths))
+        from marketshock.formatting import safe_text  # the paths are keys read from files
+
+        typer.echo("\n".join(safe_text(p, one_line=True) for p in paths))
         raise typer.Exit(0 if paths else 1)
     assert metric is not None
     if metric not in known:
@@ -404,7 +408,7 @@ def _print_history(
 def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Settings | None = None) -> Snapshot:
     """A snapshot named by its date (looked up in the directory) or by a file path."""
     from marketshock import store
-    from marketshock.errors import UsageError
+    from marketshock.errors import PathError, UsageError, shown_path
 
     path = Path(ref).expanduser()
     if _DATE.match(ref) and not path.is_file():
@@ -415,7 +419,11 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Sett
         if not path.is_file():
             raise UsageError(f"no snapshot of {day} in {where}")
     elif not path.is_file():
-        raise UsageError(f"{ref}: no such snapshot file (give a date YYYY-MM-DD or a path)")
+        if path.is_dir():
+            raise PathError(f"{shown_path(ref)} is a directory, not a snapshot file")
+        if path.exists():
+            raise PathError(f"{shown_path(ref)} is not a regular file")  # a FIFO: reading it would block
+        raise UsageError(f"{shown_path(ref)}: no such snapshot file (give a date YYYY-MM-DD or a path)")
     try:
         return store.read(path)
     except StoreError as error:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from marketshock.formatting import safe_text
 
 SCHEMA_VERSION = 1
 
@@ -20,6 +22,25 @@ class ErrorEntry(BaseModel):
     kind: str  # "no-data", "timeout", "network", "http-status", "rate-limited", "bad-response", ...
     message: str
 
+    @field_validator("message")
+    @classmethod
+    def _inert(cls, message: str) -> str:
+        # Every error entry reaches the JSON, a snapshot file or stderr: one line, no escapes, no secret.
+        return safe_text(message, one_line=True)
+
+
+class WarningEntry(BaseModel):
+    """A figure left blank (or marked) because of the data under it, though the section was
+    produced: a gap in a series that a figure needed, a suspect split. Exit code stays 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    section: str
+    symbol: str | None = None
+    kind: str  # "gap", "suspect-split", ...
+    date: dt.date | None = None  # the day (or week ending) the data is missing or suspect
+    message: str
+
 
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -31,3 +52,4 @@ class Envelope(BaseModel):
     source: str  # "bundled" or "live"
     data: Any
     errors: list[ErrorEntry] = []
+    warnings: list[WarningEntry] = []

@@ -25,8 +25,8 @@ class CryptoAsset(_Result):
     name: str
     date: dt.date  # the day the figures describe (the last day on or before as-of)
     price: float  # close of that day
-    low: float
-    high: float
+    low: float | None  # null: the provider sent that day's bar without a low (a gap in that field)
+    high: float | None
     change_1d_pct: float | None
     change_7d_pct: float | None
     change_ytd_pct: float | None
@@ -39,7 +39,10 @@ class CryptoAsset(_Result):
     all_time_high: float
     all_time_high_date: dt.date
     drawdown_pct: float  # close against the highest close in the data
-    streak: int  # signed run of up (+) or down (-) days
+    streak: int | None  # signed run of up (+) or down (-) days; null: a gap in the run
+    # Figures left null because a day they need has no price (each gap is named in `warnings`);
+    # a null `lowest_since` listed here is unknown, not "the lowest in the data".
+    gap_figures: list[str] = []
     data_starts: dt.date
     recent_closes: list[float]
     source: Source
@@ -87,8 +90,9 @@ class IndexRow(_Result):
     last: float | None
     change_1d_pct: float | None
     change_5d_pct: float | None
-    streak: int  # signed: -2 is the second day of decline
+    streak: int | None  # signed: -2 is the second day of decline; null: a gap in the run
     streak_complete: bool = True  # false when a gap in the data cut the count short
+    gap_figures: list[str] = []  # figures null because a session they need has no close (see `warnings`)
     notes: list[str] = []
     recent_closes: list[float] = []
     unavailable: str | None = None  # why there is no figure, when there is none
@@ -152,14 +156,19 @@ class ClaimsWeek(_Result):
     continuing_week_ending: dt.date | None
     released: dt.date
     vintage: str
+    vintage_date: dt.date | None = None  # when these values were published in this form (first print: the release)
+    revised_after_as_of: bool = False  # true: a vintage later than the as-of date, not what was known that day
+    gap_figures: list[str] = []  # figures null because a week they need has no value (see `warnings`)
     source: Source
 
 
 class LaborResult(_Result):
     job_cuts: JobCuts | None
-    claims: ClaimsWeek | None
+    claims: ClaimsWeek | None  # as known on the as-of date: the first print where known, else the vintage named
     claims_first_print: ClaimsWeek | None
     recent_initial_claims: list[int]
+    # The later vintage of the same week, shown beside a first print and labelled as later.
+    claims_later_revision: ClaimsWeek | None = None
 
 
 # --- report -----------------------------------------------------------------

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+ONE_DAY = dt.timedelta(days=1)
+ONE_WEEK = dt.timedelta(days=7)
 
 
 class _Frozen(BaseModel):
@@ -29,14 +33,102 @@ class Source(_Frozen):
 
 
 class Bar(_Frozen):
-    """One daily OHLCV bar. Crypto bars are UTC calendar days; exchange bars are sessions."""
+    """One daily OHLCV bar. Crypto bars are UTC calendar days; exchange bars are sessions.
+    A null open, high or low is a gap in that field only; a day without a close is no bar
+    but a gap of its series (`PriceSeries.gaps`)."""
 
     date: dt.date
-    open: float
-    high: float
-    low: float
+    open: float | None
+    high: float | None
+    low: float | None
     close: float
     volume: float | None = None
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A row a provider fills in for a day without trading: every price zero."""
+        return self.close <= 0 and not any((self.open, self.high, self.low))
+
+
+def normalise_bars(
+    bars: tuple[Bar, ...], gaps: tuple[dt.date, ...], calendar: str, exchange: str | None = None
+) -> tuple[tuple[Bar, ...], tuple[dt.date, ...]]:
+    """The one normalisation step every daily series passes through, whichever provider made it:
+    - bars in date order; of two rows for one date the later row wins;
+    - gaps are the days the series should have and has no close for. Crypto (`utc-days`) trades
+      every UTC day: a day without a close, a placeholder bar (every price zero) and every day
+      missing between the first bar and the last are gaps;
+    - an exchange-traded series (`sessions`) judges its doubtful days against `exchange`'s
+      trading calendar (weekends only, without one): a row without a close, a placeholder of
+      zeros, or a bar repeating the previous close with zero volume (where the series has
+      volume) on a day without a session is dropped, being no session; a row without a close
+      or of zeros on a session day is a gap.
+    """
+    ordered = all(a.date < b.date for a, b in itertools.pairwise(bars))
+    crypto = calendar == "utc-days"
+    complete = not crypto or not bars or (bars[-1].date - bars[0].date).days + 1 == len(bars)
+    flat = () if crypto else _flat_days(bars)
+    if ordered and complete and not gaps and not flat and not any(b.is_placeholder for b in bars):
+        return bars, gaps  # already normal: the common case, and the bundled series
+    by_day: dict[dt.date, Bar] = {}
+    for bar in bars:
+        by_day[bar.date] = bar  # the later row for a date wins
+    missing = set(gaps)
+    for day, bar in list(by_day.items()):
+        if bar.is_placeholder:
+            del by_day[day]
+            missing.add(day)
+    missing -= by_day.keys()
+    days = sorted(by_day)
+    if crypto:
+        missing |= missing_days(days, ONE_DAY)
+        if days:  # before the first bar is no gap: the series had not started
+            missing = {d for d in missing if d >= days[0]}
+    elif missing or flat:
+        from marketshock import calendars
+
+        closed = calendars.closed_days(exchange, missing | set(flat))
+        missing -= closed
+        for day in closed & set(flat):
+            del by_day[day]
+        days = sorted(by_day)
+    return tuple(by_day[d] for d in days), tuple(sorted(missing))
+
+
+def _flat_days(bars: tuple[Bar, ...]) -> tuple[dt.date, ...]:
+    """Bars that repeat the previous close in every price with zero volume, in a series that
+    has volume (an index such as VIX reports none): what a provider fills a holiday with."""
+    if not any(b.volume for b in bars):
+        return ()
+    return tuple(
+        b.date for a, b in itertools.pairwise(bars) if b.volume == 0 and b.open == b.high == b.low == b.close == a.close
+    )
+
+
+# A day move a stock or ETF could only make through an unapplied split (or a broken row).
+SUSPECT_FALL = 0.30  # below -70% in one session
+SUSPECT_RISE = 3.30  # above +230% in one session
+
+
+def suspect_split_days(dates: tuple[dt.date, ...], closes: tuple[float, ...]) -> tuple[dt.date, ...]:
+    """Sessions whose close is beyond -70% or +230% of the previous close: "suspect: possible
+    unadjusted split", kept out of z-scores, superlatives and headlines."""
+    return tuple(
+        dates[i]
+        for i in range(1, len(closes))
+        if closes[i - 1] > 0 and not SUSPECT_FALL <= closes[i] / closes[i - 1] <= SUSPECT_RISE
+    )
+
+
+def missing_days(days: list[dt.date] | tuple[dt.date, ...], step: dt.timedelta) -> set[dt.date]:
+    """The days of a regular calendar (every `step`) missing between sorted `days`."""
+    missing: set[dt.date] = set()
+    for earlier, later in itertools.pairwise(days):
+        day = earlier + step
+        while day < later:
+            missing.add(day)
+            day += step
+    return missing
 
 
 class PriceSeries(_Frozen):
@@ -47,10 +139,30 @@ class PriceSeries(_Frozen):
     bars: tuple[Bar, ...]
     source: Source
     proxy_for: str | None = None  # an ETF standing in for an index, named as such
+    gaps: tuple[dt.date, ...] = ()  # days the series should have a close for and has none (sorted)
+    exchange: str | None = None  # the trading calendar of a `sessions` series (ISO 10383 MIC, e.g. XNYS)
+    suspect: tuple[dt.date, ...] = ()  # sessions with a move only an unapplied split explains (sorted)
+
+    @model_validator(mode="after")
+    def _normalised(self) -> PriceSeries:
+        bars, gaps = normalise_bars(self.bars, self.gaps, self.calendar, self.exchange)
+        if bars is not self.bars or gaps is not self.gaps:
+            object.__setattr__(self, "bars", bars)
+            object.__setattr__(self, "gaps", gaps)
+        if self.calendar != "utc-days" and not self.suspect:
+            suspect = suspect_split_days(tuple(b.date for b in bars), tuple(b.close for b in bars))
+            object.__setattr__(self, "suspect", suspect)
+        return self
 
     def up_to(self, as_of: dt.date) -> PriceSeries:
-        """The series as it was known at the end of `as_of`: no later bar."""
-        return self.model_copy(update={"bars": tuple(b for b in self.bars if b.date <= as_of)})
+        """The series as it was known at the end of `as_of`: no later bar, no later gap."""
+        return self.model_copy(
+            update={
+                "bars": tuple(b for b in self.bars if b.date <= as_of),
+                "gaps": tuple(d for d in self.gaps if d <= as_of),
+                "suspect": tuple(d for d in self.suspect if d <= as_of),
+            }
+        )
 
 
 class IndexSession(_Frozen):
@@ -69,6 +181,7 @@ class IndexSessions(_Frozen):
     symbol: str
     name: str
     sessions: tuple[IndexSession, ...]
+    gaps: tuple[dt.date, ...] = ()  # sessions without a close (live bars): no day change is stated across one
 
 
 class IndexMove(_Frozen):
@@ -88,17 +201,46 @@ class IndexMoves(_Frozen):
 
 class WeeklyObservation(_Frozen):
     week_ending: dt.date
-    value: float
+    value: float | None  # None: a missing observation (FRED's "."), which the series keeps as a gap
+
+
+def value_of(observation: WeeklyObservation) -> float:
+    """The value of an observation of a `WeeklySeries`, which keeps missing weeks as gaps and
+    never as observations."""
+    assert observation.value is not None, "a normalised WeeklySeries holds no missing value"
+    return observation.value
 
 
 class WeeklySeries(_Frozen):
-    """A weekly FRED-style series (week ending Saturday) in one vintage."""
+    """A weekly FRED-style series (week ending Saturday) in one vintage.
+
+    Normalised on construction, whichever provider made it: observations in date order, the
+    later row of a duplicated week wins, and every week without a value (FRED's "." or an
+    empty cell, or a week missing between two others) moves to `gaps`: never dropped silently,
+    never bridged."""
 
     series_id: str
     name: str
     vintage: str
     observations: tuple[WeeklyObservation, ...]
     source: Source
+    vintage_date: dt.date | None = None  # the day this vintage was published or fetched
+    gaps: tuple[dt.date, ...] = ()  # weeks ending on these days have no value (sorted)
+
+    @model_validator(mode="after")
+    def _normalised(self) -> WeeklySeries:
+        by_week: dict[dt.date, WeeklyObservation] = {}
+        for o in self.observations:
+            by_week[o.week_ending] = o  # the later row for a week wins
+        missing = set(self.gaps) | {w for w, o in by_week.items() if o.value is None}
+        weeks = sorted(w for w, o in by_week.items() if o.value is not None)
+        missing |= missing_days(weeks, ONE_WEEK)
+        observations = tuple(by_week[w] for w in weeks)
+        gaps = tuple(sorted(missing - set(weeks)))
+        if observations != self.observations or gaps != self.gaps:
+            object.__setattr__(self, "observations", observations)
+            object.__setattr__(self, "gaps", gaps)
+        return self
 
 
 class ClaimsFirstPrint(_Frozen):
@@ -199,6 +341,17 @@ class DailyCloses(_Frozen):
     closes: tuple[float, ...]
     source: Source
     proxy_for: str | None = None
+    gaps: tuple[dt.date, ...] = ()  # as `PriceSeries.gaps`
+    suspect: tuple[dt.date, ...] = ()  # as `PriceSeries.suspect`
+
+    @model_validator(mode="after")
+    def _normalised(self) -> DailyCloses:
+        if self.calendar == "utc-days" and self.dates and (self.dates[-1] - self.dates[0]).days + 1 != len(self.dates):
+            gaps = tuple(sorted(set(self.gaps) | missing_days(self.dates, ONE_DAY)))
+            object.__setattr__(self, "gaps", gaps)
+        if self.calendar != "utc-days" and not self.suspect:
+            object.__setattr__(self, "suspect", suspect_split_days(self.dates, self.closes))
+        return self
 
     @classmethod
     def from_prices(cls, series: PriceSeries) -> DailyCloses:
@@ -210,9 +363,19 @@ class DailyCloses(_Frozen):
             closes=tuple(b.close for b in series.bars),
             source=series.source,
             proxy_for=series.proxy_for,
+            gaps=series.gaps,
+            suspect=series.suspect,
         )
 
     def up_to(self, as_of: dt.date) -> DailyCloses:
-        """The series as it was known at the end of `as_of`: no later close."""
+        """The series as it was known at the end of `as_of`: no later close, no later gap."""
         n = bisect.bisect_right(self.dates, as_of)  # dates are sorted
-        return self.model_copy(update={"dates": self.dates[:n], "closes": self.closes[:n]})
+        g = bisect.bisect_right(self.gaps, as_of)
+        s = bisect.bisect_right(self.suspect, as_of)
+        update = {
+            "dates": self.dates[:n],
+            "closes": self.closes[:n],
+            "gaps": self.gaps[:g],
+            "suspect": self.suspect[:s],
+        }
+        return self.model_copy(update=update)

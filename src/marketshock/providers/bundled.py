@@ -53,6 +53,7 @@ CLAIMS = {
     "ICSA": ("fred_icsa_weekly.csv.gz", "Initial jobless claims (SA)"),
     "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
 }
+CLAIMS_VINTAGE = dt.date(2026, 3, 26)  # the day the bundled claims series were taken from FRED
 _BAR_FIELDS = ("date", "open", "high", "low", "close", "volume")
 
 
@@ -114,6 +115,7 @@ def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
             "symbol": spec.symbol,
             "name": spec.name,
             "calendar": spec.series_calendar,
+            "exchange": None if spec.series_calendar == "utc-days" else spec.calendar,  # judges doubtful rows
             "bars": bars,
             "proxy_for": spec.proxy_for,
             "source": _daily_source(spec),
@@ -202,7 +204,8 @@ def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySe
     return WeeklySeries(
         series_id=column,
         name=name,
-        vintage="FRED vintage of 2026-03-26 (revised)",
+        vintage=f"FRED vintage of {CLAIMS_VINTAGE} (revised)",
+        vintage_date=CLAIMS_VINTAGE,
         observations=tuple(
             WeeklyObservation(week_ending=_date(r["week_ending"]), value=float(r[column])) for r in rows
         ),

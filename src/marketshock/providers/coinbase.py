@@ -57,6 +57,8 @@ def parse_candles(text: str, *, dataset: str) -> list[Bar]:
         time, low, high, open_, close = row[:5]
         if not isinstance(time, int):
             raise BadResponse(PROVIDER, dataset, f"candle {i}: `time` is not an integer")
+        if close is None:
+            continue  # no close: a gap day, which the series' normalisation finds (crypto trades every UTC day)
         try:
             bars.append(
                 Bar(

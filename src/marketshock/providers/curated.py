@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from marketshock.config import CuratedSettings
-from marketshock.errors import CuratedFileError
+from marketshock.errors import CuratedFileError, shown_path
 from marketshock.models.series import CapexRecord, MarketCapPoint, MonthlySeries, QuotedMonthlyFlow
 from marketshock.providers import bundled
 
@@ -28,6 +28,8 @@ def _user_rows(path: str | None, dataset: str, required: set[str]) -> list[dict[
         return []
     file = Path(path).expanduser()
     try:
+        if file.exists() and not file.is_file():  # a directory, or a FIFO whose read would block forever
+            raise CuratedFileError(PROVIDER, dataset, f"{shown_path(file)} is not a regular file")
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise CuratedFileError(PROVIDER, dataset, f"cannot read {file}: {error.__class__.__name__}") from None

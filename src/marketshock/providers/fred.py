@@ -91,12 +91,13 @@ def parse_graph_csv(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
             continue
         if len(row) < 2:
             raise BadResponse(PROVIDER, dataset, f"short CSV row {row!r}")
-        value = _value(row[1], series_id, row[0])
-        if value is not None:
-            observations.append(WeeklyObservation(week_ending=_day(row[0], series_id), value=value))
-    if not observations:
+        # FRED's "." (or an empty cell) is a missing observation: kept, as a gap, never dropped.
+        observations.append(
+            WeeklyObservation(week_ending=_day(row[0], series_id), value=_value(row[1], series_id, row[0]))
+        )
+    if all(o.value is None for o in observations):
         raise NoDataError(PROVIDER, dataset, "no observations in the response")
-    return tuple(sorted(observations, key=lambda o: o.week_ending))
+    return tuple(sorted(observations, key=lambda o: o.week_ending))  # stable: a duplicated week keeps its order
 
 
 def parse_api_json(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
@@ -109,11 +110,10 @@ def parse_api_json(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
         if not isinstance(item, dict) or "date" not in item or "value" not in item:
             raise BadResponse(PROVIDER, dataset, f"`observations[{i}]` lacks `date` or `value`")
         value = _value(str(item["value"]), series_id, item["date"])
-        if value is not None:
-            observations.append(WeeklyObservation(week_ending=_day(item["date"], series_id), value=value))
-    if not observations:
+        observations.append(WeeklyObservation(week_ending=_day(item["date"], series_id), value=value))
+    if all(o.value is None for o in observations):
         raise NoDataError(PROVIDER, dataset, "no observations in the response")
-    return tuple(sorted(observations, key=lambda o: o.week_ending))
+    return tuple(sorted(observations, key=lambda o: o.week_ending))  # stable: a duplicated week keeps its order
 
 
 def api_error(error: HttpStatusError) -> HttpStatusError:

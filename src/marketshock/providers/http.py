@@ -3,11 +3,22 @@
 It is the only place that builds an `httpx.AsyncClient`, and it owns what the peers' issue
 trackers show going wrong: a timeout on every request; retries with exponential backoff and
 jitter (stamina) on connect and read errors, HTTP 429 and 5xx only, honouring `Retry-After`
-in seconds or as an HTTP date, within a cap on the total time; a limit on requests in flight
-per host; a User-Agent naming marketshock and its version; the on-disk cache (`cache.py`)
-(the stale fallback when a provider fails is the chain's: `chain.py`); and errors of the
-`errors.py` hierarchy (timeout, network, http-status, rate-limited, bad-response) whose
-every message names provider, dataset and cause, and never a secret.
+in seconds or as an HTTP date; a limit on requests in flight per host; a User-Agent naming
+marketshock and its version; the on-disk cache (`cache.py`) (the stale fallback when a provider
+fails is the chain's: `chain.py`); and errors of the `errors.py` hierarchy (timeout, network,
+http-status, rate-limited, bad-response, too-large, redirect) whose every message names
+provider, dataset and cause, and never a secret (`formatting.safe_text` masks them, and a body
+is stored in the cache with secrets masked too).
+
+It also holds the boundary against whatever a server sends:
+- one deadline per request (`http.deadline`) over connect, every read and the waits between
+  attempts: httpx's read timeout restarts with each byte, so without it a server trickling a
+  byte at a time would never be cut off;
+- a cap on the body (`http.max_body_mb`), counted as it streams in, after decompression (done
+  here on zlib, bounded per read, rather than by httpx, which inflates a read whole);
+  only one body at a time may grow past `BIG_BODY`, so the run's memory stays near one cap;
+- redirects followed only to the scheme and host the request went to, so a key in the query
+  never travels to another host.
 
 An adapter hands over a `RequestSpec` and a parse function. A body is stored only after it
 parsed, and a cached body is parsed again on the way out, so adapters see one path.
@@ -20,7 +31,8 @@ import datetime as dt
 import email.utils
 import json
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -31,20 +43,27 @@ import stamina
 from marketshock import __version__
 from marketshock.errors import (
     BadResponse,
+    BodyTooLarge,
     HttpStatusError,
     NetworkError,
     NotCached,
     ProviderError,
     ProviderTimeout,
     RateLimited,
+    RedirectRefused,
 )
+from marketshock.formatting import SECRET_PARAMS, add_secret, redact
 from marketshock.providers.cache import Cache, Entry, cache_key
 
 T = TypeVar("T")
 
 USER_AGENT = f"marketshock/{__version__} (+https://pypi.org/project/marketshock/)"
-# Query parameters whose values never reach a log line, an error message or the cache.
-SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token", "x_cg_demo_api_key"})
+MAX_REDIRECTS = 5
+MIB = 1024 * 1024
+# A body may grow to this size alongside others; past it, it waits its turn to be the one big
+# body in memory (Yahoo's longest history is a few MiB, so real answers never queue).
+BIG_BODY = 8 * MIB
+INFLATE_PIECE = 256 * 1024  # the most one step of inflating a compressed body may produce
 BACKOFF_INITIAL = 0.25  # seconds before the first retry (plus jitter)
 BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
@@ -67,6 +86,12 @@ class RequestSpec:
     # Statuses that are an answer, not a failure ("this company never filed that concept"):
     # they come back (and are cached) as an empty body, for the parser to read as "none".
     empty_on: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A key in the query is masked wherever it turns up later, even echoed in a body.
+        for name, value in self.params.items():
+            if name.lower() in SECRET_PARAMS:
+                add_secret(value)
 
     def public_params(self) -> dict[str, str]:
         return {k: v for k, v in self.params.items() if k.lower() not in SECRET_PARAMS}
@@ -115,10 +140,17 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
 class _RetryableStatus(Exception):
     """A 429 or 5xx answer, raised inside the retry loop so stamina sees it."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, text: str) -> None:
         super().__init__(response.status_code)
         self.response = response
+        self.text = text
         self.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+
+
+def _origin(url: httpx.URL) -> str:
+    """scheme://host[:port] of a URL: what a redirect must keep, and how a host is named."""
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.scheme}://{url.host}{port}"
 
 
 def _describe_transport(error: httpx.TransportError) -> str:
@@ -133,6 +165,30 @@ def _describe_transport(error: httpx.TransportError) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+def _inflater(spec: RequestSpec, encoding: str) -> Any:
+    """A zlib decompressor for the body's Content-Encoding (gzip or deflate, what we ask for), or
+    None for an identity body. Hand-written on zlib because httpx inflates each network read
+    whole before a caller can count it; zlib's `max_length` bounds what one read can become."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # +32: a gzip or a zlib header, detected
+    raise BadResponse(spec.provider, spec.dataset, f"unsupported Content-Encoding {encoding!r}")
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+def _inflate(spec: RequestSpec, inflate: Any, data: bytes, most: int) -> bytes:
+    try:
+        out: bytes = inflate.decompress(data, most)
+        return out
+    except zlib.error:
+        raise BadResponse(spec.provider, spec.dataset, "the compressed body is corrupt") from None
+
+
 # --- the client ---------------------------------------------------------------------------
 
 
@@ -145,6 +201,8 @@ class Http:
         timeout: float,
         retries: int,
         max_per_host: int = 8,
+        max_body: int = 64 * MIB,
+        deadline: float | None = None,
         cache: Cache | None = None,
         refresh: bool = False,
         trace: Callable[[str], None] | None = None,
@@ -152,6 +210,11 @@ class Http:
     ) -> None:
         self.timeout = timeout
         self.retries = retries
+        self.max_body = max_body  # bytes, after decompression
+        # The whole of one request, every attempt and wait included; by default what every attempt
+        # takes if each uses its full timeout, plus the longest wait before each retry (10 s x 4 + 8 s x 3),
+        # so a Retry-After that fits is still honoured.
+        self.deadline = deadline if deadline is not None else timeout * (retries + 1) + BACKOFF_MAX * retries
         self.max_per_host = max_per_host
         self.cache = cache or Cache(None)
         self.refresh = refresh
@@ -159,6 +222,9 @@ class Http:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._host_limits: dict[str, asyncio.Semaphore] = {}
+        # One body at a time may grow past BIG_BODY: the cap then bounds the run's memory, not
+        # each of its concurrent requests' (eight endless bodies would otherwise hold 8 x the cap).
+        self._big_body = asyncio.Lock()
         self._inflight: dict[str, asyncio.Future[tuple[str, dt.datetime]]] = {}
         self._texts: dict[str, tuple[str, dt.datetime]] = {}  # bodies fetched during this run, by cache key
         self.requests_sent = 0
@@ -171,7 +237,7 @@ class Http:
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.timeout),
                 headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-                follow_redirects=True,
+                follow_redirects=False,  # followed in `_get`, to the same origin only
                 transport=self._transport,
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
             )
@@ -221,7 +287,8 @@ class Http:
             value = self._parse(spec, parse, text)
         except ProviderError:
             raise
-        stored = Entry(body=text, fetched_at=fetched_at, expires_at=fetched_at + dt.timedelta(seconds=spec.ttl))
+        expires_at = fetched_at + dt.timedelta(seconds=spec.ttl)
+        stored = Entry(body=redact(text), fetched_at=fetched_at, expires_at=expires_at)
         self.cache.put(spec.provider, spec.key, stored, url=spec.url, dataset=spec.dataset)
         return Fetched(value, fetched_at)
 
@@ -262,17 +329,15 @@ class Http:
 
     async def _send(self, spec: RequestSpec) -> str:
         attempts = self.retries + 1
-        # The cap on total time: every attempt may time out, and each retry may wait its longest backoff
-        # (a Retry-After that does not fit in what is left is not waited for).
-        budget = self.timeout * attempts + BACKOFF_MAX * self.retries
-        started = time.monotonic()
         shown = spec.display_url()
+        loop = asyncio.get_running_loop()
+        started: float | None = None  # when this request first got its slot: the deadline runs from there
 
-        def backoff(error: Exception) -> bool | float:
+        def backoff(error: BaseException) -> bool | float:
             if isinstance(error, _RetryableStatus):
                 wait = error.retry_after
                 if wait is not None:
-                    remaining = budget - (time.monotonic() - started)
+                    remaining = self.deadline - (loop.time() - (started or loop.time()))
                     if wait > min(RETRY_AFTER_MAX, remaining):
                         return False  # asked to come back later than we can wait: fail now, fall back
                     self.trace(f"{spec.provider}: HTTP {error.response.status_code}, retrying in {wait:g} s")
@@ -287,32 +352,42 @@ class Http:
                     return False
                 self.trace(f"{spec.provider}: {cause}, retrying")
                 return True
-            return False
+            return False  # the deadline's cancellation among them: never retried
 
         limit = self._limit(spec.url)
         response: httpx.Response | None = None
+        text = ""
         try:
-            async for attempt in stamina.retry_context(
-                on=backoff,
-                attempts=attempts,
-                timeout=budget,
-                wait_initial=BACKOFF_INITIAL,
-                wait_max=BACKOFF_MAX,
-                wait_jitter=BACKOFF_JITTER,
-            ):
-                with attempt:
-                    async with limit:
-                        sent = time.monotonic()
-                        self.requests_sent += 1
-                        response = await self.client().get(spec.url, params=spec.params, headers=spec.headers)
-                        self.trace(
-                            f"{spec.provider}: GET {shown} -> {response.status_code} "
-                            f"({(time.monotonic() - sent) * 1000:.0f} ms)"
-                        )
-                    if response.status_code == 429 or response.status_code >= 500:
-                        raise _RetryableStatus(response)
+            # One cut-off for the whole request: httpx's timeouts restart with every byte that
+            # arrives and stamina's apply between attempts, so neither stops a trickle.
+            async with asyncio.timeout(None) as cutoff:
+                async for attempt in stamina.retry_context(
+                    on=backoff,
+                    attempts=attempts,
+                    timeout=self.deadline,
+                    wait_initial=BACKOFF_INITIAL,
+                    wait_max=BACKOFF_MAX,
+                    wait_jitter=BACKOFF_JITTER,
+                ):
+                    with attempt:
+                        async with limit:
+                            if started is None:
+                                started = loop.time()
+                                cutoff.reschedule(started + self.deadline)
+                            sent = time.monotonic()
+                            self.requests_sent += 1
+                            response, text = await self._get(spec)
+                            self.trace(
+                                f"{spec.provider}: GET {shown} -> {response.status_code} "
+                                f"({(time.monotonic() - sent) * 1000:.0f} ms)"
+                            )
+                        if response.status_code == 429 or response.status_code >= 500:
+                            raise _RetryableStatus(response, text)
         except _RetryableStatus as error:
-            response = error.response
+            response, text = error.response, error.text
+        except TimeoutError:
+            cause = f"no complete answer within the {self.deadline:g} s deadline (http.deadline)"
+            raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
         except httpx.TimeoutException:
             tries = f", {attempts} attempts" if attempts > 1 else ""
             raise ProviderTimeout(
@@ -327,13 +402,77 @@ class Http:
             return ""
         if status >= 400:
             reason = response.reason_phrase or ""
-            body = response.text[:2000]
+            body = text[:2000]
             if status == 429:
                 after = retry_after_seconds(response.headers.get("Retry-After"))
                 hint = f"; the server asks to wait {after:g} s" if after is not None else ""
                 raise RateLimited(spec.provider, spec.dataset, f"HTTP 429 {reason}{hint}".rstrip(), status, body)
             raise HttpStatusError(spec.provider, spec.dataset, f"HTTP {status} {reason}".rstrip(), status, body)
-        return response.text
+        return text
+
+    async def _get(self, spec: RequestSpec) -> tuple[httpx.Response, str]:
+        """One GET and its body, following redirects that stay on the request's scheme and host
+        (a key in the query must not travel to another host), reading at most `max_body` bytes."""
+        client = self.client()
+        request = client.build_request("GET", spec.url, params=spec.params, headers=spec.headers)
+        origin = _origin(request.url)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await client.send(request, stream=True)
+            try:
+                if response.next_request is None:
+                    return response, await self._body(spec, response)
+            finally:
+                await response.aclose()
+            request = response.next_request
+            if _origin(request.url) != origin:
+                raise RedirectRefused(
+                    spec.provider,
+                    spec.dataset,
+                    f"HTTP {response.status_code} redirect from {origin} to {_origin(request.url)} refused: "
+                    "only redirects to the same scheme and host are followed",
+                )
+            self.trace(f"{spec.provider}: HTTP {response.status_code}, redirected to {request.url.path}")
+        raise RedirectRefused(spec.provider, spec.dataset, f"more than {MAX_REDIRECTS} redirects")
+
+    async def _body(self, spec: RequestSpec, response: httpx.Response) -> str:
+        """The body as text, refused as soon as it passes `max_body` bytes: a declared length
+        is checked before reading, and the inflated bytes are counted as they arrive."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            raise self._too_large(spec, f"{int(declared) / MIB:,.1f} MiB announced")
+        if response.is_stream_consumed:  # built in memory (httpx.MockTransport): httpx has decoded it already
+            inflate, reads = None, _once(response.content)
+        else:
+            inflate, reads = _inflater(spec, response.headers.get("Content-Encoding", "")), response.aiter_raw()
+        chunks: list[bytes] = []  # joined once at the end: a growing buffer would copy itself as it grows
+        size = 0
+        big = False
+        try:
+            async for raw in reads:
+                while raw:
+                    if inflate is None:
+                        piece, raw = raw, b""
+                    else:
+                        # A piece at a time, never more than would pass the cap: 64 KiB of gzip
+                        # can inflate to 64 MiB.
+                        piece = _inflate(spec, inflate, raw, min(INFLATE_PIECE, self.max_body - size + 1))
+                        raw = inflate.unconsumed_tail
+                    size += len(piece)
+                    if size > self.max_body:
+                        chunks.clear()  # the error's traceback keeps this frame alive, not the bytes read
+                        raise self._too_large(spec, "more arrived")
+                    if not big and size > BIG_BODY:
+                        await self._big_body.acquire()  # the deadline still runs while it waits
+                        big = True
+                    chunks.append(piece)
+            return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+        finally:
+            if big:
+                self._big_body.release()
+
+    def _too_large(self, spec: RequestSpec, seen: str) -> BodyTooLarge:
+        cause = f"response body over the {self.max_body / MIB:g} MiB limit ({seen}; http.max_body_mb)"
+        return BodyTooLarge(spec.provider, spec.dataset, cause)
 
 
 # --- helpers for parsers ------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """`LiveData`: the `MarketData` protocol over the real public APIs.
 
 Which provider serves which dataset, and in which fallback order, is configuration
-(`[datasets]` in the config file). For each dataset the providers are asked in order and the
-first that answers wins; only when every one fails is a cached value served, marked stale,
-with a note in the envelope's `errors` (so a fresh answer from a fallback beats a stale one
-from the first choice). Curated tables (capex guidance, job cuts, ETF flows, market-value
-peaks) stay curated: no free API has them.
+(`[datasets]` in the config file); each provider's own symbol is the instrument table's.
+LiveData picks the providers, asks them through the fallback chain (chain.py: the first
+fresh answer wins, else a stale cached one with a note), one fetch per series and run however
+many sections ask, and turns answers into what sections ask for (an index's sessions from its
+bars, a proxy's day moves). The requests themselves are the fetchers' (fetchers.py), and how
+long an answer stays good is ttl.py's. Curated tables (capex guidance, job cuts, ETF flows,
+market-value peaks) stay curated: no free API has them.
 
 Nothing here knows about tables or analytics: sections cut every series to the as-of date.
 What LiveData does with the as-of date is ask for no more than was known then: bars up to
@@ -20,12 +22,11 @@ import itertools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, Self, TypeVar
 
-from marketshock import instruments
+from marketshock import analytics, instruments
 from marketshock.config import Settings
 from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError, combined
 from marketshock.instruments import Instrument
 from marketshock.models.series import (
-    Bar,
     CapexRecord,
     ClaimsFirstPrint,
     DailyFlows,
@@ -41,54 +42,17 @@ from marketshock.models.series import (
     WeeklySeries,
 )
 from marketshock.notes import note
-from marketshock.providers import bundled, chain, coinbase, coingecko, fred, sec, stooq, yahoo
+from marketshock.providers import bundled, chain, fetchers, fred, sec, yahoo
 from marketshock.providers.cache import Cache, cache_root
 from marketshock.providers.curated import Curated
 from marketshock.providers.http import Fetched, Http, utc_now
+from marketshock.providers.ttl import claims_ttl
 
 NAME = "live"
 T = TypeVar("T")
 
-PROVIDER_NAMES = {
-    "yahoo": "Yahoo Finance",
-    "coinbase": "Coinbase Exchange",
-    "coingecko": "CoinGecko",
-    "fred": "FRED",
-    "sec": "SEC EDGAR",
-    "stooq": "Stooq",
-    "curated": "curated",
-}
 REAL_HOSTS = {"fred": "https://fred.stlouisfed.org", "sec": "https://data.sec.gov"}
 SECOND_HOSTS = {"fred": "https://api.stlouisfed.org", "sec": "https://www.sec.gov"}
-
-# --- times to live ------------------------------------------------------------------------
-QUOTES_TTL = 5 * 60.0
-RUNNING_DAY_TTL = 10 * 60.0  # a series whose last bar is today's, still moving
-FILINGS_TTL = 24 * 3600.0
-TICKER_MAP_TTL = 7 * 24 * 3600.0
-US_CLOSE_UTC = dt.time(21, 15)  # after the New York close in both EST and EDT
-CLAIMS_RELEASE_UTC = dt.time(13, 45)  # Thursdays 8:30 ET, in both EST and EDT, plus a margin
-MIN_TTL = 3600.0
-
-
-def until_next(now: dt.datetime, at: dt.time, weekday: int | None = None) -> float:
-    """Seconds from `now` to the next `at` (UTC), on `weekday` if given (Monday = 0); at least an hour."""
-    candidate = dt.datetime.combine(now.date(), at, tzinfo=dt.UTC)
-    while candidate <= now or (weekday is not None and candidate.weekday() != weekday):
-        candidate += dt.timedelta(days=1)
-    return max(MIN_TTL, (candidate - now).total_seconds())
-
-
-def daily_ttl(as_of: dt.date, now: dt.datetime) -> float:
-    """Daily closes stay good until the next close; today's running bar only for minutes."""
-    if as_of >= now.date():
-        return RUNNING_DAY_TTL
-    return until_next(now, US_CLOSE_UTC)
-
-
-def claims_ttl(now: dt.datetime) -> float:
-    return until_next(now, CLAIMS_RELEASE_UTC, weekday=3)
-
 
 # --- instruments ----------------------------------------------------------------------------
 
@@ -97,11 +61,6 @@ CLAIMS_SERIES = {
     "CCSA": "Continuing claims (SA)",
     "IC4WSA": "Initial claims, 4-week moving average (SA)",
 }
-# Full crypto history is needed: the all-time high and "lowest since" look back years.
-COINBASE_FIRST_DAY = dt.date(2015, 7, 20)  # BTC-USD's first day on the exchange
-# Whole histories, as the bundled series have: "largest fall since", volatility percentiles and
-# all-time highs look back as far as the data goes. The cache makes it a once-a-day cost.
-HISTORY_START = dt.date(1900, 1, 1)
 CLAIMS_LOOKBACK = dt.timedelta(days=3 * 365)
 
 
@@ -130,18 +89,6 @@ def base_urls(settings: Settings) -> dict[str, str]:
         else:
             urls[f"{name}-2"] = urls[name]
     return urls
-
-
-async def gather_all(*pending: Awaitable[T]) -> list[T]:
-    """Like asyncio.gather, but every request finishes before the first error is raised: no
-    request is left running when a run ends (httpx warns about abandoned connections)."""
-    results = await asyncio.gather(*pending, return_exceptions=True)
-    values: list[T] = []
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-        values.append(result)
-    return values
 
 
 class _Sourced(Protocol):
@@ -183,6 +130,8 @@ class LiveData:
             timeout=settings.http.timeout,
             retries=settings.http.retries,
             max_per_host=settings.http.max_per_host,
+            max_body=int(settings.http.max_body_mb * 1024 * 1024),
+            deadline=settings.http.deadline,
             cache=Cache(cache_root(settings.cache)),
             refresh=refresh,
             trace=trace,
@@ -190,6 +139,7 @@ class LiveData:
         self.curated = Curated(settings.curated)
         # The instrument table, with the run's watchlist rows: each provider's own symbol.
         self.table = table or instruments.load(settings.bundled.dir)
+        self.query = fetchers.Query(self.http, self.urls, as_of)
         self._histories: dict[str, asyncio.Future[PriceSeries]] = {}
 
     async def aclose(self) -> None:
@@ -250,85 +200,8 @@ class LiveData:
     def _history_fetcher(
         self, provider: str, inst: Instrument
     ) -> Callable[[chain.Mode], Awaitable[Fetched[PriceSeries]]]:
-        async def fetch(mode: chain.Mode) -> Fetched[PriceSeries]:
-            if provider == "yahoo":
-                return await self._yahoo_history(inst, mode)
-            if provider == "coinbase":
-                return await self._coinbase_history(inst, mode)
-            return await self._stooq_history(inst, mode)
-
-        return fetch
-
-    def _series(
-        self, inst: Instrument, bars: tuple[Bar, ...], provider: str, reference: str, name: str | None = None
-    ) -> PriceSeries:
-        crypto = inst.series_calendar == instruments.UTC_DAYS
-        return PriceSeries(
-            symbol=inst.symbol,
-            name=name if inst.kind == "stock" and name else inst.name,
-            calendar=inst.series_calendar,
-            bars=bars,
-            proxy_for=inst.proxy_for,
-            source=Source(
-                provider=PROVIDER_NAMES[provider],
-                reference=reference,
-                note="UTC calendar days" if crypto else "exchange sessions, prices as quoted (not adjusted)",
-            ),
-        )
-
-    async def _yahoo_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
-        dataset = f"{inst.symbol} price history"
-        symbol = inst.yahoo
-        assert symbol  # the chain skips a provider without a symbol
-        query = yahoo.ChartQuery(symbol, None, self.as_of)
-        spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(self.as_of, utc_now()))
-        try:
-            fetched = await self.http.fetch(
-                spec, lambda t: yahoo.parse_daily(t, symbol=symbol, dataset=dataset), stale=mode
-            )
-        except HttpStatusError as error:
-            raise yahoo.chart_error(error, symbol) or error from None
-        daily = fetched.value
-        series = self._series(inst, daily.bars, "yahoo", f"{spec.url} (interval 1d)", daily.name)
-        return Fetched(series, fetched.fetched_at, fetched.stale)
-
-    async def _coinbase_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
-
-        dataset = f"{inst.symbol} price history"
-        assert inst.coinbase
-        specs = coinbase.candle_requests(
-            inst.coinbase,
-            COINBASE_FIRST_DAY,
-            self.as_of,
-            self.urls["coinbase"],
-            dataset=dataset,
-            ttl=daily_ttl(self.as_of, utc_now()),
-        )
-        # Pages wholly in the past never change: only the last one follows the daily TTL.
-        pages = await gather_all(
-            *(self.http.fetch(s, lambda t: coinbase.parse_candles(t, dataset=dataset), stale=mode) for s in specs)
-        )
-        bars = coinbase.merge_pages([p.value for p in pages])
-        if not bars:
-            raise NoDataError("coinbase", dataset, f"no candles for {inst.coinbase}")
-        oldest = min(pages, key=lambda p: p.fetched_at)
-        series = self._series(inst, bars, "coinbase", f"{specs[0].url} (granularity 86400)")
-        return Fetched(series, oldest.fetched_at, any(p.stale for p in pages))
-
-    async def _stooq_history(self, inst: Instrument, mode: chain.Mode) -> Fetched[PriceSeries]:
-        dataset = f"{inst.symbol} price history"
-        assert inst.stooq
-        spec = stooq.daily_request(
-            inst.stooq,
-            HISTORY_START,
-            self.as_of,
-            self.urls["stooq"],
-            dataset=dataset,
-            ttl=daily_ttl(self.as_of, utc_now()),
-        )
-        fetched = await self.http.fetch(spec, lambda t: stooq.parse_daily_csv(t, dataset=dataset), stale=mode)
-        series = self._series(inst, fetched.value, "stooq", f"{spec.url}?s={inst.stooq}&i=d")
-        return Fetched(series, fetched.fetched_at, fetched.stale)
+        fetch = fetchers.HISTORY[provider]
+        return lambda mode: fetch(self.query, inst, mode)
 
     # -- indices ---------------------------------------------------------------------------------
 
@@ -344,8 +217,11 @@ class LiveData:
             measures = {s.date: s.market_measure for s in curated.sessions}
         sessions = []
         previous: float | None = None
+        previous_day: dt.date | None = None
         for bar in series.bars:
-            change = round((bar.close / previous - 1) * 100, 2) if previous else None
+            # No day change across a gap (a session without a close): it would be a longer one.
+            across_gap = previous_day is not None and analytics.first_gap(series.gaps, previous_day, bar.date)
+            change = round((bar.close / previous - 1) * 100, 2) if previous and not across_gap else None
             sessions.append(
                 IndexSession(
                     date=bar.date,
@@ -356,8 +232,8 @@ class LiveData:
                     source=series.source,
                 )
             )
-            previous = bar.close
-        return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions))
+            previous, previous_day = bar.close, bar.date
+        return IndexSessions(symbol=inst.symbol, name=inst.name, sessions=tuple(sessions), gaps=series.gaps)
 
     async def index_moves(self, symbol: str) -> IndexMoves:
         """Day moves of a `moves` row: from its live proxy's closes (AAXJ for MSCI Asia ex-Japan),
@@ -390,6 +266,8 @@ class LiveData:
         where = " in New York" if proxy.timezone == "America/New_York" else ""
         moves = []
         for earlier, later in itertools.pairwise(series.bars):
+            if analytics.first_gap(series.gaps, earlier.date, later.date):
+                continue  # across a gap the change is no day's move: that day has no reported move
             moves.append(
                 IndexMove(
                     date=later.date,
@@ -427,16 +305,20 @@ class LiveData:
             except HttpStatusError as error:
                 raise fred.api_error(error) from None
             label = f"FRED vintage of {vintage}" if vintage else "FRED latest vintage (revised)"
+            vintage_day = vintage
             reference = f"https://fred.stlouisfed.org/series/{series_id} (API)"
         else:
             spec = fred.graph_request(series_id, start, end, self.urls["fred"], ttl=ttl)
             fetched = await self.http.fetch(spec, lambda t: fred.parse_graph_csv(t, series_id), stale=mode)
             label = "FRED latest vintage (revised)"
+            vintage_day = None
             reference = f"https://fred.stlouisfed.org/series/{series_id} (fredgraph.csv)"
         series = WeeklySeries(
             series_id=series_id,
             name=CLAIMS_SERIES[series_id],
             vintage=f"{label}, fetched {fetched.fetched_at:%Y-%m-%d}",
+            # ALFRED's real-time period answers for the as-of day; else the vintage is the fetch's.
+            vintage_date=vintage_day if vintage_day else fetched.fetched_at.date(),
             observations=fetched.value,
             source=Source(provider="FRED", reference=reference),
         )
@@ -496,27 +378,19 @@ class LiveData:
             sec.headers(ua, f"{ticker} capex")  # refuse before anything else when the User-Agent is unset
             company = sec.Company(ticker, sec.KNOWN_CIKS[ticker], ticker)
         else:
-            tickers_spec = sec.tickers_request(self.urls["sec-2"], ua, ttl=TICKER_MAP_TTL)
-            tickers: Fetched[dict[str, sec.Company]] = await self._fetched(
-                [("sec", lambda mode: self.http.fetch(tickers_spec, sec.parse_tickers, stale=mode))]
-            )
+            tickers = await self._fetched([("sec", lambda mode: fetchers.sec_tickers(self.query, ua, mode))])
             answers.append(tickers)
             company = sec.company(tickers.value, ticker)
-        dataset = f"{ticker} capex"
 
         async def concept(name: str) -> Fetched[list[sec.CapexFact]]:
-            spec = sec.concept_request(company.cik, name, self.urls["sec"], ua, ttl=FILINGS_TTL)
+            return await self._fetched(
+                [("sec", lambda mode: fetchers.sec_capex_facts(self.query, company, name, ua, mode))]
+            )
 
-            def parse(text: str) -> list[sec.CapexFact]:
-                return sec.annual_facts(text, name, dataset=dataset)
-
-            return await self._fetched([("sec", lambda mode: self.http.fetch(spec, parse, stale=mode))])
-
-        concepts = await gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
+        concepts = await fetchers.gather_all(*(concept(c) for c in sec.CAPEX_CONCEPTS))
         answers += concepts
-        freshness = Fetched(None, min(a.fetched_at for a in answers), stale=any(a.stale for a in answers))
         facts = [f for answer in concepts for f in answer.value]
-        return sec.latest_annual(facts, self.as_of, ticker=ticker), company, freshness
+        return sec.latest_annual(facts, self.as_of, ticker=ticker), company, fetchers.freshness(answers)
 
     def _with_sec_actual(
         self, ticker: str, curated: CapexRecord | None, fact: sec.CapexFact, company: sec.Company, fresh: Fetched[Any]
@@ -573,7 +447,8 @@ class LiveData:
         # /global is "now": a past as-of date could not use it, so it is not asked.
         if "coingecko" in chain and self.as_of >= self.today:
             try:
-                point = await self._first([("coingecko", self._coingecko_point)])
+                attempts = [("coingecko", lambda mode: fetchers.coingecko_market_value(self.query, mode))]
+                point = await self._first(attempts)
             except ProviderError as error:
                 if not points:
                     raise
@@ -584,39 +459,12 @@ class LiveData:
             raise NoDataError(NAME, "market value", "no configured provider has market-value points")
         return points
 
-    async def _coingecko_point(self, mode: chain.Mode) -> Fetched[MarketCapPoint]:
-        spec = coingecko.global_request(self.urls["coingecko"], ttl=QUOTES_TTL)
-        fetched = await self.http.fetch(spec, coingecko.parse_global, stale=mode)
-        market = fetched.value
-        change = f", {market.change_24h_pct:+.2f}% in 24 h" if market.change_24h_pct is not None else ""
-        point = MarketCapPoint(
-            provider=coingecko.NAME,
-            kind="point",
-            date=market.updated_at.date(),
-            value_usd=market.total_market_cap_usd,
-            source=Source(
-                provider=coingecko.NAME,
-                reference=spec.url,
-                note=f"live total market value, updated {market.updated_at:%Y-%m-%d %H:%M} UTC{change}",
-            ),
-        )
-        return Fetched(point, fetched.fetched_at, fetched.stale)
-
     async def quotes(self, coin_ids: list[str]) -> dict[str, float]:
         """Spot USD quotes from CoinGecko (not history: it has no lows)."""
-        spec = coingecko.simple_price_request(coin_ids, self.urls["coingecko"], ttl=QUOTES_TTL)
-
-        def parse(text: str) -> dict[str, float]:
-            return coingecko.parse_simple_price(text, coin_ids)
-
-        return (await self._fetched([("coingecko", lambda mode: self.http.fetch(spec, parse, stale=mode))])).value
+        attempts = [("coingecko", lambda mode: fetchers.coingecko_quotes(self.query, coin_ids, mode))]
+        return (await self._fetched(attempts)).value
 
     async def after_hours(self, ticker: str, day: dt.date) -> yahoo.SessionPrices:
         """A stock's regular close on `day` and its post-market prices (Yahoo, 5-minute bars)."""
-        query = yahoo.ChartQuery(ticker.upper(), day, day, interval="5m", include_prepost=True)
-        dataset = f"{ticker.upper()} after-hours prices"
-        spec = yahoo.chart_request(query, self.urls["yahoo"], dataset=dataset, ttl=daily_ttl(day, utc_now()))
-        def parse(text: str) -> yahoo.SessionPrices:
-            return yahoo.parse_sessions(text, symbol=ticker.upper(), dataset=dataset, day=day)
-
-        return (await self._fetched([("yahoo", lambda mode: self.http.fetch(spec, parse, stale=mode))])).value
+        attempts = [("yahoo", lambda mode: fetchers.yahoo_after_hours(self.query, ticker, day, mode))]
+        return (await self._fetched(attempts)).value

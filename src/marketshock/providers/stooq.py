@@ -32,6 +32,10 @@ def daily_request(symbol: str, start: dt.date, end: dt.date, base_url: str, *, d
     )
 
 
+def _price(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
 def parse_daily_csv(text: str, *, dataset: str) -> tuple[Bar, ...]:
     stripped = text.strip().lstrip("\ufeff")
     lowered = stripped.lower()
@@ -55,9 +59,9 @@ def parse_daily_csv(text: str, *, dataset: str) -> tuple[Bar, ...]:
             bars.append(
                 Bar(
                     date=dt.date.fromisoformat(row[0].strip()),
-                    open=float(row[1]),
-                    high=float(row[2]),
-                    low=float(row[3]),
+                    open=_price(row[1]),  # an empty field is a gap in that field only
+                    high=_price(row[2]),
+                    low=_price(row[3]),
                     close=float(row[4]),
                     volume=float(row[5]) if len(row) > 5 and row[5].strip() else None,
                 )

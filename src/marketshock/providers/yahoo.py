@@ -36,6 +36,8 @@ class Daily:
     name: str
     currency: str
     bars: tuple[Bar, ...]
+    gaps: tuple[dt.date, ...] = ()  # days Yahoo sent without a close: gaps, not days to skip
+    splits_applied: tuple[tuple[dt.date, float], ...] = ()  # (day, ratio) adjusted here, Yahoo having not
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ def chart_request(query: ChartQuery, base_url: str, *, dataset: str, ttl: float)
         "period2": str(_epoch(query.end + dt.timedelta(days=1))),
         "interval": query.interval,
         "includePrePost": "true" if query.include_prepost else "false",
+        "events": "split",  # split events, to adjust earlier bars where Yahoo has not
     }
     return RequestSpec(
         provider=PROVIDER,
@@ -145,8 +148,10 @@ def _offset(meta: dict[str, Any]) -> dt.timedelta:
 
 def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
     """Step 3 for daily bars. A bar's date is its timestamp in the exchange's time (UTC for
-    crypto, so BTC-USD bars are UTC calendar days). Bars with a missing price (a holiday row)
-    are skipped; when Yahoo sends today's running bar beside the day's row, the later wins."""
+    crypto, so BTC-USD bars are UTC calendar days). A null field is a gap in that field only:
+    a bar with a null open keeps its high, low and close. A row without a close is no bar but
+    a gap day (`Daily.gaps`; the series' normalisation judges it against the calendar). When
+    Yahoo sends today's running bar beside the day's row, the later wins."""
     result = _result(text, dataset)
     meta = result["meta"]
     if meta.get("symbol") and str(meta["symbol"]).upper() != symbol.upper():
@@ -154,25 +159,85 @@ def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
     timestamps, cols = _series(result, dataset)
     offset = _offset(meta)
     bars: dict[dt.date, Bar] = {}
+    gaps: set[dt.date] = set()
     for i, ts in enumerate(timestamps):
         if not isinstance(ts, int):
             raise BadResponse(PROVIDER, dataset, f"`timestamp[{i}]` is not an integer")
         o, h, lo, c = cols["open"][i], cols["high"][i], cols["low"][i], cols["close"][i]
-        if None in (o, h, lo, c):
-            continue
         day = (dt.datetime.fromtimestamp(ts, dt.UTC) + offset).date()
+        if c is None:
+            if day not in bars:
+                gaps.add(day)
+            continue
+        gaps.discard(day)
         try:
             bars[day] = Bar(date=day, open=o, high=h, low=lo, close=c, volume=cols["volume"][i])
         except ValueError:
             raise BadResponse(PROVIDER, dataset, f"bar {i} ({day}) has a non-numeric price") from None
     if not bars:
         raise NoDataError(PROVIDER, dataset, "every bar in the response has a missing price")
+    ordered = tuple(sorted(bars.values(), key=lambda b: b.date))
+    ordered, applied = adjust_for_splits(ordered, _splits(result, offset, dataset))
     return Daily(
         symbol=str(meta.get("symbol") or symbol),
         name=str(meta.get("longName") or meta.get("shortName") or symbol),
         currency=str(meta.get("currency") or "USD"),
-        bars=tuple(sorted(bars.values(), key=lambda b: b.date)),
+        bars=ordered,
+        gaps=tuple(sorted(gaps)),
+        splits_applied=applied,
     )
+
+
+def _splits(result: dict[str, Any], offset: dt.timedelta, dataset: str) -> list[tuple[dt.date, float]]:
+    """`events.splits` as (day, ratio): a 4:1 split is 4.0 (numerator over denominator)."""
+    events = result.get("events")
+    splits = events.get("splits") if isinstance(events, dict) else None
+    if not splits:
+        return []
+    out = []
+    for key, split in splits.items():
+        try:
+            ts = int(split.get("date", key))
+            ratio = float(split["numerator"]) / float(split["denominator"])
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            raise BadResponse(PROVIDER, dataset, f"`events.splits[{key}]` is not a date and a ratio") from None
+        if ratio > 0 and ratio != 1:
+            out.append(((dt.datetime.fromtimestamp(ts, dt.UTC) + offset).date(), ratio))
+    return sorted(out)
+
+
+def adjust_for_splits(
+    bars: tuple[Bar, ...], splits: list[tuple[dt.date, float]]
+) -> tuple[tuple[Bar, ...], tuple[tuple[dt.date, float], ...]]:
+    """Divide the prices before each split by its ratio (and multiply the volume), where the bars
+    show the split unapplied: the close on the split day sits nearer the previous close over the
+    ratio than the previous close itself. Yahoo's quoted bars are usually adjusted already; they
+    are then left as they are."""
+    import math
+
+    applied = []
+    for day, ratio in splits:
+        at = next((i for i, b in enumerate(bars) if b.date >= day), None)
+        if not at:  # the split is before the first bar, or after the last
+            continue
+        move = math.log(bars[at].close / bars[at - 1].close) if bars[at - 1].close > 0 < bars[at].close else 0.0
+        if abs(move + math.log(ratio)) >= abs(move):
+            continue  # already adjusted
+        earlier = tuple(
+            b.model_copy(
+                update={
+                    "open": b.open / ratio if b.open is not None else None,
+                    "high": b.high / ratio if b.high is not None else None,
+                    "low": b.low / ratio if b.low is not None else None,
+                    "close": b.close / ratio,
+                    "volume": b.volume * ratio if b.volume is not None else None,
+                }
+            )
+            for b in bars[:at]
+        )
+        bars = earlier + bars[at:]
+        applied.append((day, ratio))
+    return bars, tuple(applied)
 
 
 def parse_sessions(text: str, *, symbol: str, dataset: str, day: dt.date) -> SessionPrices:

@@ -11,7 +11,8 @@ from marketshock.context import RunContext
 from marketshock.errors import NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
-from marketshock.notes import note
+from marketshock.notes import note, warn
+from marketshock.sections.gaps import gap_warnings
 
 SPARK_DAYS = 30
 FLOW_MONTHS = 4  # months of summed daily ETF flows to show, per scope
@@ -21,26 +22,36 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def asset_figures(series: PriceSeries, ctx: RunContext) -> CryptoAsset:
-    """Every figure of one asset, from its bars up to the as-of day."""
-    bars = series.up_to(ctx.as_of).bars
+def asset_figures(series: PriceSeries, ctx: RunContext, section: str = "crypto") -> CryptoAsset:
+    """Every figure of one asset, from its bars up to the as-of day. A figure that needs a day
+    without a price (a gap) is null, and the gap is named in the envelope's `warnings`."""
+    series = series.up_to(ctx.as_of)
+    bars, gaps = series.bars, series.gaps
     if not bars:
         raise NoDataError(series.source.provider, f"{series.symbol} price history", f"no data on or before {ctx.as_of}")
     last = bars[-1]
     closes = [b.close for b in bars]
-    ytd = analytics.year_to_date(bars)
-    low = analytics.lowest_since(bars)
+    log = analytics.GapLog()
+    ytd = analytics.year_to_date(bars, gaps, log.to("change_ytd_pct"))
+    found = analytics.lowest_since(bars, gaps, log.to("lowest_since"))
+    low = found if isinstance(found, analytics.LowestSince) else None
     high = analytics.drawdown_from_high([b.date for b in bars], closes)
     assert high is not None  # bars is not empty
+    recent = bars[-60:]
+    change_1d = analytics.change_over_days(bars, 1, gaps, log.to("change_1d_pct"))
+    change_7d = analytics.change_over_days(bars, 7, gaps, log.to("change_7d_pct"))
+    streak = analytics.streak_over([b.date for b in recent], [b.close for b in recent], gaps, log.to("streak"))
+    for warning in gap_warnings(section, series, log, ctx.as_of):
+        warn(warning)
     return CryptoAsset(
         symbol=series.symbol,
         name=series.name,
         date=last.date,
         price=round(last.close, 2),
-        low=round(last.low, 2),
-        high=round(last.high, 2),
-        change_1d_pct=_round(analytics.change_over_days(bars, 1)),
-        change_7d_pct=_round(analytics.change_over_days(bars, 7)),
+        low=_round(last.low),
+        high=_round(last.high),
+        change_1d_pct=_round(change_1d),
+        change_7d_pct=_round(change_7d),
         change_ytd_pct=_round(ytd.change_pct) if ytd else None,
         change_ytd_at_low_pct=_round(ytd.change_at_low_pct) if ytd else None,
         ytd_base_date=ytd.base_date if ytd else None,
@@ -51,7 +62,8 @@ def asset_figures(series: PriceSeries, ctx: RunContext) -> CryptoAsset:
         all_time_high=round(high.peak, 2),
         all_time_high_date=high.peak_date,
         drawdown_pct=round(high.drawdown_pct, 2),
-        streak=analytics.streak(analytics.daily_changes(closes[-60:])),
+        streak=streak,
+        gap_figures=log.figures,
         data_starts=bars[0].date,
         recent_closes=[round(c, 2) for c in closes[-SPARK_DAYS:]],
         source=series.source,

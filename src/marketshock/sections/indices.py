@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UnknownSymbolError
+from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
-from marketshock.notes import note
+from marketshock.notes import note, warn
+from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
 
 SPARK_SESSIONS = 30
 NOTE_DAYS = 7  # market-measure events of the past week are shown with the row
@@ -78,12 +80,26 @@ def no_figure_row(
 
 
 def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
-    bars = series.up_to(ctx.as_of).bars
+    """Figures of a daily series. A figure whose sessions include a gap (a session the provider
+    sent without a close) is null, the gap named in the envelope's `warnings`."""
+    series = series.up_to(ctx.as_of)
+    bars, gaps = series.bars, series.gaps
     kind = "ETF proxy" if series.proxy_for else "index"
     if not bars:
         reason = f"no data on or before {ctx.as_of}"
         return no_figure_row(series.symbol, series.name, kind, reason, series.source, series.proxy_for)
     closes = [b.close for b in bars]
+    dates = [b.date for b in bars]
+    log = analytics.GapLog()
+    change_1d = analytics.change_over_sessions(closes, 1, dates, gaps, log.to("change_1d_pct"))
+    change_5d = analytics.change_over_sessions(closes, 5, dates, gaps, log.to("change_5d_pct"))
+    streak = analytics.streak_over(dates[-60:], closes[-60:], gaps, log.to("streak"))
+    for warning in gap_warnings("indices", series, log, ctx.as_of):
+        warn(warning)
+    # A move only an unapplied split explains, within the 5 sessions shown: flagged, never a headline.
+    suspect = [d for d in series.suspect if d >= dates[max(0, len(dates) - 6)]]
+    for day in suspect:
+        warn(suspect_warning("indices", series.symbol, day, "flagged in the row's notes and kept out of headlines"))
     return IndexRow(
         symbol=series.symbol,
         name=series.name,
@@ -91,9 +107,11 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
         proxy_for=series.proxy_for,
         date=bars[-1].date,
         last=round(closes[-1], 2),
-        change_1d_pct=_round(analytics.change_over_sessions(closes, 1)),
-        change_5d_pct=_round(analytics.change_over_sessions(closes, 5)),
-        streak=analytics.streak(analytics.daily_changes(closes[-60:])),
+        change_1d_pct=_round(change_1d),
+        change_5d_pct=_round(change_5d),
+        streak=streak,
+        gap_figures=log.figures,
+        notes=[suspect_note(d) for d in suspect],
         recent_closes=[round(c, 2) for c in closes[-SPARK_SESSIONS:]],
         source=series.source,
     )
@@ -107,12 +125,30 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
         return no_figure_row(index.symbol, index.name, "index", reason, Source(provider="curated"))
     last = sessions[-1]
     dates = [s.date for s in sessions]
+    recent_gaps = [g for g in index.gaps if dates[max(0, len(dates) - 6)] < g <= ctx.as_of]
+    for gap in recent_gaps:
+        warn(
+            WarningEntry(
+                section="indices",
+                symbol=index.symbol,
+                kind="gap",
+                date=gap,
+                message=f"{index.symbol} has no close on {gap} (a session): the day change, 5-day change and "
+                "streak across it are left blank rather than measured over a longer period",
+            )
+        )
     # A streak or a 5-day change may only span rows that are consecutive sessions.
     run = contiguous_tail(dates)
     tail = sessions[-run:]
     changes = [s.change_pct for s in tail]
-    streak = analytics.streak(changes)
-    streak_complete = streak_is_complete(changes, streak)
+    streak: int | None = analytics.streak(changes)
+    streak_complete = streak_is_complete(changes, streak or 0)
+    if not streak_complete and streak:
+        # The change into the row before the run is unknown; a gap before that row made it so.
+        start = len(dates) - abs(streak) - 1  # the row before the run
+        before = dates[start - 1] if start >= 1 else dates[0] - dt.timedelta(days=7)
+        if analytics.first_gap(index.gaps, before, last.date) is not None:
+            streak = None  # the run meets a session without a close: its length is unknown, not a lower bound
     change_5d = None
     if run >= 6 and tail[-1].close is not None and tail[-6].close is not None:
         change_5d = analytics.change_pct(tail[-1].close, tail[-6].close)

@@ -8,9 +8,10 @@ import datetime as dt
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError
+from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
 from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
-from marketshock.notes import note
+from marketshock.notes import note, warn
 
 # The Labor Department publishes a week's initial claims on the Thursday after the
 # week ends (Saturday), and continuing claims one week later.
@@ -63,28 +64,89 @@ def job_cuts_figures(series: MonthlySeries, ctx: RunContext) -> JobCuts | None:
     )
 
 
+WEEK_FIGURES = {"change": "change on the week", "four_week_avg": "4-week average"}
+
+
+def claims_gap_warnings(
+    series: WeeklySeries, log: analytics.GapLog, latest: dt.date, as_of: dt.date
+) -> list[WarningEntry]:
+    """One warning per missing week that blanked a figure, and one when the latest week that
+    should be published by the as-of date has no value (so an earlier week is shown)."""
+
+    def names(figures: list[str]) -> str:
+        return ", ".join(WEEK_FIGURES.get(f, f) for f in figures)
+
+    out = [
+        WarningEntry(
+            section="labor",
+            symbol=series.series_id,
+            kind="gap",
+            date=week,
+            message=f"{series.series_id} has no value for the week ending {week} "
+            f"(missing in {series.source.provider}): {names(figures)} left blank rather than measured over other weeks",
+        )
+        for week, figures in log.by_gap().items()
+    ]
+    later = [g for g in series.gaps if latest < g and g + INITIAL_CLAIMS_LAG <= as_of]
+    if later:
+        out.append(
+            WarningEntry(
+                section="labor",
+                symbol=series.series_id,
+                kind="gap",
+                date=later[-1],
+                message=f"{series.series_id} has no value for the week ending {later[-1]}: "
+                f"the latest week with one, {latest}, is shown",
+            )
+        )
+    return out
+
+
 def claims_figures(
     initial: WeeklySeries, continuing: WeeklySeries, ctx: RunContext
 ) -> tuple[ClaimsWeek | None, list[int]]:
+    """The latest published week of the series' vintage. A figure that needs a missing week
+    (FRED's ".") is null, the week named in the envelope's `warnings`."""
     weeks = [o for o in initial.observations if o.week_ending + INITIAL_CLAIMS_LAG <= ctx.as_of]
     if not weeks:
         return None, []
-    values = [o.value for o in weeks]
-    wow = analytics.week_on_week(values)
+    values = [o.value for o in weeks if o.value is not None]
+    log = analytics.GapLog()
+    wow = analytics.week_on_week(
+        values, [o.week_ending for o in weeks], initial.gaps, log.to("change"), log.to("four_week_avg")
+    )
     cont = [o for o in continuing.observations if o.week_ending + CONTINUING_CLAIMS_LAG <= ctx.as_of]
     latest = weeks[-1]
+    for warning in claims_gap_warnings(initial, log, latest.week_ending, ctx.as_of):
+        warn(warning)
+    vintage_date = initial.vintage_date
     week = ClaimsWeek(
         week_ending=latest.week_ending,
-        initial=int(latest.value),
+        initial=int(values[-1]),
         change=int(wow.change) if wow.change is not None else None,
         four_week_avg=wow.four_week_avg,
-        continuing=int(cont[-1].value) if cont else None,
+        continuing=int(cont[-1].value) if cont and cont[-1].value is not None else None,
         continuing_week_ending=cont[-1].week_ending if cont else None,
         released=latest.week_ending + INITIAL_CLAIMS_LAG,
         vintage=initial.vintage,
+        vintage_date=vintage_date,
+        revised_after_as_of=vintage_date is not None and vintage_date > ctx.as_of,
+        gap_figures=log.figures,
         source=initial.source,
     )
     return week, [int(v) for v in values[-RECENT_WEEKS:]]
+
+
+def known_on_as_of(
+    vintage: ClaimsWeek | None, first_print: ClaimsWeek | None
+) -> tuple[ClaimsWeek | None, ClaimsWeek | None]:
+    """(what was known on the as-of date, a later revision to show beside it). A vintage later
+    than the as-of date gives way to the week's first print where one is known; without one it
+    stays, marked `revised_after_as_of`, so no one takes it for what was known that day."""
+    if vintage is None or first_print is None or not vintage.revised_after_as_of:
+        return vintage, None
+    later = vintage.model_copy(update={"vintage": f"{vintage.vintage}, later than the as-of date"})
+    return first_print, later
 
 
 def first_print_figures(prints: list[ClaimsFirstPrint], week_ending: dt.date, ctx: RunContext) -> ClaimsWeek | None:
@@ -100,6 +162,7 @@ def first_print_figures(prints: list[ClaimsFirstPrint], week_ending: dt.date, ct
                 continuing_week_ending=p.continuing_week_ending,
                 released=p.released,
                 vintage="first print",
+                vintage_date=p.released,
                 source=p.source,
             )
     return None
@@ -129,10 +192,17 @@ async def build(ctx: RunContext) -> LaborResult:
         claims, recent = claims_figures(icsa, ccsa, ctx)
         if claims and not isinstance(prints, BaseException):
             first_print = first_print_figures(prints, claims.week_ending, ctx)
+    claims, later = known_on_as_of(claims, first_print)
     if job_cuts is None and claims is None and failures:
         for failure in failures[1:]:  # the first is the section's error; name the others too
             note(failure)
         raise failures[0]
     for failure in failures:
         note(failure)
-    return LaborResult(job_cuts=job_cuts, claims=claims, claims_first_print=first_print, recent_initial_claims=recent)
+    return LaborResult(
+        job_cuts=job_cuts,
+        claims=claims,
+        claims_first_print=first_print,
+        recent_initial_claims=recent,
+        claims_later_revision=later,
+    )

@@ -14,7 +14,7 @@ import dataclasses
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -23,6 +23,27 @@ if TYPE_CHECKING:
 def _load(dotted: str) -> Any:
     module, _, name = dotted.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One of a section's own command-line options, as data: commands/data.py builds the Typer
+    option from it. `target` says where the value goes: `universe` (comma-separated symbols that
+    replace the section's watchlist groups for one run), `build` (a keyword of its `build`), or
+    `render` (the `ytd` columns of the crypto table)."""
+
+    name: str
+    flags: tuple[str, ...]
+    help: str
+    target: Literal["universe", "build", "render"]
+    type: Literal["symbols", "flag", "int"] = "symbols"
+    default: int | bool | None = None
+    min: int | None = None
+    max: int | None = None
+    metavar: str | None = None
+
+
+SYMBOLS = Option("symbols", ("--symbols", "-s"), "Comma-separated symbols.", "universe", metavar="A,B")
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,7 @@ class Section:
                  (`crypto.BTC.price`), otherwise it stays (`shock.moves.BTC.zscore`)
     groups       the watchlist groups that are its default universe (`symbols` option), if any
     symbol_kinds the instrument kinds its symbols may have
+    options      its own command-line options (the shared ones are `app.run_options`')
     """
 
     name: str
@@ -56,6 +78,7 @@ class Section:
     metric_rows: dict[str, tuple[str, bool]] = dataclasses.field(default_factory=dict)
     groups: tuple[str, ...] = ()
     symbol_kinds: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
 
     def builder(self) -> Callable[..., Any]:
         return _load(self.build) if isinstance(self.build, str) else self.build
@@ -93,6 +116,7 @@ SECTIONS: tuple[Section, ...] = (
         metric_rows={"indices": ("symbol", True)},
         groups=("indices", "etfs"),
         symbol_kinds=("index", "etf"),
+        options=(SYMBOLS,),
     ),
     Section(
         name="earnings-capex",
@@ -105,6 +129,7 @@ SECTIONS: tuple[Section, ...] = (
         metric_rows={"companies": ("ticker", True)},
         groups=("companies",),
         symbol_kinds=("stock",),
+        options=(Option("symbols", ("--tickers", "-t"), "Comma-separated tickers.", "universe", metavar="A,B"),),
     ),
     Section(
         name="labor",
@@ -126,6 +151,10 @@ SECTIONS: tuple[Section, ...] = (
         metric_rows={"assets": ("symbol", True), "market_cap": ("provider", False)},
         groups=("crypto",),
         symbol_kinds=("crypto",),
+        options=(
+            Option("ytd", ("--ytd",), "Show year-to-date columns (close and day's low).", "render", "flag", False),
+            SYMBOLS,
+        ),
     ),
     Section(
         name="shock",
@@ -137,6 +166,21 @@ SECTIONS: tuple[Section, ...] = (
         csv_rows="moves",
         metric_rows={"moves": ("symbol", False), "window_changes": ("symbol", False)},
         groups=("crypto", "indices", "etfs"),
+        options=(
+            # The same bounds as sections.shock.DEFAULT_WINDOW / MAX_WINDOW (a test keeps them equal);
+            # repeated here so `--help` does not import the section.
+            Option(
+                "window",
+                ("--window", "-w"),
+                "Shock window: the last N sessions up to as-of, for the side-by-side changes.",
+                "build",
+                "int",
+                default=10,
+                min=1,
+                max=260,
+                metavar="N",
+            ),
+        ),
     ),
 )
 BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}

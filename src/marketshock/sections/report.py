@@ -33,6 +33,7 @@ from marketshock.models.results import (
     ReportResult,
     ShockResult,
 )
+from marketshock.sections.gaps import SUSPECT
 
 MIN_SPAN_DAYS = 30  # "lowest since" three days ago is no news
 
@@ -111,6 +112,8 @@ def crypto_headlines(
     for a in result.assets:
         low_start = a.lowest_since or a.data_starts
         low_news = _spans(a.lowest_since, a.date, rules) if a.lowest_since else _record(a.data_starts, a.date)
+        if "lowest_since" in a.gap_figures:
+            low_news = False  # a gap leaves it unknown whether the low is the lowest since anything: no claim
         parts = []
         if a.lowest_since and (a.date - a.lowest_since).days >= MIN_SPAN_DAYS:
             parts.append(
@@ -177,7 +180,14 @@ def labor_headlines(result: LaborResult, rules: Rules = Rules()) -> list[Headlin
 
 def headline_rows(result: IndicesResult) -> list[IndexRow]:
     """The index rows that may get a headline: real indices with a day's move (not proxies, not VIX)."""
-    return [r for r in result.indices if r.kind != "ETF proxy" and r.change_1d_pct is not None and r.symbol != "VIX"]
+    return [
+        r
+        for r in result.indices
+        if r.kind != "ETF proxy"
+        and r.change_1d_pct is not None
+        and r.symbol != "VIX"
+        and not any(SUSPECT in n for n in r.notes)  # a move only an unapplied split explains
+    ]
 
 
 def index_text(row: IndexRow) -> str:
@@ -185,7 +195,9 @@ def index_text(row: IndexRow) -> str:
     streak = ""
     # Where the data cannot see where the run began, say so rather than count it exactly.
     its = "its" if row.streak_complete else "at least its"
-    if row.streak <= -2:
+    if row.streak is None:
+        pass  # a gap in the run: no count
+    elif row.streak <= -2:
         streak = f", {its} {f.ordinal(-row.streak)} day of decline"
     elif row.streak >= 2:
         streak = f", {its} {f.ordinal(row.streak)} day of gains"

@@ -13,14 +13,18 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+from marketshock import analytics
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, ShockWindow, WindowChange
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
-from marketshock.notes import note
+from marketshock.notes import note, warn
 from marketshock.providers.base import daily_closes
 from marketshock.sections import indices
+from marketshock.sections.gaps import SUSPECT, gap_warnings, suspect_warning
+
+_DAY = dt.timedelta(days=1)
 
 DEFAULT_WINDOW = 10  # sessions up to as-of
 MAX_WINDOW = 260  # about a year of sessions
@@ -56,9 +60,24 @@ def _kind(series: DailyCloses) -> str:
     return "ETF proxy" if series.proxy_for else "index"
 
 
-def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
-    """Every statistic of one daily series' last move on or before `as_of`."""
+def _over_gaps(dates: list[dt.date], returns: list[float | None], gaps: tuple[dt.date, ...]) -> list[float | None]:
+    """A return from the close before a gap to the close after it spans more than one day (or
+    session): it is no day's move, so it is None, like the first row's."""
+    if not gaps:
+        return returns
+    out = list(returns)
+    for k in range(1, len(dates)):
+        if analytics.first_gap(gaps, dates[k - 1], dates[k] - dt.timedelta(days=1)) is not None:
+            out[k] = None
+    return out
+
+
+def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | None = None) -> MoveStats:
+    """Every statistic of one daily series' last move on or before `as_of`. A statistic whose
+    window holds a gap (a day or session without a close) is null; `log` hears which gap."""
+    log = log if log is not None else analytics.GapLog()
     s = series.up_to(as_of)
+    gaps = s.gaps
     dates, closes = list(s.dates), list(s.closes)
     periods = ms.PERIODS_PER_YEAR.get(s.calendar, ms.PERIODS_PER_YEAR["sessions"])
     if len(dates) < 2:
@@ -76,17 +95,52 @@ def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
             observations=len(dates),
         )
     i = len(dates) - 1
-    returns = ms.log_returns(closes)
+    returns = _over_gaps(dates, ms.log_returns(closes), gaps)
+    last = dates[i]
+
+    def spans_gap(figure: str, start: dt.date) -> bool:
+        """Whether the figure's window, the days after `start` up to the last, holds a gap."""
+        gap = analytics.first_gap(gaps, start, last)
+        if gap is not None:
+            log.to(figure)(gap)
+        return gap is not None
+
+    if spans_gap("change_pct", dates[i - 1]):
+        returns[i] = None
+    day_move = returns[i]  # shown as it is, flagged when suspect
+    suspect = set(s.suspect)
+    if suspect:  # kept out of z-scores and superlatives: neither the day nor its window counts them
+        returns = [None if d in suspect else r for d, r in zip(dates, returns, strict=True)]
     z = ms.zscore(dates, returns, i)
+    if z.zscore is not None and spans_gap("zscore", last - dt.timedelta(days=ms.ZSCORE_WINDOW_DAYS) - _DAY):
+        z = ms.ZScore(None, z.observations, z.mean, z.sd)
     day = ms.largest_since(dates, returns, i)
+    if day.direction and spans_gap("largest_since", (day.since or dates[0]) - _DAY):
+        day = ms.Since(None, None, False)
     week = ms.week_since(dates, closes, i)
+    change_7d = ms.change_over_calendar_days(dates, closes, i)
+    week_base = ms.last_on_or_before(dates, last - dt.timedelta(days=ms.WEEK_DAYS))
+    base_day = last - dt.timedelta(days=ms.WEEK_DAYS)
+    base_gap = analytics.first_gap(gaps, dates[week_base], base_day) if week_base is not None else None
+    if base_gap is not None:
+        log.to("change_7d_pct")(base_gap)
+        change_7d = None  # the close 7 days before is a gap: an earlier one would make a longer change
+        week = ms.Since(None, None, False)
+    elif week.direction and spans_gap("worst_week_since", (week.since or dates[0]) - _DAY):
+        week = ms.Since(None, None, False)
     vols = ms.rolling_volatility(dates, returns, periods)
     vol = vols[i]
+    if vol is not None and spans_gap("vol_30d_annualized_pct", last - dt.timedelta(days=ms.VOL_WINDOW_DAYS)):
+        vol = None
     first_vol = next((d for d, v in zip(dates, vols, strict=True) if v is not None), None)
     vol_from = ms.last_on_or_before(dates, dates[i] - dt.timedelta(days=ms.VOL_WINDOW_DAYS))
     vol_obs = sum(1 for r in returns[(vol_from or -1) + 1 :] if r is not None)
     note = ""
-    if z.zscore is None:
+    if last in suspect:
+        note = f"{SUSPECT} on {last}: no z-score or rank"
+    elif "zscore" in log.by_figure:
+        note = f"no z-score: a gap on {log.by_figure['zscore'][0]} in its {ms.ZSCORE_WINDOW_DAYS}-day window"
+    elif z.zscore is None:
         note = (
             f"no z-score: {z.observations} returns in the {ms.ZSCORE_WINDOW_DAYS} days before {dates[i]}, "
             f"fewer than {ms.MIN_OBSERVATIONS}"
@@ -100,14 +154,14 @@ def move_figures(series: DailyCloses, as_of: dt.date) -> MoveStats:
         source=s.source,
         date=dates[i],
         close=_round(closes[i]),
-        change_pct=_round(ms.to_pct(returns[i])),
+        change_pct=_round(ms.to_pct(day_move)),
         zscore=_round(z.zscore),
         zscore_observations=z.observations,
         largest_fall_since=day.since if day.direction == "fall" else None,
         largest_rise_since=day.since if day.direction == "rise" else None,
         largest_in_data=day.largest_in_data,
         rank_text=day.text("largest one-day fall", "largest one-day rise", dates[0]),
-        change_7d_pct=_round(ms.to_pct(ms.change_over_calendar_days(dates, closes, i))),
+        change_7d_pct=_round(ms.to_pct(change_7d)),
         worst_week_since=week.since if week.direction == "fall" else None,
         best_week_since=week.since if week.direction == "rise" else None,
         week_largest_in_data=week.largest_in_data,
@@ -300,7 +354,14 @@ async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
             raise item
         elif isinstance(item, DailyCloses):
             daily.append(item.up_to(ctx.as_of))
-            moves.append(move_figures(daily[-1], ctx.as_of))
+            log = analytics.GapLog()
+            moves.append(move_figures(daily[-1], ctx.as_of, log))
+            for warning in gap_warnings("shock", daily[-1], log, ctx.as_of):
+                warn(warning)
+            window_start = ctx.as_of - dt.timedelta(days=ms.ZSCORE_WINDOW_DAYS)
+            for day in (d for d in daily[-1].suspect if d >= window_start):
+                kept_out = "kept out of the z-score, its window and the 'largest since' ranks"
+                warn(suspect_warning("shock", daily[-1].symbol, day, kept_out))
         elif isinstance(item, IndexSessions):
             moves.append(session_move(item, ctx.as_of))
         else:
