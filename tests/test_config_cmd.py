@@ -26,8 +26,9 @@ def test_template_is_toml_that_loads_as_the_defaults(tmp_path: Path):
     lines = text.splitlines()
     keys = [i for i, line in enumerate(lines) if " = " in line and not line.startswith("# ")]
     defaults = config._leaves(config.Settings().model_dump())
-    # every key with a default value; the unset ones (API key, directories) are commented-out examples
-    assert len(keys) == sum(value is not None for value in defaults.values())
+    # every key with a default value; the unset ones (API key, directories) and the [[alerts]] rules
+    # (none by default) are commented-out examples
+    assert len(keys) == sum(value is not None for key, value in defaults.items() if key != "alerts")
     for i in keys:  # each is explained just above, with the environment variable that overrides it
         assert lines[i - 1].startswith("# ") and "(MARKETSHOCK_" in lines[i - 1]
 
@@ -149,3 +150,18 @@ def test_a_bad_environment_variable_names_the_variable(monkeypatch):
     result = invoke("config", "show")
     assert result.code == 2
     assert "MARKETSHOCK_HTTP_TIMEOUT" in result.err
+
+
+def test_template_shows_an_alert_rule_that_loads_when_uncommented():
+    text = config.template()
+    start = text.index("# [[alerts]]")
+    example = "\n".join(line.removeprefix("# ") for line in text[start:].splitlines())
+    (rule,) = config.Settings.model_validate(tomllib.loads(example)).alerts
+    assert rule.name == "btc-crash" and "shock.max_abs_zscore" in rule.when
+
+
+def test_config_show_counts_notification_urls_and_never_prints_them(tmp_path: Path):
+    path = tmp_path / "config.toml"
+    path.write_text('[[alerts]]\nname = "r"\nwhen = "a.b.c > 1"\nnotify = ["tgram://bot-secret/chat"]\n')
+    result = invoke("--config", str(path), "config", "show")
+    assert "r: a.b.c > 1 (notify: 1)" in result.out and "bot-secret" not in result.out

@@ -92,17 +92,16 @@ def test_history_list_prints_the_metric_paths_one_a_line(snapshots: Path):
         assert documented in paths
 
 
-def test_history_skips_corrupt_and_foreign_files_with_a_warning_naming_each(snapshots: Path):
+def test_history_skips_corrupt_snapshots_with_a_warning_naming_each(snapshots: Path):
     (snapshots / "2026-02-04.json").write_text('{"schema_version": 1, "comm')  # cut short
     (snapshots / "2026-02-07.json").write_text("[]")
-    (snapshots / "README.txt").write_text("these are my snapshots")
     result = invoke("history", "crypto.BTC.price", "--dir", str(snapshots), "--csv")
     assert result.code == 0
     dates = [r[0] for r in csv.reader(io.StringIO(result.out))][1:]
     assert dates == ["2026-02-02", "2026-02-03", "2026-02-05", "2026-02-06"]
     warnings = result.err.splitlines()
-    assert len(warnings) == 3
-    for name in ("2026-02-04.json", "2026-02-07.json", "README.txt"):
+    assert len(warnings) == 2
+    for name in ("2026-02-04.json", "2026-02-07.json"):
         assert any(name in w and w.startswith("marketshock: skipped ") for w in warnings), name
 
 

@@ -216,12 +216,12 @@ def _snap(tmp_path: Path, day: str, values: dict) -> store.Snapshot:
 
 
 def test_diff_reports_old_new_change_and_percent_of_the_old_magnitude(tmp_path: Path):
-    old = _snap(tmp_path, "2026-02-05", {"initial": 200000, "change": -4, "gone": 1, "same": 7})
-    new = _snap(tmp_path, "2026-02-06", {"initial": 230000, "change": -2, "added": 3, "same": 7})
+    old = _snap(tmp_path, "2026-02-05", {"initial": 200000, "net_usd": -4, "gone": 1, "same": 7})
+    new = _snap(tmp_path, "2026-02-06", {"initial": 230000, "net_usd": -2, "added": 3, "same": 7})
     by_metric = {c.metric: c for c in store.diff(old, new)}
     assert (by_metric["labor.claims.initial"].change, by_metric["labor.claims.initial"].change_pct) == (30000, 15.0)
     # -4 -> -2 is a rise: the percent says so (relative to |old|)
-    assert by_metric["labor.claims.change"].change_pct == 50.0
+    assert by_metric["labor.claims.net_usd"].change_pct == 50.0
     assert (by_metric["labor.claims.gone"].new, by_metric["labor.claims.gone"].change) == (None, None)
     assert (by_metric["labor.claims.added"].old, by_metric["labor.claims.added"].change_pct) == (None, None)
     assert "labor.claims.same" not in by_metric

@@ -187,6 +187,51 @@ def run_options(*, csv: bool = True) -> Callable[[Callable[..., None]], Callable
     return decorate
 
 
+GLOBAL_NAMES = ("offline", "as_of", "no_color", "refresh", "config", "quiet", "verbose")
+
+
+def also_after(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Accept these global options after the command too (`history X -v`, `config show --config F`):
+    given there, they win over the same option given before the command. They are merged into the
+    context's `obj`, where the command reads the global options anyway. A name the command
+    declares itself is left to the command."""
+    unknown = set(names) - set(GLOBAL_NAMES)
+    if unknown:
+        raise ValueError(f"not a global option: {sorted(unknown)}")
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(command, eval_str=True)
+        hints = typing.get_type_hints(command, include_extras=True)
+        params = list(own.parameters.values())
+        annotations = {p.name: hints.get(p.name, p.annotation) for p in params}
+        if "ctx" not in own.parameters:
+            raise TypeError(f"{command.__name__} needs a `ctx: typer.Context` parameter for also_after")
+        added = [n for n in names if n not in own.parameters]
+        for name in added:
+            annotation, default = _SHARED[name]
+            keyword = inspect.Parameter.KEYWORD_ONLY
+            params.append(inspect.Parameter(name, keyword, default=default, annotation=annotation))
+            annotations[name] = annotation
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            given = {name: value for name in added if (value := kwargs.pop(name, None)) is not None}
+            if given:
+                ctx = kwargs.get("ctx") or next(a for a in args if isinstance(a, typer.Context))
+                root = ctx.find_root()
+                if root.obj is None:
+                    root.obj = {}
+                root.obj.update(given)  # subcommands' contexts share this dict
+            command(*args, **kwargs)
+
+        wrapper.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]  # as in run_options
+        wrapper.__annotations__ = annotations
+        del wrapper.__wrapped__
+        return wrapper
+
+    return decorate
+
+
 def build_request(
     ctx: typer.Context,
     command: str,

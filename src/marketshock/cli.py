@@ -1,6 +1,7 @@
 """The command line's entry point: register every command, run the app, and turn every
 failure into one line on stderr and a documented exit code (0 ok, 1 nothing, 2 usage or
-config, 3 partial, 4 busy).
+config, 3 partial, 4 busy, 5 an alert fired,
+130 and 143 interrupted by SIGINT or SIGTERM).
 
 Commands register on `app.app` when their module is imported; each keeps its heavy
 imports inside its functions, so importing them all costs `--help` next to nothing.
@@ -9,6 +10,7 @@ imports inside its functions, so importing them all costs `--help` next to nothi
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
@@ -18,6 +20,7 @@ from marketshock.app import app
 from marketshock.commands import data as _data  # noqa: F401  (indices, earnings-capex, labor, crypto, shock, report)
 
 # isort: split
+from marketshock.commands import alerts as _alerts  # noqa: F401
 from marketshock.commands import chart as _chart  # noqa: F401
 from marketshock.commands import config_cmd as _config_cmd  # noqa: F401  (config init|show|path)
 from marketshock.commands import schema as _schema  # noqa: F401
@@ -29,10 +32,52 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: every failure ends as one line on stderr and a documented exit code."""
-    from marketshock.errors import ExitCode, MarketshockError
+    previous = _catch_signals()
+    try:
+        _main()
+    finally:
+        _restore_signals(previous)
+
+
+_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _catch_signals() -> dict[int, Any]:
+    """SIGINT and SIGTERM raise `Interrupted` (a BaseException) wherever the run is, so the atomic
+    writes remove their temporary files and no partial file is left. Only the main thread may set
+    handlers; the previous ones come back when `main` returns (tests call it in-process)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    from marketshock.errors import Interrupted
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    for name in _SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, interrupt)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
+def _main() -> None:
+    from marketshock.errors import ExitCode, Interrupted, MarketshockError
 
     try:
         code = app(standalone_mode=False)
+    except Interrupted as interrupted:
+        _interrupted(interrupted.exit_code)
     except MarketshockError as error:  # every error raised on purpose carries its exit code
         _fail(str(error), error.exit_code)
     except typer.TyperException as error:  # Typer's usage errors: unknown option, missing value, ...
@@ -43,7 +88,7 @@ def main() -> None:
         command = getattr(getattr(error, "ctx", None), "command_path", "marketshock")
         _fail(f"{error.format_message()} (see: {command} --help)", getattr(error, "exit_code", ExitCode.USAGE))
     except typer.Abort:
-        _fail("interrupted", 130)
+        _interrupted(130)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except OSError as error:  # a path the user gave: too long, a directory, no permission, ...
@@ -51,7 +96,7 @@ def main() -> None:
 
         _fail(str(PathError.from_os(error)), ExitCode.USAGE)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _interrupted(130)
     except SystemExit:
         if _typer_saw_broken_pipe():
             _quiet_broken_pipe()
@@ -81,6 +126,16 @@ def _quiet_broken_pipe() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(0)
+
+
+def _interrupted(code: int) -> None:
+    """SIGINT (130) or SIGTERM (143): one line, no traceback."""
+    try:
+        sys.stderr.write("marketshock: interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed too: the exit code still says it
+        pass
+    sys.exit(code)
 
 
 def _fail(message: str, code: int) -> None:

@@ -81,6 +81,18 @@ class SnapshotSettings(_Section):
     dir: str | None = Field(None, description="where `snapshot` writes; default: the platform's user data directory")
 
 
+class AlertSettings(_Section):
+    """One `[[alerts]]` rule: `marketshock alerts` and `snapshot` evaluate it (see alerts.py)."""
+
+    name: str = Field(min_length=1, description="names the rule in output, notifications and errors")
+    when: str = Field(
+        description="when it fires: metric paths (history --list), < <= > >= == !=, numbers, and, or, parentheses"
+    )
+    notify: list[str] = Field(
+        default_factory=list, description="notification URLs (apprise: mailto://, slack://, ntfys://, json://, ...)"
+    )
+
+
 class CacheSettings(_Section):
     dir: str | None = Field(None, description="HTTP cache directory; default: the platform's user cache directory")
     enabled: bool = Field(True, description="false: never read or write the cache")
@@ -202,6 +214,18 @@ class Settings(_Section):
     watchlist: WatchlistSettings = Field(default_factory=WatchlistSettings)
     bundled: BundledSettings = BundledSettings()
     report: ReportSettings = ReportSettings()
+    alerts: list[AlertSettings] = Field(
+        default_factory=list, description="alert rules, as [[alerts]] tables (no environment variable)"
+    )
+
+    @field_validator("alerts")
+    @classmethod
+    def _unique_names(cls, value: list[AlertSettings]) -> list[AlertSettings]:
+        names = [a.name for a in value]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"two [[alerts]] rules are named {twice[0]!r}: a rule fires once a day by its name")
+        return value
 
 
 # Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
@@ -395,5 +419,20 @@ def template() -> str:
 
     defaults = Settings()
     for name in Settings.model_fields:
-        section(getattr(defaults, name), name)
+        if isinstance(getattr(defaults, name), BaseModel):
+            section(getattr(defaults, name), name)
+    lines.append(_ALERTS_EXAMPLE.rstrip("\n"))
     return "\n".join(lines) + "\n"
+
+
+_ALERTS_EXAMPLE = """
+# Alert rules: `marketshock alerts` prints the ones that fire (exit 5); `snapshot` checks them after
+# writing and sends each rule's notifications at most once per as-of date. `when` uses the metric
+# paths of `marketshock history --list`, < <= > >= == !=, numbers, and, or, parentheses, and
+# shock.max_abs_zscore (the day's largest |z-score|). `notify` takes apprise URLs (mailto://, slack://,
+# tgram://, ntfys://, discord://, json:// for a plain JSON webhook, ...). One [[alerts]] table a rule:
+# [[alerts]]
+# name = "btc-crash"
+# when = "crypto.BTC.change_1d_pct <= -10 or shock.max_abs_zscore >= 4"
+# notify = ["ntfys://ntfy.sh/my-topic"]
+"""

@@ -4,6 +4,7 @@
     MarketshockError                      exit_code   kind
     +-- UsageError                        2           usage       bad input: a date, a symbol, an option
     |   +-- ConfigError                   2           config      a broken config file or variable
+    |   |   +-- AlertRuleError            2           config      an `[[alerts]]` rule that does not parse
     |   +-- PathError                     2           path        a path given cannot be used (too long, a
     |   |                                                         directory, a FIFO, no permission)
     |   +-- Unavailable                   1           unavailable nothing can be produced at all
@@ -11,6 +12,7 @@
     |   +-- MissingExtra                  2           missing-extra a picture library is not installed
     +-- StoreError                        2           store       a snapshot directory or file is unusable
     |   +-- LockBusy                      4           busy
+    +-- NotifyError                       3           notify      an alert's notification was not delivered
     +-- ProviderError                     3           provider    one dataset could not be served
         +-- NoDataError                   3           no-data     the provider has nothing for the query
         +-- NotCached                     3           no-data     a cache-only read found nothing
@@ -45,6 +47,9 @@ class ExitCode(IntEnum):
     # `snapshot` only: another run held the snapshot directory's lock past --lock-timeout; nothing was
     # written and a retry is safe. Its own code so a cron wrapper can tell "try again" from "broken".
     BUSY = 4
+    # `alerts` and `snapshot`: an alert rule fired (after the snapshot was written). Below any failure:
+    # a run with a failed section or an undelivered notification exits 3 even when a rule fired.
+    ALERT = 5
 
 
 class MarketshockError(Exception):
@@ -109,6 +114,10 @@ class MissingExtra(UsageError):
     kind = "missing-extra"
 
 
+class AlertRuleError(ConfigError):
+    """An `[[alerts]]` rule of the config does not parse; the message names the rule and the position."""
+
+
 # --- the snapshot store ---------------------------------------------------------------------
 
 
@@ -124,6 +133,16 @@ class LockBusy(StoreError):
 
     exit_code = ExitCode.BUSY
     kind = "busy"
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+
+class NotifyError(MarketshockError):
+    """An alert's notification could not be delivered (exit 3); the snapshot is kept."""
+
+    exit_code = ExitCode.PARTIAL
+    kind = "notify"
 
 
 # --- providers ------------------------------------------------------------------------------
@@ -219,6 +238,20 @@ class CuratedFileError(ProviderError):
 
     exit_code = ExitCode.USAGE
     kind = "config"
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: the run stops, "marketshock: interrupted", exit 128 + the signal
+    (130, 143). A BaseException, like KeyboardInterrupt, so no `except Exception` (a section's
+    own guard) swallows it, while every `finally` and the atomic writes' cleanup still run: no
+    partial file, no temporary file left."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum
 
 
 def combined(errors: list[ProviderError]) -> ProviderError:

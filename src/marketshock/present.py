@@ -30,12 +30,18 @@ def console(no_color: bool, file: Any = None, width: int | None = None, pipe_wid
     --no-color and NO_COLOR mean no escape codes at all (Rich's no_color alone keeps bold and dim)."""
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich's own handler exits 1; a reader that stopped early (`| head`) is no error:
+            # raise it to cli.main, which ends the run quietly with exit 0.
+            raise BrokenPipeError
+
     file = file or sys.stdout
     is_tty = file.isatty()
     if width is None and not is_tty and not os.environ.get("COLUMNS"):
         width = pipe_width
     plain = no_color or os.environ.get("NO_COLOR", "") != ""
-    return Console(
+    return _Console(
         file=file,
         no_color=no_color or None,
         color_system=None if plain else "auto",

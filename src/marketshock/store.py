@@ -39,6 +39,7 @@ SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 # Pictures of a snapshot (`snapshot --export`) sit beside it as <date>.png, .svg, .pdf, .html,
 # .term.svg, .term.html or .txt.
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf", ".html", ".term.svg", ".term.html", ".txt")
+PICTURE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.(png|svg|pdf|html|term\.svg|term\.html|txt)$")
 TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)\..+\.tmp$")
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
 
@@ -111,13 +112,16 @@ def snapshot_files(directory: Path) -> list[tuple[dt.date, Path]]:
     return sorted(found)
 
 
-def prune(directory: Path, keep: int) -> list[Path]:
+def prune(directory: Path, keep: int, protect: Path | None = None) -> list[Path]:
     """Delete all but the `keep` latest snapshot dates, with the pictures exported beside
-    them. Other files are never touched."""
+    them. `protect` (the snapshot a run just wrote) is never deleted, even when it is older
+    than the `keep` latest. Other files are never touched."""
     if keep < 1:
         raise ValueError("keep must be at least 1")
     doomed = []
     for _, path in snapshot_files(directory)[:-keep]:
+        if protect is not None and path.name == protect.name:
+            continue
         doomed += [path, *(p for p in (path.with_suffix(s) for s in PICTURE_SUFFIXES) if p.exists())]
     for path in doomed:
         with contextlib.suppress(FileNotFoundError):
@@ -162,7 +166,7 @@ def write_snapshot(
                 for suffix, picture in (pictures or {}).items():
                     beside.append(path.with_suffix(suffix))
                     files.atomic_write(beside[-1], picture.encode("utf-8") if isinstance(picture, str) else picture)
-            pruned = prune(directory, keep) if keep else []
+            pruned = prune(directory, keep, protect=path) if keep else []
     except OSError as error:
         raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None
     return WriteResult(path=path, written=written, pruned=pruned, pictures=beside)
@@ -186,6 +190,7 @@ class Snapshot:
 class Skipped:
     path: Path
     reason: str
+    foreign: bool = False  # not named like a snapshot at all (a broken `<date>.json` is not foreign)
 
 
 def read(path: Path) -> Snapshot:
@@ -233,18 +238,19 @@ def read(path: Path) -> Snapshot:
 def scan(directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
     """Every snapshot in the directory (oldest first) and every file that is not one.
 
-    Hidden files (the lock, temporaries) are ours and silently ignored; anything else
-    that is not a readable `<date>.json` envelope is returned as Skipped, with why.
+    Hidden files (the lock, temporaries, the alert state) and the pictures `snapshot --export`
+    writes beside a snapshot (`<date>.svg`, `.html`, `.txt`) are ours and silently ignored;
+    anything else that is not a readable `<date>.json` envelope is returned as Skipped, with why.
     """
     if not directory.is_dir():
         raise StoreError(f"snapshot directory {directory} does not exist")
     snapshots: list[Snapshot] = []
     skipped: list[Skipped] = []
     for entry in sorted(directory.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (PICTURE_NAME.match(entry.name) and entry.is_file()):
             continue
         if not SNAPSHOT_NAME.match(entry.name) or not entry.is_file():
-            skipped.append(Skipped(entry, "not a snapshot (expected YYYY-MM-DD.json)"))
+            skipped.append(Skipped(entry, "not a snapshot (expected YYYY-MM-DD.json)", foreign=True))
             continue
         try:
             snapshots.append(read(entry))
@@ -306,14 +312,19 @@ def metrics(snapshot: Snapshot) -> dict[str, int | float]:
     A report snapshot's sections are the first segment; a single-section envelope
     (say, a saved `crypto --json`) uses its command name the same way.
     """
-    if not snapshot.data:
+    return data_metrics(snapshot.command, snapshot.data)
+
+
+def data_metrics(command: str, data: dict[str, Any] | None) -> dict[str, int | float]:
+    """`metrics` of an envelope's `data` (a report's, or one section command's)."""
+    if not data:
         return {}
-    if snapshot.command == "report":
+    if command == "report":
         from marketshock.sections import registry
 
-        sections = {name: snapshot.data.get(name) for name in registry.NAMES}
+        sections = {name: data.get(name) for name in registry.NAMES}
     else:
-        sections = {snapshot.command: snapshot.data}
+        sections = {command: data}
     out: dict[str, int | float] = {}
     for name, data in sections.items():
         if isinstance(data, dict):
@@ -323,6 +334,19 @@ def metrics(snapshot: Snapshot) -> dict[str, int | float]:
 
 def metric_history(snapshots: list[Snapshot], metric: str) -> list[tuple[Snapshot, int | float]]:
     return [(s, value) for s in snapshots if (value := metrics(s).get(metric)) is not None]
+
+
+# Metrics whose change in percent means nothing, by the last segment of their path: percentages
+# (they change in percentage points), z-scores and percentiles, counts, streaks, ranks, years,
+# month counts and differences. Their change is `new - old` only.
+_NO_RELATIVE_CHANGE = re.compile(
+    r"(_pct|percentile|zscore|streak|observations|sessions|rank|_year|_years|years_since|_since|_months|^change)$"
+)
+
+
+def relative_change_applies(metric: str) -> bool:
+    """Whether a change of `metric` in percent of its old value means something (a price, a level, USD)."""
+    return not _NO_RELATIVE_CHANGE.search(metric.rsplit(".", 1)[-1])
 
 
 @dataclass
@@ -339,8 +363,10 @@ class Change:
 
     @property
     def change_pct(self) -> float | None:
-        """Relative to |old|, so the sign always says the direction of the move."""
-        if self.change is None or not self.old:
+        """Relative to |old|, so the sign always says the direction of the move; None for a metric
+        where a percent change means nothing (a `*_pct` changes in percentage points, see
+        `relative_change_applies`)."""
+        if self.change is None or not self.old or not relative_change_applies(self.metric):
             return None
         return self.change / abs(self.old) * 100
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from marketshock.app import NoColor, app
+from marketshock.app import NoColor, also_after, app
 
 config_app = typer.Typer(
     name="config",
@@ -26,6 +26,7 @@ def _explicit(ctx: typer.Context) -> str | None:
 
 
 @config_app.command()
+@also_after("config", "quiet", "verbose")
 def path(ctx: typer.Context) -> None:
     """Print the config file marketshock reads (whether or not it exists)."""
     from marketshock import config
@@ -34,6 +35,7 @@ def path(ctx: typer.Context) -> None:
 
 
 @config_app.command()
+@also_after("config", "quiet", "verbose")
 def init(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing config file.")] = False,
@@ -61,6 +63,10 @@ def _display(key: str, value: object) -> str:
         return "(set, hidden)" if value is not None else "(not set)"
     if value is None:
         return "(not set)"
+    if key == "alerts" and isinstance(value, list):
+        # Notification URLs can hold tokens: show how many, never the URLs.
+        rules = [f"{a['name']}: {a['when']} (notify: {len(a['notify'])})" for a in value]
+        return "; ".join(rules) if rules else "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -76,6 +82,7 @@ def _default_dirs() -> dict[str, str]:
 
 
 @config_app.command()
+@also_after("config", "quiet", "verbose")
 def show(ctx: typer.Context, no_color: NoColor = None) -> None:
     """Print the effective settings and where each came from (default, file, environment).
 

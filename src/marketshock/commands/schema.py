@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from marketshock.app import app
+from marketshock.app import also_after, app
 
 
 @app.command()
+@also_after("offline", "config", "quiet", "verbose")
 def schema(ctx: typer.Context) -> None:
     """Print the JSON Schema (draft 2020-12) of the --json envelope of every command; the
     symbols of your watchlist are its examples."""

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from marketshock.app import AsOf, Csv, Json, NoColor, Offline, app
+from marketshock.app import AsOf, Csv, Json, NoColor, Offline, also_after, app
 from marketshock.errors import LockBusy, StoreError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from marketshock.alerts import Rule
     from marketshock.config import Settings
     from marketshock.models.envelope import Envelope
     from marketshock.store import Skipped, Snapshot
@@ -60,6 +62,7 @@ def _date_option(text: str | None, option: str) -> dt.date | None:
 
 
 @app.command()
+@also_after("no_color", "refresh", "config", "quiet", "verbose")
 def snapshot(
     ctx: typer.Context,
     out: Annotated[
@@ -104,8 +107,9 @@ def snapshot(
     """Write the report to <dir>/<as_of>.json, atomically, and print the path.
 
     Exit 0 when written, 3 when a section failed (the file is still written, its `errors`
-    say what failed), 1 when nothing could be produced (nothing written), 4 when another
-    run held the directory's lock for longer than --lock-timeout.
+    say what failed) or an alert's notification failed, 1 when nothing could be produced
+    (nothing written), 4 when another run held the directory's lock for longer than
+    --lock-timeout, 5 when an [[alerts]] rule of the config fired (notified once per as-of date).
     """
     from marketshock import output, runner, store
     from marketshock.errors import Busy, Unavailable
@@ -119,8 +123,14 @@ def snapshot(
         quiet=bool(top.get("quiet")),
         verbose=bool(top.get("verbose")),
         config_path=top.get("config"),
+        refresh=bool(top.get("refresh")),
     )
-    settings = _settings(ctx)
+    from marketshock import alerts as alerting
+    from marketshock import config
+
+    loaded = config.load(top.get("config"))
+    settings = loaded.settings
+    rules = alerting.rules(settings.alerts, str(loaded.path))  # a bad rule is exit 2 before any work
     directory = store.snapshot_dir(settings, out)
     if no_overwrite:
         # Skip the work (and, live, the network) when today's file is already there.
@@ -130,8 +140,8 @@ def snapshot(
             _warn(ctx, f"kept {existing} (--no-overwrite)")
             typer.echo(str(existing.absolute()))
             if keep:
-                _prune(ctx, directory, keep, lock_timeout)
-            raise typer.Exit(0)
+                _prune(ctx, directory, keep, lock_timeout, protect=existing)
+            raise typer.Exit(_alert(ctx, directory, existing, rules, lock_timeout))
     outcome = runner.execute(request)
     for e in outcome.errors:
         _warn(ctx, f"{e.section}: {e.message}")
@@ -171,7 +181,46 @@ def snapshot(
     typer.echo(str(written.path.absolute()))
     for picture in written.pictures:
         typer.echo(str(picture.absolute()))
-    raise typer.Exit(int(outcome.exit_code))
+    alerted = _alert(ctx, directory, written.path, rules, lock_timeout)
+    raise typer.Exit(int(outcome.exit_code) or alerted)
+
+
+def _alert(ctx: typer.Context, directory: Path, path: Path, rules: list[Rule], lock_timeout: float) -> int:
+    """Evaluate the rules on the snapshot at `path` and notify the ones that fire, each at most once
+    per as-of date (what fired is kept in the directory, under its lock). Returns 5 when a rule fired
+    on this run, else 0; raises NotifyError (exit 3) when a notification failed. The snapshot stays."""
+    from marketshock import alerts as alerting
+    from marketshock import store
+    from marketshock.commands.alerts import missing_lines
+    from marketshock.errors import Busy, ExitCode
+
+    if not rules:
+        return ExitCode.OK
+    snap = store.read(path)
+    evaluations = alerting.evaluate(rules, store.metrics(snap))
+    for line in missing_lines(evaluations):
+        _warn(ctx, line)
+    fired = [e for e in evaluations if e.fired]
+    if not fired:
+        return ExitCode.OK
+    try:
+        with store.locked(directory, lock_timeout):
+            done = alerting.already_fired(directory, snap.as_of)
+            new = [e for e in fired if e.rule.name not in done]
+            deliveries = [alerting.notify(e, snap.as_of) for e in new]
+            alerting.record_fired(directory, snap.as_of, [d.rule for d in deliveries if not d.failed])
+    except LockBusy as error:
+        raise Busy(f"{error}; the snapshot is written, its alerts not checked: run again") from None
+    except OSError as error:
+        raise StoreError(f"cannot record alerts in {directory}: {error.strerror or error}") from None
+    for e in fired:
+        if e not in new:
+            if _top(ctx).get("verbose"):
+                _warn(ctx, f"alert {e.rule.name} already fired for {snap.as_of}: not sent again")
+            continue
+        sys.stderr.write(f"marketshock: alert {alerting.describe(e)} (as of {snap.as_of})\n")
+    alerting.raise_failed(deliveries)
+    return ExitCode.ALERT if new else ExitCode.OK
 
 
 def _picture_formats(names: list[str]) -> list[str]:
@@ -186,13 +235,13 @@ def _picture_formats(names: list[str]) -> list[str]:
     return formats
 
 
-def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float) -> None:
+def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float, protect: Path) -> None:
     from marketshock import store
     from marketshock.errors import Busy
 
     try:
         with store.locked(directory, lock_timeout):
-            pruned = store.prune(directory, keep)
+            pruned = store.prune(directory, keep, protect=protect)
     except LockBusy as error:
         raise Busy(str(error)) from None
     if _top(ctx).get("verbose"):
@@ -213,8 +262,13 @@ def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Ski
         snapshots, skipped = store.scan(directory)
     except StoreError as error:
         raise Unavailable(f"{error}; write one with `marketshock snapshot`") from None
-    for s in skipped:
-        _warn(ctx, f"skipped {s.path}: {s.reason}")
+    foreign = [s for s in skipped if s.foreign]
+    for s in skipped:  # a broken snapshot is named; files of someone else's only with -v
+        if not s.foreign or _top(ctx).get("verbose"):
+            _warn(ctx, f"skipped {s.path}: {s.reason}")
+    if foreign and not _top(ctx).get("verbose"):
+        files = "file that is not a snapshot" if len(foreign) == 1 else "files that are not snapshots"
+        _warn(ctx, f"skipped {len(foreign)} {files} in {directory} (list them with -v)")
     return snapshots, skipped
 
 
@@ -240,6 +294,7 @@ def _envelope(command: str, as_of: dt.date, data: BaseModel) -> Envelope:
 
 
 @app.command()
+@also_after("config", "quiet", "verbose")
 def history(
     ctx: typer.Context,
     metric: Annotated[
@@ -357,7 +412,7 @@ def _print_history(
     out.print(trend)
 
 
-def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
+def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Settings | None = None) -> Snapshot:
     """A snapshot named by its date (looked up in the directory) or by a file path."""
     from marketshock import store
     from marketshock.errors import PathError, UsageError, shown_path
@@ -366,7 +421,7 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
     if _DATE.match(ref) and not path.is_file():
         day = _date_option(ref, "date")
         assert day is not None
-        where = store.snapshot_dir(_settings(ctx), directory)
+        where = store.snapshot_dir(settings or _settings(ctx), directory)
         path = store.snapshot_path(where, day)
         if not path.is_file():
             raise UsageError(f"no snapshot of {day} in {where}")
@@ -383,6 +438,7 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None) -> Snapshot:
 
 
 @app.command()
+@also_after("config", "quiet", "verbose")
 def diff(
     ctx: typer.Context,
     old: Annotated[str, typer.Argument(metavar="A", help="The older snapshot: a date (YYYY-MM-DD) or a file.")],
@@ -397,7 +453,10 @@ def diff(
     csv: Csv = False,
     no_color: NoColor = None,
 ) -> None:
-    """Compare two snapshots: per metric, old, new, change and change in percent."""
+    """Compare two snapshots: per metric, old, new, change and change in percent.
+
+    A percentage (`*_pct`) changes in percentage points (pp) and has no change in percent;
+    nor have counts, streaks, ranks, z-scores, years and dates."""
     from marketshock import csv_output, output, store
     from marketshock.errors import UsageError
     from marketshock.models.snapshots import DiffResult, MetricChange, SnapshotRef
@@ -463,6 +522,6 @@ def diff(
             render.text(format_value(c.metric, c.old)),
             render.text(format_value(c.metric, c.new)),
             render.signed_text(format_value(c.metric, c.change, signed=True), c.change),
-            render.signed_text(f.pct(c.change_pct), c.change_pct),
+            render.signed_text(f.pct(c.change_pct) if c.change_pct is not None else "", c.change_pct),
         )
     out.print(table)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from marketshock.app import NoColor, app
+from marketshock.app import NoColor, also_after, app
 
 if TYPE_CHECKING:
     from marketshock.config import Settings
@@ -91,6 +91,7 @@ def bundled_datasets(directory: str | None = None) -> str:
 
 
 @app.command()
+@also_after("config", "quiet", "verbose")
 def sources(ctx: typer.Context, no_color: NoColor = None) -> None:
     """Each provider: its base URL, the datasets it serves, credentials set or not, the cache's age."""
     from marketshock import config, present, render, runner

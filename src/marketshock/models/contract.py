@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 from marketshock.instruments import Universe, default_universe
+from marketshock.models.alerts import AlertsResult
 from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
 from marketshock.models.results import ReportResult
@@ -28,6 +29,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "chart": ChartResult,
     "history": HistoryResult,
     "diff": DiffResult,
+    "alerts": AlertsResult,
 }
 
 SCHEMA_ID = f"urn:marketshock:schema:envelope:{SCHEMA_VERSION}"

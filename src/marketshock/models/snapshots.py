@@ -46,7 +46,10 @@ class MetricChange(_Model):
     old: int | float | None  # null: the metric is not in the old snapshot
     new: int | float | None  # null: the metric is not in the new snapshot
     change: int | float | None  # new - old
-    change_pct: float | None  # change over |old|, in percent; null when old is 0 or missing
+    # change over |old|, in percent; null when old is 0 or missing, and for a metric where a percent
+    # change means nothing: a `*_pct` (its `change` is in percentage points), a count, streak, rank,
+    # z-score, percentile, year or month count
+    change_pct: float | None
 
 
 class DiffResult(_Model):
