@@ -19,6 +19,7 @@ from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
 from marketshock.models.results import ReportResult
 from marketshock.models.snapshots import DiffResult, HistoryResult
+from marketshock.models.sources import SourcesResult
 from marketshock.sections import registry
 
 # command name -> the model of its envelope's `data`: every section's, then the other commands'
@@ -28,6 +29,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "chart": ChartResult,
     "history": HistoryResult,
     "diff": DiffResult,
+    "sources": SourcesResult,
 }
 
 SCHEMA_ID = f"urn:marketshock:schema:envelope:{SCHEMA_VERSION}"
