@@ -251,7 +251,7 @@ def test_report_opens_with_the_article_headlines(cli):
 
 def test_tables_mark_their_sources_with_one_compact_line_each(cli):
     table = cli("labor", "--offline").out
-    assert "[1] Challenger, Gray & Christmas: from talkmarkets.com (job cuts)" in table
+    assert "[1] Challenger, Gray & Christmas: from challengergray.com (job cuts)" in table
     assert re.search(r"\[\d\] FRED: from fred.stlouisfed.org \(jobless claims\)", table)  # the later revision's
     assert "https://" not in table
 

@@ -64,3 +64,51 @@ def test_age_text_reads_like_a_person_would_say_it():
     ago = [now - dt.timedelta(seconds=s) for s in (5, 150, 3 * 3600 + 7 * 60, 50 * 3600)]
     assert [age_text(t, now) for t in ago] == ["5s old", "2m old", "3h 07m old", "2d old"]
     assert age_text(None, now) == "empty"
+
+
+def test_sources_shows_the_quality_of_each_bundled_dataset():
+    out = invoke("sources").out
+    assert "Bundled datasets and the quality of their sources" in out
+    kospi = next(line for line in out.splitlines() if line.startswith("KOSPI closes"))
+    assert "secondary" in kospi and "aggregator" in kospi and "2025-12-30" in kospi
+    assert "the provider's series" in next(line for line in out.splitlines() if line.startswith("BTC daily bars"))
+
+
+def test_sources_json_lists_every_dataset_with_provider_quality_dates_and_rows():
+    from harness import assert_valid_envelope
+
+    result = invoke("sources", "--json")
+    assert result.code == 0, result.err
+    doc = result.json()
+    assert_valid_envelope(doc)
+    assert doc["command"] == "sources" and doc["errors"] == []
+    assert [p["name"] for p in doc["data"]["providers"]] == list(PROVIDERS[:-1])
+    datasets = {d["dataset"]: d for d in doc["data"]["datasets"]}
+    cuts = datasets["Challenger job cuts"]
+    assert cuts["provider"] == "Challenger, Gray & Christmas" and cuts["curated"] is True
+    assert (cuts["first"], cuts["last"], cuts["rows"]) == ("2009-01-01", "2026-01-01", 23)
+    counts = cuts["quality_counts"]
+    assert counts["primary"] + counts["secondary"] + counts["aggregator"] == 23 and counts["unmarked"] == 0
+    assert cuts["quality"] == "aggregator"  # the lowest of its rows' marks: one January rests on aggregators
+    btc = datasets["BTC daily bars"]
+    assert (btc["provider"], btc["curated"], btc["quality"], btc["quality_counts"]) == (
+        "Yahoo Finance",
+        False,
+        None,
+        None,
+    )
+    assert btc["first"] == "2014-09-17" and btc["rows"] > 4000
+    # every bundled data file is in some dataset
+    from importlib import resources
+
+    shipped = {n.name for n in resources.files("marketshock.data").iterdir() if ".csv" in n.name}
+    listed = {f for d in doc["data"]["datasets"] for f in d["files"]}
+    assert shipped - listed == {"instruments.csv"}
+
+
+def test_sources_json_never_shows_a_credential(monkeypatch):
+    monkeypatch.setenv("MARKETSHOCK_FRED_API_KEY", "0123456789abcdef0123456789abcdef")
+    result = invoke("sources", "--json")
+    assert "0123456789abcdef" not in result.out
+    fred = next(p for p in result.json()["data"]["providers"] if p["name"] == "fred")
+    assert fred["credentials"] == "API key set"

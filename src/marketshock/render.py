@@ -63,7 +63,7 @@ class Footnotes:
         if source not in self.sources:
             self.sources.append(source)
         stale = " stale" if source.stale else ""
-        return f"[{self.sources.index(source) + 1}{stale}]"
+        return f"[{self.sources.index(source) + 1}{stale}{_agg(source)}]"
 
     def renderable(self) -> Text:
         out = Text(style="dim")
@@ -72,9 +72,25 @@ class Footnotes:
             note = f" ({s.note})" if s.note else ""
             if s.stale and s.fetched_at is not None:
                 note += f" STALE: cached value fetched {s.fetched_at:%Y-%m-%d %H:%M} UTC, the provider failed"
-            out.append(f.safe_text(f"[{i}] {s.provider}:{ref}{note}\n"))
+            out.append(f.safe_text(f"[{i}] {s.provider}:{ref}{note}{_quality(s)}\n"))
         out.rstrip()
         return out
+
+
+AGG_MARK = " agg"  # beside a source mark: the figure rests on aggregator pages alone
+
+
+def _agg(source: Source) -> str:
+    return AGG_MARK if source.aggregator_only else ""
+
+
+def _quality(source: Source) -> str:
+    """'; secondary, published 2026-02-06' and, for a figure on aggregators alone, why."""
+    if source.quality is None:
+        return ""
+    published = f", published {source.published}" if source.published else ""
+    why = f"; {source.quality_note}" if source.aggregator_only and source.quality_note else ""
+    return f"; {source.quality}{published}{why}"
 
 
 _PINNED = re.compile(r"\s*\([^()]*@ ?[0-9a-f]{7,40}\)")  # "(owner/repo @ <commit>)"
@@ -104,6 +120,7 @@ class Legend:
         self.keys: list[object] = []
         self.sources: dict[object, list[Source]] = {}
         self.subjects: dict[object, list[str]] = {}
+        self.aggregator_only: list[str] = []  # subjects of figures resting on aggregator pages alone
 
     def _key(self, source: Source) -> object:
         return source if self.verbose else (source.provider, _how(source))
@@ -117,8 +134,10 @@ class Legend:
             self.sources[key].append(source)
         if subject and subject not in self.subjects[key]:
             self.subjects[key].append(subject)
+        if source.aggregator_only and (subject or source.reference) not in self.aggregator_only:
+            self.aggregator_only.append(subject or source.reference)
         stale = " stale" if source.stale else ""
-        return f"[{self.keys.index(key) + 1}{stale}]"
+        return f"[{self.keys.index(key) + 1}{stale}{_agg(source)}]"
 
     def marks(self, sources: list[Source], subject: str = "") -> str:
         return "".join(dict.fromkeys(self.mark(s, subject) for s in sources))
@@ -133,7 +152,7 @@ class Legend:
                 s = sources[0]
                 ref = f" {s.reference}" if s.reference else ""
                 note = f" ({s.note})" if s.note else ""
-                line = f"[{i}] {s.provider}:{ref}{note}"
+                line = f"[{i}] {s.provider}:{ref}{note}{_quality(s)}"
             else:
                 assert isinstance(key, tuple)  # not verbose: keys are (provider, how obtained)
                 provider, how = str(key[0]), str(key[1])
@@ -143,6 +162,15 @@ class Legend:
             if stale:
                 line += f"; STALE: cached value fetched {stale[0].fetched_at:%Y-%m-%d %H:%M} UTC, the provider failed"
             out.append(f.safe_text(line) + "\n")
+        if self.aggregator_only:
+            why = "" if self.verbose else " (why: -v, --json)"
+            out.append(
+                f.safe_text(
+                    f"{AGG_MARK.strip()}: resting on aggregator pages alone, no primary source or news report "
+                    f"found{why}: {', '.join(self.aggregator_only)}"
+                )
+                + "\n"
+            )
         out.rstrip()
         return out
 

@@ -20,6 +20,7 @@ from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
 from marketshock.models.results import ReportResult
 from marketshock.models.snapshots import DiffResult, HistoryResult
+from marketshock.models.sources import SourcesResult
 from marketshock.sections import registry
 
 # command name -> the model of its envelope's `data`: every section's, then the other commands'
@@ -30,6 +31,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "history": HistoryResult,
     "diff": DiffResult,
     "alerts": AlertsResult,
+    "sources": SourcesResult,
 }
 
 SCHEMA_ID = f"urn:marketshock:schema:envelope:{SCHEMA_VERSION}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -20,8 +21,27 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# How far a cited page is from the figure's author: `primary` is the issuer's own release, filing or
+# statistical release; `secondary` a named news organisation reporting it; `aggregator` anything else
+# (blogs, portals rewriting others' reports, forums, copies of a filing on a third-party site).
+Quality = Literal["primary", "secondary", "aggregator"]
+QUALITIES: tuple[Quality, ...] = ("primary", "secondary", "aggregator")
+
+
+class Corroboration(_Frozen):
+    """Another page that reports the same figure, beside the figure's best source."""
+
+    reference: str
+    quality: Quality
+    published: dt.date | None = None
+
+
 class Source(_Frozen):
-    """Where a figure came from: a provider name and, where one exists, a URL or citation."""
+    """Where a figure came from: a provider name and, where one exists, a URL or citation.
+
+    Curated figures also say how good that citation is (`quality`), when it was published, which
+    other pages corroborate it and, where no primary source was found, why (`quality_note`).
+    Series from a provider (Yahoo, FRED, Farside) leave `quality` and `published` null."""
 
     provider: str
     reference: str = ""
@@ -30,6 +50,15 @@ class Source(_Frozen):
     # the provider failed (then the envelope's `errors` says why). Bundled: null and false.
     fetched_at: dt.datetime | None = None
     stale: bool = False
+    quality: Quality | None = None
+    published: dt.date | None = None
+    corroboration: tuple[Corroboration, ...] = ()
+    quality_note: str = ""
+
+    @property
+    def aggregator_only(self) -> bool:
+        """True when the figure rests on aggregator pages alone: no primary or news report beside it."""
+        return self.quality == "aggregator" and all(c.quality == "aggregator" for c in self.corroboration)
 
 
 class Bar(_Frozen):

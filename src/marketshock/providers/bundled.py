@@ -21,6 +21,7 @@ from marketshock.instruments import Instrument
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
+    Corroboration,
     DailyCloses,
     DailyFlow,
     DailyFlows,
@@ -74,6 +75,54 @@ def _text(name: str, directory: str | None = None) -> str:
 
 def _rows(name: str, directory: str | None = None) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(_text(name, directory))))
+
+
+# Columns of a curated table that say how good a figure's source is. A row names its best source
+# (the table's source column), its quality mark, when that page was published, the other pages
+# that report the same figure ("quality date reference" entries, " | " between them, "-" for an
+# unknown date) and, where no primary source was found, why. They are optional in a user's file.
+QUALITY_SUFFIXES = ("quality", "published", "corroboration", "source_note")
+
+
+def quality_column(column: str) -> bool:
+    return column.endswith(QUALITY_SUFFIXES)
+
+
+def parse_corroboration(text: str) -> tuple[Corroboration, ...]:
+    """`secondary 2026-02-05 https://... | aggregator - https://...`: raises ValueError when malformed."""
+    entries = []
+    for entry in (e.strip() for e in text.split(" | ")):
+        if not entry:
+            continue
+        parts = entry.split(" ", 2)
+        if len(parts) != 3:
+            raise ValueError(f"corroboration entry {entry!r} is not 'quality date reference'")
+        quality, published, reference = parts
+        entries.append(
+            Corroboration.model_validate(
+                {"quality": quality, "published": None if published == "-" else published, "reference": reference}
+            )
+        )
+    return tuple(entries)
+
+
+def curated_source(provider: str, reference: str, note: str, row: dict[str, str], prefix: str = "source_") -> Source:
+    """A curated row's source with its quality columns (`source_quality`, `published`, ... or, for a
+    table with several sourced figures a row, `<figure>_quality`, `<figure>_published`, ...)."""
+    quality_key = f"{prefix}quality"
+    stem = "" if prefix == "source_" else prefix
+    published = row.get(f"{stem}published", "").strip()
+    return Source.model_validate(
+        {
+            "provider": provider,
+            "reference": reference,
+            "note": note,
+            "quality": row.get(quality_key, "").strip() or None,
+            "published": published or None,
+            "corroboration": parse_corroboration(row.get(f"{stem}corroboration", "")),
+            "quality_note": row.get(f"{stem}source_note", "").strip(),
+        }
+    )
 
 
 def _instrument(symbol: str, form: str, dataset: str, directory: str | None) -> Instrument:
@@ -170,7 +219,7 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
             change_pct=_opt_float(r["change_pct"]),
             intraday_low=_opt_float(r["intraday_low"]),
             market_measure=r["market_measure"],
-            source=Source(provider="curated", reference=r["source_url"], note=r["note"]),
+            source=curated_source("curated", r["source_url"], r["note"], r),
         )
         for r in _rows(spec.file, directory)
     )
@@ -187,7 +236,7 @@ def load_index_moves(symbol: str, directory: str | None = None) -> IndexMoves:
             date=_date(r["date"]),
             change_pct=float(r["change_pct"]),
             measured_at=r["measured_at"],
-            source=Source(provider="curated", reference=r["source"], note=r["note"]),
+            source=curated_source("curated", r["source"], r["note"], r),
         )
         for r in _rows(spec.file, directory)
     )
@@ -227,7 +276,7 @@ def load_claims_first_prints(directory: str | None = None) -> tuple[ClaimsFirstP
             continuing=opt_int(r["continuing"]),
             continuing_week_ending=_opt_date(r["continuing_week_ending"]),
             released=_date(r["released"]),
-            source=Source(provider="US Department of Labor (as reported)", reference=r["source_url"], note=r["note"]),
+            source=curated_source("US Department of Labor (as reported)", r["source_url"], r["note"], r),
         )
         for r in _rows("claims_first_print.csv", directory)
     )
@@ -249,7 +298,7 @@ def job_cuts_from_rows(rows: list[dict[str, str]]) -> MonthlySeries:
                 month=int(r["month"]),
                 value=float(r["announced_job_cuts"]),
                 released=_opt_date(r["release_date"]),
-                source=Source(provider="Challenger, Gray & Christmas", reference=r["source_url"], note=r["note"]),
+                source=curated_source("Challenger, Gray & Christmas", r["source_url"], r["note"], r),
             )
             for r in rows
         ),
@@ -264,8 +313,9 @@ def load_capex(directory: str | None = None) -> dict[str, CapexRecord]:
 
 
 def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
-    def source(url: str) -> Source | None:
-        return Source(provider="curated", reference=url) if url else None
+    def source(r: dict[str, str], figure: str) -> Source | None:
+        url = r[f"{figure}_source"]
+        return curated_source("curated", url, "", r, prefix=f"{figure}_") if url else None
 
     records = {}
     for r in rows:
@@ -277,17 +327,17 @@ def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
             actual_fiscal_year=int(r["actual_fiscal_year"]) if r["actual_fiscal_year"] else None,
             capex_actual_usd=_opt_float(r["capex_actual_usd"]),
             capex_actual_basis=r["capex_actual_basis"],
-            capex_actual_source=source(r["capex_actual_source"]),
+            capex_actual_source=source(r, "capex_actual"),
             guidance_year=int(r["guidance_year"]) if r["guidance_year"] else None,
             guidance_low_usd=_opt_float(r["guidance_low_usd"]),
             guidance_high_usd=_opt_float(r["guidance_high_usd"]),
             guidance_text=r["guidance_text"],
-            guidance_source=source(r["guidance_source"]),
+            guidance_source=source(r, "guidance"),
             reaction_pct=_opt_float(r["reaction_pct"]),
             reaction_session=r["reaction_session"] or None,
             reaction_date=_opt_date(r["reaction_date"]),
             reaction_text=r["reaction_text"],
-            reaction_source=source(r["reaction_source"]),
+            reaction_source=source(r, "reaction"),
             gaps=tuple(g.strip() for g in r["gap_note"].split(";") if g.strip()),
         )
     return records
@@ -332,7 +382,7 @@ def quoted_flows_from_rows(rows: list[dict[str, str]]) -> tuple[QuotedMonthlyFlo
             qualifier=r["qualifier"],
             scope=r["basis"],
             known_from=_date(r["known_from"]),
-            source=Source(provider=r["provider"], reference=r["source_url"], note=r["note"]),
+            source=curated_source(r["provider"], r["source_url"], r["note"], r),
         )
         for r in rows
     )
@@ -350,7 +400,7 @@ def market_cap_from_rows(rows: list[dict[str, str]]) -> tuple[MarketCapPoint, ..
             kind=r["kind"],
             date=_date(r["date"]),
             value_usd=float(r["value_usd"]),
-            source=Source(provider=r["provider"], reference=r["source_url"], note=r["note"]),
+            source=curated_source(r["provider"], r["source_url"], r["note"], r),
         )
         for r in rows
     )

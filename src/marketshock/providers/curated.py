@@ -2,9 +2,9 @@
 
 No free API publishes these, so live mode uses the sourced tables bundled with the package,
 extended by the user's own CSV files named in the config (`[curated]`), with the same columns
-as the bundled table. A user row with the same key as a bundled row replaces it (a ticker; a
-year and month; a month, provider and scope; a provider, kind and date), so a user can both
-add the next quarter's guidance and correct a row.
+as the bundled table (those marking a source's quality are optional). A user row with the same
+key as a bundled row replaces it (a ticker; a year and month; a month, provider and scope; a
+provider, kind and date), so a user can both add the next quarter's guidance and correct a row.
 """
 
 from __future__ import annotations
@@ -91,4 +91,6 @@ class Curated:
 
 
 def bundled_columns(name: str) -> list[str]:
-    return list(bundled._rows(name)[0].keys())
+    """The columns a user's file must have: the bundled table's, but for the optional ones saying
+    how good a source is (quality, publication date, corroboration, why no primary source)."""
+    return [c for c in bundled._rows(name)[0] if not bundled.quality_column(c)]

@@ -152,7 +152,7 @@ def crypto_headlines(
 def labor_headlines(result: LaborResult, rules: Rules = Rules()) -> list[Headline]:
     """Challenger's job cuts, when they are the most for that month in a year or more."""
     cuts = result.job_cuts
-    if not cuts:
+    if not cuts or cuts.source.aggregator_only:  # a figure on aggregator pages alone is no headline
         return []
     month = f.month_name(int(cuts.month[5:]))
     year = int(cuts.month[:4])
@@ -214,6 +214,8 @@ def indices_headlines(
     moves = moves or {}
     lines = []
     for row in headline_rows(result):
+        if row.source.aggregator_only:  # a figure on aggregator pages alone is no headline
+            continue
         move = _same_day(moves.get(row.symbol), row.date)
         why, z = move_why(move, rules, closed=False)
         # The day's market measures: sidecars, circuit breakers, and the intraday low beside them.
