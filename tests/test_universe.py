@@ -151,8 +151,8 @@ def test_offline_a_watchlist_symbol_without_bundled_data_is_left_out_with_a_warn
     assert [a["symbol"] for a in data["crypto"]["assets"]] == ["BTC"]
     assert data["indices"]["indices"][0]["symbol"] == "KOSPI"
     assert result.err_lines == [
-        "marketshock: watchlist: no bundled data for SOL, N225; left out offline "
-        "(bundled: BTC, ETH, KOSPI, MSCI-APXJ, SPY, QQQ, SMH, EEM, VIX, GLD, SLV)"
+        "marketshock: watchlist.crypto: no bundled data for SOL; left out offline (bundled: BTC, ETH)",
+        "marketshock: watchlist.indices: no bundled data for N225; left out offline (bundled: KOSPI, MSCI-APXJ, VIX)",
     ]
 
 
@@ -272,3 +272,114 @@ def test_a_live_symbol_no_provider_knows_is_exit_2_in_one_line(stand_ins, tmp_pa
     result = live(stand_ins, tmp_path, "crypto", "--as-of", AS_OF, "-s", "NOPE")
     assert result.code == 2
     assert len(result.err_lines) == 1 and "no provider knows 'NOPE'" in result.err
+
+
+# --- what a new user tried (the defects found trying the universe as a new user would) -----------
+
+
+def test_an_empty_universe_of_indices_is_an_empty_table_not_an_internal_error():
+    env = {"MARKETSHOCK_WATCHLIST_INDICES": "", "MARKETSHOCK_WATCHLIST_ETFS": ""}
+    result = invoke("indices", "--offline", "--json", env=env)
+    assert (result.code, result.json()["data"]["indices"], result.json()["errors"]) == (0, [], [])
+
+
+def test_an_empty_universe_has_no_moves_to_rank():
+    empty = {f"MARKETSHOCK_WATCHLIST_{g}": "" for g in ("CRYPTO", "INDICES", "ETFS")}
+    result = invoke("shock", "--offline", "--json", env=empty)
+    assert (result.code, result.json()["data"]["moves"]) == (0, [])
+
+
+def test_offline_a_listed_company_in_the_indices_watchlist_is_left_out_not_exit_2():
+    result = invoke("indices", "--offline", "--json", env={"MARKETSHOCK_WATCHLIST_INDICES": "AMZN,KOSPI"})
+    assert result.code == 0
+    assert "AMZN" not in {r["symbol"] for r in result.json()["data"]["indices"]}
+    assert result.err_lines == [
+        "marketshock: watchlist.indices: no bundled data for AMZN; left out offline (bundled: KOSPI, MSCI-APXJ, VIX)"
+    ]
+
+
+def test_a_crypto_asset_is_not_an_index():
+    result = invoke("indices", "--offline", "-s", "BTC")
+    assert result.code == 2
+    assert result.err_lines == ["marketshock: error: 'BTC' is a crypto asset (see `marketshock crypto`)"]
+
+
+def test_an_empty_bundled_dir_variable_means_the_package_data(tmp_path):
+    (tmp_path / "instruments.csv").write_text("not a table\n")
+    result = invoke("crypto", "--offline", "--json", env={"MARKETSHOCK_BUNDLED_DIR": ""}, cwd=tmp_path)
+    assert (result.code, [a["symbol"] for a in result.json()["data"]["assets"]]) == (0, ["BTC", "ETH"])
+
+
+def copy_with(dataset: Path, tmp_path: Path, file: str, text: str) -> Path:
+    directory = tmp_path / "dataset"
+    shutil.copytree(dataset, directory)
+    (directory / file).write_text(text)
+    return directory
+
+
+def test_a_series_file_out_of_date_order_gives_the_figures_of_the_ordered_file(dataset_with_sol, tmp_path):
+    text = (dataset_with_sol / "sol_usd_daily.csv").read_text().splitlines()
+    shuffled = copy_with(dataset_with_sol, tmp_path, "sol_usd_daily.csv", "\n".join([text[0], *reversed(text[1:])]))
+    ordered = with_dataset(dataset_with_sol, "crypto", "--offline", "--json", "-s", "SOL").json()["data"]["assets"]
+    result = with_dataset(shuffled, "crypto", "--offline", "--json", "-s", "SOL")
+    assert result.code == 0 and result.json()["data"]["assets"] == ordered
+
+
+def test_a_malformed_series_file_is_one_line_naming_it_and_exit_2(dataset_with_sol, tmp_path):
+    broken = copy_with(dataset_with_sol, tmp_path, "sol_usd_daily.csv", "date,open,high,low\n2026-02-06,1,2,0.5\n")
+    result = with_dataset(broken, "crypto", "--offline", "-s", "SOL")
+    assert result.code == 2 and len(result.err_lines) == 1
+    assert "price history of SOL" in result.err and "no column 'close'" in result.err and "Traceback" not in result.err
+
+
+def test_a_missing_file_of_the_bundled_dir_is_bad_config(dataset_with_sol, tmp_path):
+    directory = tmp_path / "dataset"
+    shutil.copytree(dataset_with_sol, directory)
+    (directory / "sol_usd_daily.csv").unlink()
+    result = with_dataset(directory, "crypto", "--offline")
+    assert result.code == 2 and len(result.err_lines) == 1 and "sol_usd_daily.csv" in result.err
+
+
+def test_an_alias_naming_two_instruments_is_refused():
+    text = (resources.files("marketshock.data") / "instruments.csv").read_text()
+    with pytest.raises(ConfigError, match="alias BTC-USD already names BTC"):
+        instruments.parse(text + "SOL,Solana,crypto,utc-days,UTC,bars,,SOL-USD,,,,,,BTC-USD,no\n", "instruments.csv")
+
+
+def test_a_file_outside_the_data_directory_is_refused():
+    text = (resources.files("marketshock.data") / "instruments.csv").read_text()
+    with pytest.raises(ConfigError, match="must be a file name"):
+        instruments.parse(text + "SOL,Solana,crypto,utc-days,UTC,bars,../../etc/passwd,,,,,,,,no\n", "instruments.csv")
+
+
+@pytest.mark.slow
+def test_live_a_watchlist_symbol_no_provider_knows_is_left_out_and_the_snapshot_is_written(stand_ins, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[watchlist]\ncrypto = ["BTC", "NOPE"]\n')
+    env = {
+        **stand_ins.env(),
+        "MARKETSHOCK_CONFIG": str(config),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_HTTP_RETRIES": "0",
+    }
+    result = invoke("crypto", "--as-of", AS_OF, "--json", env=env)
+    assert result.code == 3
+    assert [a["symbol"] for a in result.json()["data"]["assets"]] == ["BTC"]
+    assert any("no provider knows 'NOPE'" in e["message"] for e in result.json()["errors"])
+
+
+@pytest.mark.slow
+def test_live_one_company_without_capex_leaves_the_others(stand_ins, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[watchlist]\ncompanies = ["NVDA", "AAPL"]\n')
+    env = {
+        **stand_ins.env(),
+        "MARKETSHOCK_CONFIG": str(config),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "MARKETSHOCK_HTTP_RETRIES": "0",
+    }
+    result = invoke("earnings-capex", "--as-of", AS_OF, "--json", env=env)
+    assert result.code == 3
+    assert [c["ticker"] for c in result.json()["data"]["companies"]] == ["NVDA"]
+    assert [e["section"] for e in result.json()["errors"]] == ["earnings-capex"]

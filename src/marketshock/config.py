@@ -115,13 +115,18 @@ class BundledSettings(_Section):
         "instead of the package's own; default: the package's data",
     )
 
+    @field_validator("dir")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None) -> str | None:
+        # MARKETSHOCK_BUNDLED_DIR= (set but empty) means "not set", never "the current directory".
+        return value if value and value.strip() else None
 
-def _watchlist_field(group: str, about: str) -> Any:
-    from marketshock import instruments
 
+def _watchlist_field(about: str) -> Any:
     return Field(
-        default_factory=lambda: list(instruments.load().defaults(group)),
-        description=f"{about}: the default universe of every command (-s/-t replace it for one run)",
+        None,
+        description=f"{about}: the default universe of every command (-s/-t replace it for one run); "
+        "unset: the instrument table's defaults",
     )
 
 
@@ -140,18 +145,20 @@ class WatchlistSettings(_Section):
 
     @field_validator("*")
     @classmethod
-    def _ticker_like(cls, value: list[str]) -> list[str]:
+    def _ticker_like(cls, value: list[str] | None) -> list[str] | None:
         from marketshock import instruments
 
+        if value is None:
+            return None
         for symbol in value:
             if not instruments.valid_symbol(symbol):
                 raise ValueError(f"{symbol!r} is not a ticker-like symbol")
         return list(dict.fromkeys(value))
 
-    crypto: list[str] = _watchlist_field("crypto", "crypto assets (BTC, SOL: Yahoo SOL-USD, Coinbase SOL-USD)")
-    indices: list[str] = _watchlist_field("indices", "indices (KOSPI, N225, ^FTSE: Yahoo's symbol)")
-    etfs: list[str] = _watchlist_field("etfs", "ETFs, each named as the proxy it is")
-    companies: list[str] = _watchlist_field("companies", "companies for earnings-capex (capex actuals from the SEC)")
+    crypto: list[str] | None = _watchlist_field("crypto assets (BTC, SOL: Yahoo SOL-USD, Coinbase SOL-USD)")
+    indices: list[str] | None = _watchlist_field("indices (KOSPI, N225, ^FTSE: Yahoo's symbol)")
+    etfs: list[str] | None = _watchlist_field("ETFs, each named as the proxy it is")
+    companies: list[str] | None = _watchlist_field("companies for earnings-capex (capex actuals from the SEC)")
 
 
 class ReportSettings(_Section):
@@ -211,7 +218,7 @@ class Settings(_Section):
     cache: CacheSettings = CacheSettings()
     curated: CuratedSettings = CuratedSettings()
     datasets: DatasetsSettings = DatasetsSettings()
-    watchlist: WatchlistSettings = Field(default_factory=WatchlistSettings)
+    watchlist: WatchlistSettings = WatchlistSettings()
     bundled: BundledSettings = BundledSettings()
     report: ReportSettings = ReportSettings()
     alerts: list[AlertSettings] = Field(
@@ -387,6 +394,17 @@ _HEADER = """\
 """
 
 
+def _example(dotted: str) -> Any:
+    """What a commented-out line shows for an unset key: the watchlist's defaults come from the
+    instrument table, the rest from _EXAMPLES."""
+    section, _, group = dotted.partition(".")
+    if section == "watchlist":
+        from marketshock import instruments
+
+        return list(instruments.load().defaults(group))
+    return _EXAMPLES.get(dotted, "")
+
+
 def template() -> str:
     """A commented config holding every default, in TOML written by tomli-w.
 
@@ -408,8 +426,8 @@ def template() -> str:
             lines.append(f"# {about} ({env})" if env else f"# {about}")
             value = getattr(model, name)
             if value is None:
-                example = tomli_w.dumps({name: _EXAMPLES.get(dotted, "")}).strip()
-                lines.append(f"# {example}")
+                example = tomli_w.dumps({name: _example(dotted)}).strip()
+                lines.extend(f"# {line}" for line in example.splitlines())
             else:
                 lines.append(tomli_w.dumps({name: value}).strip())
         for name in fields:

@@ -30,6 +30,7 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Literal
 
 from marketshock.errors import ConfigError
@@ -204,7 +205,22 @@ def parse(text: str, origin: str) -> InstrumentTable:
                 default=default == "yes",
             )
         )
+    _check_names(rows, origin)
     return InstrumentTable(tuple(rows))
+
+
+def _check_names(rows: list[Instrument], origin: str) -> None:
+    """Every symbol and alias names one instrument; a live proxy is a row; a file is a plain
+    name inside the data directory. Raises ConfigError naming the symbol."""
+    owner: dict[str, str] = {row.symbol: row.symbol for row in rows}
+    for row in rows:
+        for alias in row.aliases:
+            if owner.setdefault(alias, row.symbol) != row.symbol:
+                raise ConfigError(f"{origin}: {row.symbol}: alias {alias} already names {owner[alias]}")
+        if row.live_proxy is not None and row.live_proxy not in owner:
+            raise ConfigError(f"{origin}: {row.symbol}: live_proxy {row.live_proxy} is not a symbol of the table")
+        if row.file is not None and (row.file != PurePath(row.file).name or row.file.startswith(".")):
+            raise ConfigError(f"{origin}: {row.symbol}: file {row.file!r} must be a file name in the data directory")
 
 
 @functools.cache
@@ -235,11 +251,14 @@ class Universe:
     """The instruments a run shows by default: the watchlist's groups, resolved against the
     table. `table` holds the instrument table plus a run-time row for every watchlist symbol
     it does not list, so a provider can look any of them up. `from_defaults` names the groups
-    that are the table's defaults (not the user's), which keep the table's order."""
+    that are the table's defaults (not the user's), which keep the table's order. `explicit`
+    holds the symbols typed for this run (-s, -t): one no provider knows is bad input, while a
+    watchlist symbol no provider knows is only left out."""
 
     table: InstrumentTable
     groups: dict[str, tuple[str, ...]]
     from_defaults: frozenset[str] = frozenset()
+    explicit: frozenset[str] = frozenset()
 
     def symbols(self, *groups: str) -> tuple[str, ...]:
         """The symbols of these groups, in order: the table's order where every group is a
@@ -253,12 +272,14 @@ class Universe:
     def override(self, groups: dict[str, tuple[str, ...]]) -> Universe:
         """This universe with some groups replaced for one run (`-s`, `-t`): symbols the table
         does not list join it as run-time rows; nothing is filtered (the source decides what it
-        has). Raises UsageError for a crypto symbol that is a listed non-crypto instrument."""
-        resolved, _ = universe(self.table, dict(groups))
+        has). Raises UsageError for a symbol of the wrong kind (`crypto -s SPY`, `indices -s BTC`)."""
+        resolved, _ = universe(self.table, dict(groups), origin="option")
+        given = {g: resolved.groups[g] for g in groups}
         return Universe(
             resolved.table,
-            {**self.groups, **{g: resolved.groups[g] for g in groups}},
+            {**self.groups, **given},
             self.from_defaults - set(groups),
+            frozenset(s for symbols in given.values() for s in symbols),
         )
 
 
@@ -270,52 +291,74 @@ def _kind_for(group: str, symbol: str) -> Kind:
     return GROUPS[group][0]
 
 
+def _offline(row: Instrument, group: str) -> bool:
+    """Whether the bundled data can show `row` in `group`: a price file for a market, the
+    curated capex table (a listed company) for `companies`."""
+    return row.kind == "stock" and row.listed if group == "companies" else row.bundled
+
+
+def _wrong_kind(row: Instrument, group: str) -> str | None:
+    """Why a listed instrument cannot be in `group`, or None."""
+    if group == "crypto" and row.kind != "crypto":
+        return f"{row.symbol!r} is not a crypto asset (see `marketshock indices`)"
+    if group in ("indices", "etfs") and row.kind == "crypto":
+        return f"{row.symbol!r} is a crypto asset (see `marketshock crypto`)"
+    return None
+
+
 def universe(
     table: InstrumentTable,
     chosen: dict[str, tuple[str, ...] | None],
     *,
     bundled_only: bool = False,
+    origin: str = "watchlist",
+    used: tuple[str, ...] = tuple(GROUPS),
 ) -> tuple[Universe, list[str]]:
     """Resolve the watchlist: `chosen` maps each group to the user's symbols, or None for the
     table's defaults. With `bundled_only` (offline), defaults are the bundled rows and a
-    chosen symbol the bundled data lacks is left out (named in the returned warnings; a
-    symbol given with -s is checked by the bundled source instead, exit 2).
+    chosen symbol the bundled data lacks is left out, named in the returned warnings (one a
+    group the run `used`; a symbol given with -s is checked by the bundled source instead,
+    exit 2). `origin` names where the symbols came from in messages.
 
-    Raises UsageError for a crypto entry that is a listed non-crypto instrument (`SPY`)."""
+    Raises UsageError for a symbol of the wrong kind for its group (`SPY` as crypto)."""
     from marketshock.errors import UsageError
 
     groups: dict[str, tuple[str, ...]] = {}
     defaults: set[str] = set()
     extra: list[Instrument] = []
-    left_out: list[str] = []
+    warnings: list[str] = []
     for group in GROUPS:
         given = chosen.get(group)
         if given is None:
             defaults.add(group)
             rows = [r for r in table.rows if r.default and r.kind in GROUPS[group]]
-            groups[group] = tuple(r.symbol for r in rows if r.offline or not bundled_only)
+            groups[group] = tuple(r.symbol for r in rows if _offline(r, group) or not bundled_only)
             continue
+        where = f"watchlist.{group}: " if origin == "watchlist" else ""
         symbols: list[str] = []
+        left_out: list[str] = []
         for raw in given:
             row = table.get(raw)
             if row is None:
                 if not valid_symbol(raw):
-                    raise UsageError(f"watchlist.{group}: {raw!r} is not a ticker-like symbol")
+                    raise UsageError(f"{where}{raw[:40]!r} is not a ticker-like symbol")
                 row = next((r for r in extra if r.symbol == raw.strip().upper().lstrip("^")), None)
                 row = row or adhoc(raw, _kind_for(group, raw.strip().upper()))
                 if row not in extra:
                     extra.append(row)
-            elif group == "crypto" and row.kind != "crypto":
-                raise UsageError(f"{row.symbol!r} is not a crypto asset (see `marketshock indices`)")
-            if bundled_only and not row.offline:
+            elif (why := _wrong_kind(row, group)) is not None:
+                raise UsageError(where + why)
+            if bundled_only and not _offline(row, group):
                 left_out.append(row.symbol)
                 continue
             symbols.append(row.symbol)
         groups[group] = tuple(dict.fromkeys(symbols))
-    warnings = []
-    if left_out:
-        known = ", ".join(r.symbol for r in table.bundled())
-        warnings.append(f"watchlist: no bundled data for {', '.join(left_out)}; left out offline (bundled: {known})")
+        if left_out and group in used:
+            bundled = [r.symbol for r in table.rows if r.kind in GROUPS[group] and _offline(r, group)]
+            warnings.append(
+                f"watchlist.{group}: no bundled data for {', '.join(left_out)}; left out offline "
+                f"(bundled: {', '.join(bundled) or 'none'})"
+            )
     run_table = InstrumentTable((*table.rows, *extra)) if extra else table
     return Universe(run_table, groups, frozenset(defaults)), warnings
 

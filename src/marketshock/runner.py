@@ -91,18 +91,21 @@ def data_source(
 def run_universe(loaded: LoadedSettings, request: Request) -> tuple[instruments.Universe, list[str]]:
     """The run's universe: the watchlist (the instrument table's defaults for a group the user
     did not set), then any -s/-t of this run. Offline, the defaults are the bundled rows and a
-    watchlist symbol without bundled data is left out with a warning. Raises UsageError."""
+    watchlist symbol without bundled data is left out with a warning (for the groups this
+    command shows). Raises UsageError."""
     settings = loaded.settings
     table = instruments.load(settings.bundled.dir)
     chosen: dict[str, tuple[str, ...] | None] = {}
     for group in instruments.GROUPS:
-        user_set = loaded.origins.get(f"watchlist.{group}", "default") != "default"
-        chosen[group] = tuple(getattr(settings.watchlist, group)) if user_set else None
-    universe, warnings = instruments.universe(table, chosen, bundled_only=request.offline)
+        value = getattr(settings.watchlist, group)
+        chosen[group] = tuple(value) if value is not None else None
+    section = registry.BY_NAME.get(request.command)
+    used = section.groups if section is not None else tuple(instruments.GROUPS)
+    universe, warnings = instruments.universe(table, chosen, bundled_only=request.offline, used=used)
     overrides: dict[str, tuple[str, ...]] = {}
-    for section, options in request.section_options.items():
+    for name, options in request.section_options.items():
         given = options.get("symbols")
-        groups = registry.get(section).groups if section in registry.BY_NAME else ()
+        groups = registry.get(name).groups if name in registry.BY_NAME else ()
         if given and groups:
             # -s names every row of the section for this run: its first group takes them all
             # (indices -s N225,SPY: indices and ETFs alike), the others are emptied.
@@ -134,10 +137,11 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> S
     with collecting(name) as notes:
         try:
             result = await registry.get(name).builder()(ctx, **_build_options(name, options))
-        except UnknownSymbolError:
-            raise
+        except (UnknownSymbolError, UsageError):
+            raise  # bad input (a symbol no provider knows, a broken bundled.dir file): exit 2
         except Exception as error:  # one failing section must not take the others down
-            return SectionRun(name, None, [entry(name, error), *notes.entries])
+            failure = entry(name, error)
+            return SectionRun(name, None, [failure, *(e for e in notes.entries if e != failure)])
     return SectionRun(name, result, notes.entries, notes.warnings)
 
 

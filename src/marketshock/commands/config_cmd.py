@@ -108,5 +108,10 @@ def show(ctx: typer.Context, no_color: NoColor = None) -> None:
         shown = _display(key, value)
         if value is None and key in defaults:
             shown = defaults[key]
+        elif value is None and key.startswith("watchlist."):
+            from marketshock import instruments
+
+            listed = instruments.load(loaded.settings.bundled.dir)
+            shown = "the instrument table's defaults: " + ", ".join(listed.defaults(key.partition(".")[2]))
         table.add_row(render.text(key), render.text(shown), render.text(origin))
     out.print(table)

@@ -296,7 +296,7 @@ def sources(ctx: typer.Context, no_color: NoColor = None, json: Json = False) ->
         )
     table.add_row(
         render.text("bundled"),
-        render.text("package data (--offline)"),
+        render.text(f"{settings.bundled.dir} (--offline)" if settings.bundled.dir else "package data (--offline)"),
         render.text(bundled_datasets(settings.bundled.dir)),
         render.text("none needed"),
         render.text("n/a"),

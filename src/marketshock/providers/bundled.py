@@ -12,8 +12,12 @@ import datetime as dt
 import functools
 import gzip
 import io
+import itertools
+import zlib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from marketshock import instruments
 from marketshock.errors import ConfigError, NoDataError, UnknownSymbolError
@@ -125,6 +129,34 @@ def curated_source(provider: str, reference: str, note: str, row: dict[str, str]
     )
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _checked(dataset: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A loader whose file does not fit its columns (a missing column, a bad number or date, a
+    corrupt .gz) says so in one line naming the dataset and the directory: ConfigError, exit 2
+    (the files of `bundled.dir` are the user's)."""
+
+    def decorate(load: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(load)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return load(*args, **kwargs)
+            except (KeyError, ValueError, IndexError, TypeError, EOFError, zlib.error, gzip.BadGzipFile) as error:
+                directory = kwargs.get("directory", args[-1] if len(args) > 1 else None)
+                where = f"bundled.dir {directory}" if isinstance(directory, str) else "bundled data"
+                what = f"{dataset} of {args[0]}" if args and isinstance(args[0], str) else dataset
+                problem = str(error).splitlines()[0] if str(error) else type(error).__name__
+                if isinstance(error, KeyError):
+                    problem = f"no column {problem}"
+                raise ConfigError(f"{where}: {what}: the file does not fit: {problem[:200]}") from None
+
+        return checked
+
+    return decorate
+
+
 def _instrument(symbol: str, form: str, dataset: str, directory: str | None) -> Instrument:
     """The table's row for a bundled series of this form; UnknownSymbolError naming what is bundled."""
     table = instruments.load(directory)
@@ -148,6 +180,7 @@ def _opt_date(text: str) -> dt.date | None:
 
 
 @functools.cache
+@_checked("price history")
 def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
     """Daily bars of a `bars` row of the instrument table, from its bundled file (columns
     date, open, high, low, close, volume; prices in USD). Raises UnknownSymbolError."""
@@ -181,6 +214,7 @@ def _daily_source(spec: Instrument) -> Source:
 
 
 @functools.cache
+@_checked("daily closes")
 def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
     """Dates and closes only, parsed column-wise: the shock statistics read every long
     history at once, where building a `Bar` per row would dominate the run time."""
@@ -195,6 +229,11 @@ def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
             cells = line.split(",")  # the bundled files are plain numbers and dates: no quoting
             dates.append(_date(cells[at_date]))
             closes.append(float(cells[at_close]))
+    if any(a >= b for a, b in itertools.pairwise(dates)):
+        # A file out of date order (a user's own): in order, and the later row of a date wins.
+        by_day = dict(zip(dates, closes, strict=True))
+        dates = sorted(by_day)
+        closes = [by_day[d] for d in dates]
     return DailyCloses(
         symbol=spec.symbol,
         name=spec.name,
@@ -207,6 +246,7 @@ def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
 
 
 @functools.cache
+@_checked("index closes")
 def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessions:
     """Curated closes of a `sessions` row (the source's stated day change, intraday low and
     market-measure notes such as a sidecar). Raises UnknownSymbolError."""
@@ -227,6 +267,7 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
 
 
 @functools.cache
+@_checked("index moves")
 def load_index_moves(symbol: str, directory: str | None = None) -> IndexMoves:
     """Curated reported day moves of a `moves` row (no level). Raises UnknownSymbolError."""
     spec = _instrument(symbol, "moves", "index moves", directory)
@@ -244,6 +285,7 @@ def load_index_moves(symbol: str, directory: str | None = None) -> IndexMoves:
 
 
 @functools.cache
+@_checked("claims")
 def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySeries:
     if series_id.upper() not in CLAIMS:
         raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
@@ -263,6 +305,7 @@ def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySe
 
 
 @functools.cache
+@_checked("claims first prints")
 def load_claims_first_prints(directory: str | None = None) -> tuple[ClaimsFirstPrint, ...]:
     def opt_int(text: str) -> int | None:
         return int(text) if text.strip() else None
@@ -283,6 +326,7 @@ def load_claims_first_prints(directory: str | None = None) -> tuple[ClaimsFirstP
 
 
 @functools.cache
+@_checked("job cuts")
 def load_job_cuts(directory: str | None = None) -> MonthlySeries:
     return job_cuts_from_rows(
         _rows("challenger_january_job_cuts_curated.csv", directory)
@@ -308,6 +352,7 @@ def job_cuts_from_rows(rows: list[dict[str, str]]) -> MonthlySeries:
 
 
 @functools.cache
+@_checked("capex")
 def load_capex(directory: str | None = None) -> dict[str, CapexRecord]:
     return capex_from_rows(_rows("capex_curated.csv", directory))
 
@@ -344,6 +389,7 @@ def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
 
 
 @functools.cache
+@_checked("ETF flows")
 def load_etf_daily_flows(directory: str | None = None) -> tuple[DailyFlows, ...]:
     def flows(file: str, column: str) -> tuple[DailyFlow, ...]:
         rows = _rows(file, directory)
@@ -370,6 +416,7 @@ def load_etf_daily_flows(directory: str | None = None) -> tuple[DailyFlows, ...]
 
 
 @functools.cache
+@_checked("ETF flow quotes")
 def load_etf_quoted_flows(directory: str | None = None) -> tuple[QuotedMonthlyFlow, ...]:
     return quoted_flows_from_rows(_rows("etf_flow_quotes_curated.csv", directory))
 
@@ -389,6 +436,7 @@ def quoted_flows_from_rows(rows: list[dict[str, str]]) -> tuple[QuotedMonthlyFlo
 
 
 @functools.cache
+@_checked("crypto market value")
 def load_market_cap_points(directory: str | None = None) -> tuple[MarketCapPoint, ...]:
     return market_cap_from_rows(_rows("crypto_market_cap_curated.csv", directory))
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.models.results import CapexCompany, CapexResult
 from marketshock.models.series import CapexRecord
+from marketshock.sections.universe import each_symbol
 
 
 def company_figures(record: CapexRecord, ctx: RunContext) -> CapexCompany:
@@ -49,5 +48,5 @@ def company_figures(record: CapexRecord, ctx: RunContext) -> CapexCompany:
 async def build(ctx: RunContext) -> CapexResult:
     """Every company of the universe's `companies` group, in its order."""
     tickers = ctx.universe.symbols("companies")
-    records = await asyncio.gather(*(ctx.data.capex(t) for t in tickers))
-    return CapexResult(companies=[company_figures(r, ctx) for r in records])
+    records = await each_symbol(ctx, tickers, ctx.data.capex)
+    return CapexResult(companies=[company_figures(r, ctx) for _, r in records])

@@ -13,6 +13,7 @@ from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, 
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
 from marketshock.notes import note, warn
 from marketshock.sections.gaps import gap_warnings
+from marketshock.sections.universe import each_symbol
 
 SPARK_DAYS = 30
 FLOW_MONTHS = 4  # months of summed daily ETF flows to show, per scope
@@ -157,9 +158,8 @@ async def build(ctx: RunContext) -> CryptoResult:
     extras = asyncio.gather(
         data.market_cap_points(), data.etf_daily_flows(), data.etf_quoted_flows(), return_exceptions=True
     )
-    series, (points, daily, quoted) = await asyncio.gather(
-        asyncio.gather(*(data.price_history(s) for s in symbols)), extras
-    )
+    answered, (points, daily, quoted) = await asyncio.gather(each_symbol(ctx, symbols, data.price_history), extras)
+    series = [one for _, one in answered]
     for one in series:
         if one.calendar != "utc-days":  # crypto trades every UTC day; the rest are `indices`
             raise UnknownSymbolError(

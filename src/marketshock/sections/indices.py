@@ -7,18 +7,17 @@ day moves with no level at all (MSCI Asia-Pacific ex-Japan).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Sequence
 
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
-from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
-from marketshock.notes import note, warn
+from marketshock.notes import warn
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
+from marketshock.sections.universe import each_symbol
 
 SPARK_SESSIONS = 30
 NOTE_DAYS = 7  # market-measure events of the past week are shown with the row
@@ -236,19 +235,5 @@ async def build(ctx: RunContext) -> IndicesResult:
     US benchmarks and metals it ran through, by default); a row whose provider fails is filed
     as a note and left out, unless all fail."""
     symbols = ctx.universe.symbols("indices", "etfs")
-    results = await asyncio.gather(*(_row(ctx, s) for s in symbols), return_exceptions=True)
-    rows = []
-    for result in results:
-        if isinstance(result, UnknownSymbolError):
-            raise result
-        if isinstance(result, ProviderError) and len(symbols) > 1:
-            note(result)
-        elif isinstance(result, BaseException):
-            raise result
-        else:
-            rows.append(result)
-    if not rows:
-        first = results[0]
-        assert isinstance(first, BaseException)  # no row: every result was an error, filed as a note
-        raise first
+    rows = [row for _, row in await each_symbol(ctx, symbols, lambda s: _row(ctx, s))]
     return IndicesResult(indices=rows)

@@ -9,20 +9,19 @@ are listed with their reported move and why they cannot be ranked.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
 from marketshock import analytics
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
-from marketshock.errors import ProviderError, UnknownSymbolError
 from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, ShockWindow, WindowChange
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
-from marketshock.notes import note, warn
+from marketshock.notes import warn
 from marketshock.providers.base import daily_closes
 from marketshock.sections import indices
 from marketshock.sections.gaps import SUSPECT, gap_warnings, suspect_warning
+from marketshock.sections.universe import each_symbol
 
 _DAY = dt.timedelta(days=1)
 
@@ -342,17 +341,11 @@ async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
         raise ValueError(f"window must be 1..{MAX_WINDOW} sessions, got {window}")
     # The series `crypto` and `indices` show, so `shock` ranks every series of the universe.
     symbols = ctx.universe.symbols("crypto") + ctx.universe.symbols("indices", "etfs")
-    fetched = await asyncio.gather(*(_fetch(ctx, s) for s in symbols), return_exceptions=True)
+    fetched = [item for _, item in await each_symbol(ctx, symbols, lambda s: _fetch(ctx, s))]
     daily: list[DailyCloses] = []
     moves: list[MoveStats] = []
     for item in fetched:
-        if isinstance(item, UnknownSymbolError):
-            raise item
-        if isinstance(item, ProviderError):
-            note(item)
-        elif isinstance(item, BaseException):
-            raise item
-        elif isinstance(item, DailyCloses):
+        if isinstance(item, DailyCloses):
             daily.append(item.up_to(ctx.as_of))
             log = analytics.GapLog()
             moves.append(move_figures(daily[-1], ctx.as_of, log))
@@ -366,8 +359,6 @@ async def build(ctx: RunContext, window: int = DEFAULT_WINDOW) -> ShockResult:
             moves.append(session_move(item, ctx.as_of))
         else:
             moves.append(reported_move(item, ctx.as_of))
-    if not moves:
-        raise next(f for f in fetched if isinstance(f, BaseException))
     calendar, calendar_name = session_calendar(daily, ctx.as_of)
     span = ms.session_window(calendar, ctx.as_of, window)
     return ShockResult(
