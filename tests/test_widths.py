@@ -41,6 +41,9 @@ NOT_IN_TABLES = {
     "largest_in_data", "worst_week_since", "best_week_since", "week_largest_in_data", "vol_30d_observations",
     "vol_history_starts", "observations", "close", "end", "streak_complete",
     "capex_actual_year",  # shown as "FY2025"
+    # what followed earlier moves: the table shows the 21-session line ("8 of 10 up" for up_share)
+    # (for the moves with |z| >= 2; --json has every series')
+    "followed",
 }  # fmt: skip
 
 

@@ -294,3 +294,97 @@ def rank_sigma(beaten: int, walk: bool = False) -> float | None:
     else:
         tail = 1.0 / (beaten + 1)
     return NormalDist().inv_cdf(1.0 - tail)
+
+
+# --- what followed earlier moves this large ---------------------------------------------------------
+
+FOLLOW_HORIZONS = (5, 21, 63)  # sessions (crypto: days) after the earlier move: a week, a month, a quarter
+EPISODE_SPACING = 5  # earlier moves within this many rows of each other are one episode (the largest counts)
+MIN_EPISODES = 3  # fewer earlier episodes say nothing about what usually follows
+
+
+class Outcome(NamedTuple):
+    """The changes from an episode's close to the close `horizon` rows later, over the episodes."""
+
+    n: int
+    median_pct: float
+    min_pct: float
+    max_pct: float
+    up_share: float  # the fraction of episodes whose change was above zero, 0..1
+
+
+class Followed(NamedTuple):
+    """Earlier days of a series with a one-day move at least as large, in the same direction, as
+    the latest one, and what the series did after them. `episodes` are dates (one per cluster
+    of nearby days); `outcomes` maps each horizon to its Outcome, or None with `reason`."""
+
+    episodes: tuple[dt.date, ...]
+    outcomes: dict[int, Outcome | None]
+    reason: str
+
+
+def _spans_gap(gaps: Sequence[dt.date], after: dt.date, through: dt.date) -> bool:
+    k = bisect.bisect_right(gaps, after)
+    return k < len(gaps) and gaps[k] <= through
+
+
+def what_followed(
+    dates: Sequence[dt.date],
+    closes: Sequence[float],
+    gaps: Sequence[dt.date] = (),
+    suspect: Sequence[dt.date] = (),
+) -> Followed:
+    """What followed the earlier moves as large as the last one of a series cut at the as-of day.
+
+    The move is the simple change from the second-to-last close to the last (in percent of the
+    earlier close). An earlier day counts when its own one-day change is at least as large in
+    the same direction, spans no gap and is not a suspect split day; days within
+    EPISODE_SPACING rows of each other are one episode, its largest move the one kept. Each
+    horizon h counts the episodes whose close h rows later is in the series (so no look-ahead:
+    the window ended by the as-of day) and whose window holds no gap. Under MIN_EPISODES a
+    horizon is None. `dates` increase; `gaps` and `suspect` are sorted."""
+    horizons: dict[int, Outcome | None] = dict.fromkeys(FOLLOW_HORIZONS)
+    last = len(dates) - 1
+    if last < 1 or _spans_gap(gaps, dates[last - 1], dates[last]) or dates[last] in set(suspect):
+        return Followed((), horizons, "no one-day move on the last day to compare with")
+    move = closes[last] / closes[last - 1] - 1.0
+    if move == 0.0:
+        return Followed((), horizons, "the last day did not move")
+    fall = move < 0
+    odd = set(suspect)
+    candidates: list[tuple[int, float]] = []
+    for j in range(1, last):
+        if dates[j] in odd or _spans_gap(gaps, dates[j - 1], dates[j]):
+            continue
+        change = closes[j] / closes[j - 1] - 1.0
+        # Only a day whose shortest window ended by the last day: a recent one cannot count, nor
+        # crowd out an earlier one that can.
+        if ((fall and change <= move) or (not fall and change >= move)) and j + FOLLOW_HORIZONS[0] <= last:
+            candidates.append((j, change))
+    clusters: list[list[tuple[int, float]]] = []
+    for j, change in candidates:
+        if clusters and j - clusters[-1][-1][0] <= EPISODE_SPACING:
+            clusters[-1].append((j, change))
+        else:
+            clusters.append([(j, change)])
+    episodes = sorted((min if fall else max)(cluster, key=lambda c: c[1])[0] for cluster in clusters)
+    for h in FOLLOW_HORIZONS:
+        changes = [
+            (closes[j + h] / closes[j] - 1.0) * 100.0
+            for j in episodes
+            if j + h <= last and not _spans_gap(gaps, dates[j], dates[j + h])
+        ]
+        if len(changes) >= MIN_EPISODES:
+            ordered = sorted(changes)
+            mid = len(ordered) // 2
+            median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+            up = sum(1 for c in changes if c > 0) / len(changes)
+            horizons[h] = Outcome(len(changes), median, ordered[0], ordered[-1], up)
+    word = "falls" if fall else "rises"
+    reason = ""
+    if any(v is None for v in horizons.values()):
+        reason = (
+            f"{len(episodes)} earlier {word} of at least {abs(move) * 100:.2f}% in the data; "
+            f"a horizon needs {MIN_EPISODES} whose window ended by the last day"
+        )
+    return Followed(tuple(dates[j] for j in episodes), horizons, reason)

@@ -25,6 +25,7 @@ from marketshock.models.results import (
     Headline,
     IndicesResult,
     LaborResult,
+    MoveStats,
     ReportResult,
     ShockResult,
 )
@@ -759,6 +760,26 @@ def _correlations(result: ShockResult, decorated: bool) -> Grid:
     return grid
 
 
+FOLLOWED_MIN_ABS_Z = 2.0  # the moves whose "what followed" line the tables show
+
+
+def followed_line(m: MoveStats) -> str:
+    """'BTC: after 10 earlier falls this large, a month later the median was +21.3% (8 of 10 up)',
+    or '' when there is nothing to say."""
+    if m.followed is None or m.change_pct is None:
+        return ""
+    word = "falls" if m.change_pct < 0 else "rises"
+    h21 = m.followed.h21
+    if h21 is None:
+        n = len(m.followed.episodes)
+        return f"{m.symbol}: {n} earlier {word} this large in the data, too few to say what usually follows"
+    ups = round(h21.up_share * h21.n)
+    return (
+        f"{m.symbol}: after {h21.n} earlier {word} this large, 21 sessions later the median was "
+        f"{h21.median_pct:+.1f}% ({h21.min_pct:+.1f}% to {h21.max_pct:+.1f}%; {ups} of {h21.n} up)"
+    )
+
+
 def shock(
     result: ShockResult,
     console: Console,
@@ -807,6 +828,16 @@ def shock(
         if m.note:
             unranked.append(text(f"{m.symbol}: {m.note}"))
     parts: list[RenderableType] = [moves, *unranked]
+    # For the day's unusual moves only, and on `shock`'s own screen (the report stays short):
+    # every series' figures are in --json.
+    unusual = [m for m in result.moves if m.zscore is not None and abs(m.zscore) >= FOLLOWED_MIN_ABS_Z]
+    followed = [line for m in unusual if (line := followed_line(m))] if own else []
+    if followed:
+        block = Text("What followed earlier moves this large (21 sessions later; crypto: days):\n", style="bold")
+        for line in followed:
+            block.append(f.safe_text(f"  {line}\n"))
+        block.rstrip()
+        parts += [Text(""), block]
     if result.window and result.window_changes:
         w = result.window
         title = f"Shock window: last {w.sessions} sessions from the close of {w.start}, largest fall first"

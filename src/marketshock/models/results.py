@@ -195,6 +195,28 @@ class ReportResult(_Result):
 # --- shock ------------------------------------------------------------------
 
 
+class FollowedOutcome(_Result):
+    """The change from an earlier episode's close over the next N sessions, across the episodes."""
+
+    n: int  # episodes whose N-session window ended by the as-of day, with no gap in it
+    median_pct: float
+    min_pct: float
+    max_pct: float
+    up_share: float  # fraction of those episodes that ended higher, 0..1
+
+
+class Followed(_Result):
+    """What followed the earlier days with a one-day move at least as large, the same way
+    (episodes within 5 sessions of each other count once; no window past the as-of day).
+    A horizon is null under 3 episodes; `reason` says why."""
+
+    episodes: list[dt.date]
+    h5: FollowedOutcome | None
+    h21: FollowedOutcome | None
+    h63: FollowedOutcome | None
+    reason: str = ""
+
+
 class MoveStats(_Result):
     """How unusual one series' latest move is (conventions in `ShockResult.method`)."""
 
@@ -225,6 +247,7 @@ class MoveStats(_Result):
     observations: int  # rows in the data up to as-of
     note: str = ""  # why a figure is missing
     source: Source
+    followed: Followed | None = None  # daily series only: what followed earlier moves this large
 
 
 class ShockWindow(_Result):

@@ -15,7 +15,15 @@ from typing import Any
 from marketshock import analytics
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
-from marketshock.models.results import MoveStats, PairCorrelation, ShockResult, ShockWindow, WindowChange
+from marketshock.models.results import (
+    Followed,
+    FollowedOutcome,
+    MoveStats,
+    PairCorrelation,
+    ShockResult,
+    ShockWindow,
+    WindowChange,
+)
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
 from marketshock.notes import warn
 from marketshock.providers.base import daily_closes
@@ -172,7 +180,26 @@ def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | No
         data_starts=dates[0],
         observations=len(dates),
         note=note,
+        followed=followed_figures(ms.what_followed(dates, closes, gaps, s.suspect)) if day_move is not None else None,
     )
+
+
+def _outcome(outcome: ms.Outcome | None) -> FollowedOutcome | None:
+    if outcome is None:
+        return None
+    return FollowedOutcome(
+        n=outcome.n,
+        median_pct=round(outcome.median_pct, 2),
+        min_pct=round(outcome.min_pct, 2),
+        max_pct=round(outcome.max_pct, 2),
+        up_share=round(outcome.up_share, 3),
+    )
+
+
+def followed_figures(followed: ms.Followed) -> Followed:
+    """The result model of `move_stats.what_followed`: percentages rounded to 2 places."""
+    h5, h21, h63 = (_outcome(followed.outcomes[h]) for h in ms.FOLLOW_HORIZONS)
+    return Followed(episodes=list(followed.episodes), h5=h5, h21=h21, h63=h63, reason=followed.reason)
 
 
 def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **figures: Any) -> MoveStats:
