@@ -18,9 +18,9 @@ BAD_INPUT = {
     "a word for a date": (("crypto", "--offline", "--as-of", "yesterday"), "yesterday"),
     "ISO week date": (("crypto", "--offline", "--as-of", "2026-W06-5"), "2026-W06-5"),
     "date without dashes": (("labor", "--offline", "--as-of", "20260206"), "20260206"),
-    "before the bundled window": (("report", "--offline", "--as-of", "2023-12-31"), "outside the bundled data"),
+    "before the bundled window": (("report", "--offline", "--as-of", "1966-12-31"), "outside the bundled data"),
     "after the bundled window": (("indices", "--offline", "--as-of", "2026-03-27"), "outside the bundled data"),
-    "global --as-of out of the window": (("--offline", "--as-of", "1999-01-01", "labor"), "outside"),
+    "global --as-of out of the window": (("--offline", "--as-of", "1900-01-01", "labor"), "outside"),
     "unknown crypto symbol": (("crypto", "--offline", "-s", "XRP"), "'XRP'"),
     "unknown index symbol": (("indices", "--offline", "-s", "FOO"), "'FOO'"),
     "an ETF asked of crypto": (("crypto", "--offline", "-s", "SPY"), "'SPY' is not a crypto asset"),
@@ -80,7 +80,7 @@ def test_bad_input_prints_nothing_on_stdout_and_no_traceback(bad):
 
 def test_a_date_outside_the_window_says_what_the_window_is(cli):
     run = cli.process("crypto", "--offline", "--as-of", "2026-03-27")
-    assert "2024-01-01 .. 2026-03-26" in run.err
+    assert "1967-01-07 .. 2026-03-26" in run.err
 
 
 def test_the_first_and_last_days_of_the_window_are_accepted(cli):

@@ -44,11 +44,16 @@ def test_price_series_equal_a_row_by_row_parse_of_the_file(symbol):
 
 
 @pytest.mark.parametrize("symbol", ["BTC", "ETH"])
-def test_crypto_series_have_every_day_of_the_as_of_window(symbol):
-    days = {b.date for b in bundled.load_price_series(symbol).bars}
-    window = (bundled.LAST_DAY - bundled.FIRST_DAY).days + 1
-    assert all(bundled.FIRST_DAY + dt.timedelta(days=i) in days for i in range(window))
-    assert bundled.FIRST_DAY - dt.timedelta(days=1) in days  # so the window's first YTD has its base
+def test_crypto_series_have_every_day_from_their_first_to_the_end_of_the_window(symbol):
+    days = sorted(b.date for b in bundled.load_price_series(symbol).bars)
+    span = (bundled.LAST_DAY - days[0]).days + 1
+    assert len(days) == span and days[-1] == bundled.LAST_DAY
+
+
+def test_the_window_starts_at_the_first_bundled_observation():
+    firsts = [bundled.load_weekly_claims(s).observations[0].week_ending for s in bundled.CLAIMS]
+    firsts += [bundled.load_daily_closes(r.symbol).dates[0] for r in instruments.load().bundled("bars")]
+    assert min(firsts) == bundled.FIRST_DAY
 
 
 def test_symbols_are_case_insensitive():

@@ -24,7 +24,9 @@ TITLES = {
     "crypto": "Crypto",
     "report": "Bitcoin touched $60,074 on 2026-02-06",
 }
-ENVELOPE_KEYS = {"schema_version", "command", "as_of", "generated_at", "source", "data", "errors", "warnings"}
+ENVELOPE_KEYS = {
+    "schema_version", "command", "as_of", "generated_at", "source", "data", "errors", "warnings", "coverage",
+}  # fmt: skip
 
 
 MODES = [(), ("--json",)]
@@ -62,6 +64,7 @@ def test_cli_runner_prints_the_commands_envelope(cli, command):
     assert (envelope["schema_version"], envelope["as_of"], envelope["source"]) == (1, "2026-02-06", "bundled")
     assert envelope["errors"] == []
     assert envelope["warnings"] == []  # the bundled series have no gap
+    assert envelope["coverage"] == []  # every section has data on 2026-02-06
     assert envelope["data"]
 
 

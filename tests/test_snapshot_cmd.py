@@ -175,7 +175,7 @@ def test_an_out_path_that_is_a_file_is_one_line_and_exit_1(tmp_path: Path):
 
 
 def test_an_as_of_outside_the_bundled_data_is_a_usage_error(tmp_path: Path):
-    result = snapshot(tmp_path, "--as-of", "2023-06-01")
+    result = snapshot(tmp_path, "--as-of", "1966-06-01")
     assert result.code == 2
     assert "outside the bundled data" in result.err
     assert not tmp_path.exists() or not list(tmp_path.iterdir())

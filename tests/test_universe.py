@@ -383,3 +383,42 @@ def test_live_one_company_without_capex_leaves_the_others(stand_ins, tmp_path):
     assert result.code == 3
     assert [c["ticker"] for c in result.json()["data"]["companies"]] == ["NVDA"]
     assert [e["section"] for e in result.json()["errors"]] == ["earnings-capex"]
+
+
+# --- any day of the bundled history (issue 15, part 1) ---------------------------------------------
+
+
+def test_a_report_of_2022_11_09_has_the_rows_of_that_day():
+    result = invoke("report", "--offline", "--as-of", "2022-11-09", "--json")
+    data = result.json()["data"]
+    assert (result.code, result.json()["errors"], result.json()["coverage"]) == (0, [], [])
+    assert {a["symbol"]: a["date"] for a in data["crypto"]["assets"]} == {"BTC": "2022-11-09", "ETH": "2022-11-09"}
+    rows = {r["symbol"]: r for r in data["indices"]["indices"]}
+    assert rows["SPY"]["date"] == rows["VIX"]["date"] == "2022-11-09"
+    assert data["labor"]["claims"]["week_ending"] <= "2022-11-09"
+
+
+def test_a_day_before_crypto_existed_lists_crypto_in_coverage_not_errors():
+    result = invoke("report", "--offline", "--as-of", "2008-10-10", "--json")
+    doc = result.json()
+    assert (result.code, doc["errors"], doc["data"]["crypto"]) == (0, [], None)
+    assert [(c["section"], c["symbol"], c["first"]) for c in doc["coverage"]] == [
+        ("crypto", "BTC", "2014-09-17"),
+        ("crypto", "ETH", "2017-11-09"),
+    ]
+    assert doc["data"]["indices"] is not None and doc["data"]["labor"] is not None
+    assert "crypto: no BTC closes on or before 2008-10-10 in the data (the data starts 2014-09-17)" in result.err
+
+
+def test_one_asset_without_data_that_day_is_coverage_and_the_other_shows():
+    result = invoke("crypto", "--offline", "--as-of", "2016-06-01", "--json")
+    doc = result.json()
+    assert (result.code, doc["errors"]) == (0, [])
+    assert [a["symbol"] for a in doc["data"]["assets"]] == ["BTC"]
+    assert [c["symbol"] for c in doc["coverage"]] == ["ETH"]
+
+
+def test_a_command_with_nothing_that_day_produces_nothing_and_says_why():
+    result = invoke("crypto", "--offline", "--as-of", "2008-10-10")
+    assert result.code == 1
+    assert result.err_lines[0].startswith("marketshock: crypto: no BTC closes on or before 2008-10-10")

@@ -34,6 +34,7 @@ envelope's `errors[].kind` says.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import IntEnum
 
 from marketshock.formatting import safe_text
@@ -174,6 +175,19 @@ class ProviderError(MarketshockError):
 
 class NoDataError(ProviderError):
     kind = "no-data"
+
+
+class NotCovered(NoDataError):
+    """The data has nothing for the symbol on or before the as-of date (BTC in 2008): what the
+    data covers, not a failure. Sections list it in the envelope's `coverage`, not `errors`."""
+
+    kind = "not-covered"
+
+    def __init__(
+        self, provider: str, dataset: str, cause: str, *, symbol: str, first: dt.date | None, last: dt.date | None
+    ) -> None:
+        super().__init__(provider, dataset, cause)
+        self.symbol, self.first, self.last = symbol, first, last
 
 
 class NotCached(ProviderError):

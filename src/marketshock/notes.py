@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from marketshock.errors import ProviderError
-from marketshock.models.envelope import ErrorEntry, WarningEntry
+from marketshock.errors import NotCovered, ProviderError
+from marketshock.models.envelope import CoverageEntry, ErrorEntry, WarningEntry
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Notes:
     section: str
     entries: list[ErrorEntry] = field(default_factory=list)
     warnings: list[WarningEntry] = field(default_factory=list)
+    coverage: list[CoverageEntry] = field(default_factory=list)  # series with nothing at the as-of date
 
     def add(self, entry: ErrorEntry) -> None:
         if entry not in self.entries:
@@ -63,6 +64,18 @@ def note(error: ProviderError, suffix: str = "") -> None:
     notes = _current.get()
     if notes is not None:
         notes.add(entry(notes.section, error, suffix))
+
+
+def not_covered(error: NotCovered) -> None:
+    """File a series the data has nothing of at the as-of date under the running section."""
+    notes = _current.get()
+    if notes is None:
+        return
+    item = CoverageEntry(
+        section=notes.section, symbol=error.symbol, first=error.first, last=error.last, message=error.cause
+    )
+    if item not in notes.coverage:
+        notes.coverage.append(item)
 
 
 def warn(warning: WarningEntry) -> None:

@@ -7,7 +7,7 @@ import sys
 
 from pydantic import BaseModel
 
-from marketshock.models.envelope import Envelope, ErrorEntry, WarningEntry
+from marketshock.models.envelope import CoverageEntry, Envelope, ErrorEntry, WarningEntry
 
 
 def envelope(
@@ -17,6 +17,7 @@ def envelope(
     data: BaseModel | None,
     errors: list[ErrorEntry],
     warnings: list[WarningEntry] | None = None,
+    coverage: list[CoverageEntry] | None = None,
 ) -> Envelope:
     return Envelope(
         command=command,
@@ -26,6 +27,7 @@ def envelope(
         data=data.model_dump(mode="json", by_alias=True) if data is not None else None,
         errors=errors,
         warnings=warnings or [],
+        coverage=coverage or [],
     )
 
 

@@ -105,6 +105,8 @@ def show(outcome: Outcome, request: Request) -> None:
             warn(line)
         for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
             warn(f"{w.section}: {w.message}")
+        for c in outcome.coverage:  # what the data does not cover at this date: one line each
+            warn(f"{c.section}: {c.message}")
     if request.json:
         from marketshock import output
 

@@ -18,8 +18,8 @@ from marketshock import config, instruments
 from marketshock.config import LoadedSettings, Settings
 from marketshock.context import RunContext
 from marketshock.dates import parse_day
-from marketshock.errors import ExitCode, UnknownSymbolError, UsageError
-from marketshock.models.envelope import Envelope, ErrorEntry, WarningEntry
+from marketshock.errors import ExitCode, NotCovered, UnknownSymbolError, UsageError
+from marketshock.models.envelope import CoverageEntry, Envelope, ErrorEntry, WarningEntry
 from marketshock.notes import collecting, entry
 from marketshock.providers import bundled
 from marketshock.providers.base import MarketData
@@ -126,6 +126,7 @@ class SectionRun:
     result: BaseModel | None
     notes: list[ErrorEntry]
     warnings: list[WarningEntry] = field(default_factory=list)
+    coverage: list[CoverageEntry] = field(default_factory=list)
 
 
 def _build_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -139,33 +140,47 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> S
             result = await registry.get(name).builder()(ctx, **_build_options(name, options))
         except (UnknownSymbolError, UsageError):
             raise  # bad input (a symbol no provider knows, a broken bundled.dir file): exit 2
+        except NotCovered:
+            # Nothing at this date (BTC in 2008): not produced, and listed in `coverage`, not `errors`.
+            return SectionRun(name, None, notes.entries, [], notes.coverage)
         except Exception as error:  # one failing section must not take the others down
             failure = entry(name, error)
             return SectionRun(name, None, [failure, *(e for e in notes.entries if e != failure)])
-    return SectionRun(name, result, notes.entries, notes.warnings)
+    return SectionRun(name, result, notes.entries, notes.warnings, notes.coverage)
 
 
-async def _collect(
-    ctx: RunContext, request: Request, rules: Rules | None = None
-) -> tuple[BaseModel | None, list[ErrorEntry], list[WarningEntry]]:
+@dataclass
+class Collected:
+    """What the sections of a run produced: the result, and what the envelope lists beside it."""
+
+    result: BaseModel | None
+    errors: list[ErrorEntry]
+    warnings: list[WarningEntry]
+    coverage: list[CoverageEntry]
+
+
+async def _collect(ctx: RunContext, request: Request, rules: Rules | None = None) -> Collected:
     names = list(registry.NAMES) if request.command == "report" else [request.command]
     runs = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
-    # Failures first (in section order), then the notes of sections that did produce.
-    errors = [run.notes[0] for run in runs if run.result is None]
-    errors += [e for run in runs for e in (run.notes[1:] if run.result is None else run.notes)]
+    # Failures first (in section order), then the notes of sections that did produce. A section
+    # with nothing at the date failed nothing: its coverage says why it is absent.
+    failed = [run for run in runs if run.result is None and run.notes]
+    errors = [run.notes[0] for run in failed]
+    errors += [e for run in runs for e in (run.notes[1:] if run in failed else run.notes)]
     results = {run.name: run.result for run in runs if run.result is not None}
     warnings = [w for run in runs if run.result is not None for w in run.warnings]
+    coverage = [c for run in runs for c in run.coverage]
     if request.command != "report":
-        return results.get(request.command), errors, warnings
+        return Collected(results.get(request.command), errors, warnings, coverage)
     if not results:
-        return None, errors, warnings
+        return Collected(None, errors, warnings, coverage)
     from marketshock.models.results import ReportResult
     from marketshock.sections import report
 
     # Validated, not constructed: the registry types each section's result only as a BaseModel.
     rep = ReportResult.model_validate({"headlines": [], **{s.field: results.get(s.name) for s in registry.SECTIONS}})
     rep.headlines = report.headlines(rep, rules)
-    return rep, errors, warnings
+    return Collected(rep, errors, warnings, coverage)
 
 
 def warn(message: str) -> None:
@@ -184,6 +199,7 @@ class Outcome:
     result: BaseModel | None
     errors: list[ErrorEntry]
     warnings: list[WarningEntry] = field(default_factory=list)  # figures a gap left blank
+    coverage: list[CoverageEntry] = field(default_factory=list)  # series with nothing at the as-of date
 
     @property
     def exit_code(self) -> ExitCode:
@@ -194,7 +210,9 @@ class Outcome:
     def envelope(self) -> Envelope:
         from marketshock import output
 
-        return output.envelope(self.command, self.as_of, self.source, self.result, self.errors, self.warnings)
+        return output.envelope(
+            self.command, self.as_of, self.source, self.result, self.errors, self.warnings, self.coverage
+        )
 
 
 def execute(request: Request) -> Outcome:
@@ -211,15 +229,14 @@ def execute(request: Request) -> Outcome:
     rules = Rules.of(loaded.settings.report)
     try:
         with _spinner(request, data):
-            result, errors, gaps = asyncio.run(_collect_and_close(ctx, request, rules))
+            collected = asyncio.run(_collect_and_close(ctx, request, rules))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
-    return Outcome(request.command, as_of, data.name, result, errors, gaps)
+    c = collected
+    return Outcome(request.command, as_of, data.name, c.result, c.errors, c.warnings, c.coverage)
 
 
-async def _collect_and_close(
-    ctx: RunContext, request: Request, rules: Rules | None = None
-) -> tuple[BaseModel | None, list[ErrorEntry], list[WarningEntry]]:
+async def _collect_and_close(ctx: RunContext, request: Request, rules: Rules | None = None) -> Collected:
     try:
         return await _collect(ctx, request, rules)
     finally:

@@ -42,6 +42,18 @@ class WarningEntry(BaseModel):
     message: str
 
 
+class CoverageEntry(BaseModel):
+    """A series the data has nothing of on or before the as-of date: where it starts and ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    section: str
+    symbol: str
+    first: dt.date | None  # the first observation in the data (null: the data has none)
+    last: dt.date | None
+    message: str
+
+
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -53,3 +65,4 @@ class Envelope(BaseModel):
     data: Any
     errors: list[ErrorEntry] = []
     warnings: list[WarningEntry] = []
+    coverage: list[CoverageEntry] = []  # series with nothing at the as-of date (not an error: exit 0)

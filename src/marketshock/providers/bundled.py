@@ -44,8 +44,10 @@ from marketshock.models.series import (
 )
 
 NAME = "bundled"
-# --as-of must fall in this window: the crypto and market series cover it in full.
-FIRST_DAY = dt.date(2024, 1, 1)
+# --as-of may fall anywhere from the first bundled observation (the first week of the jobless
+# claims) to the last: a section shows what its data covers at that date, and lists in
+# `coverage` what it does not (no BTC before 2014-09-17).
+FIRST_DAY = dt.date(1967, 1, 7)
 LAST_DAY = dt.date(2026, 3, 26)
 # The last full day before the article (GMT Eight, 2026-02-07).
 DEFAULT_AS_OF = dt.date(2026, 2, 6)

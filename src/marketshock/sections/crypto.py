@@ -8,10 +8,10 @@ import datetime as dt
 
 from marketshock import analytics
 from marketshock.context import RunContext
-from marketshock.errors import NoDataError, ProviderError, UnknownSymbolError
+from marketshock.errors import NotCovered, ProviderError, UnknownSymbolError
 from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
-from marketshock.notes import note, warn
+from marketshock.notes import not_covered, note, warn
 from marketshock.sections.gaps import gap_warnings
 from marketshock.sections.universe import each_symbol
 
@@ -26,10 +26,21 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 def asset_figures(series: PriceSeries, ctx: RunContext, section: str = "crypto") -> CryptoAsset:
     """Every figure of one asset, from its bars up to the as-of day. A figure that needs a day
     without a price (a gap) is null, and the gap is named in the envelope's `warnings`."""
+    whole = series.bars
     series = series.up_to(ctx.as_of)
     bars, gaps = series.bars, series.gaps
     if not bars:
-        raise NoDataError(series.source.provider, f"{series.symbol} price history", f"no data on or before {ctx.as_of}")
+        data_first = whole[0].date if whole else None
+        data_last = whole[-1].date if whole else None
+        starts = f" (the data starts {data_first})" if data_first else ""
+        raise NotCovered(
+            series.source.provider,
+            f"{series.symbol} price history",
+            f"no {series.symbol} closes on or before {ctx.as_of} in the data{starts}",
+            symbol=series.symbol,
+            first=data_first,
+            last=data_last,
+        )
     last = bars[-1]
     closes = [b.close for b in bars]
     log = analytics.GapLog()
@@ -175,8 +186,18 @@ async def build(ctx: RunContext) -> CryptoResult:
         market_cap = market_cap_summaries(points, ctx)
     if not isinstance(daily, BaseException) and not isinstance(quoted, BaseException):
         etf_flows = etf_flow_months(daily, quoted, ctx)
+    assets: list[CryptoAsset] = []
+    uncovered: list[NotCovered] = []
+    for one in series:
+        try:
+            assets.append(asset_figures(one, ctx))
+        except NotCovered as error:  # BTC in 2008: what the data covers, listed in `coverage`
+            uncovered.append(error)
+            not_covered(error)
+    if uncovered and not assets:
+        raise uncovered[0]
     return CryptoResult(
-        assets=[asset_figures(s, ctx) for s in series],
+        assets=assets,
         market_cap=market_cap,
         etf_flows=etf_flows,
     )

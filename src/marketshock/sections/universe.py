@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from marketshock.context import RunContext
-from marketshock.errors import ProviderError, UnknownSymbolError
-from marketshock.notes import note
+from marketshock.errors import NotCovered, ProviderError, UnknownSymbolError
+from marketshock.notes import not_covered, note
 
 T = TypeVar("T")
 
@@ -28,19 +28,26 @@ async def each_symbol(
     results = await asyncio.gather(*(fetch(s) for s in symbols), return_exceptions=True)
     answered: list[tuple[str, T]] = []
     failures: list[ProviderError] = []
+    covered: list[NotCovered] = []
     for symbol, result in zip(symbols, results, strict=True):
         if isinstance(result, UnknownSymbolError) and symbol in ctx.universe.explicit:
             raise result
-        if isinstance(result, ProviderError):
+        if isinstance(result, NotCovered):
+            covered.append(result)  # what the data covers: the envelope's `coverage`, not a failure
+        elif isinstance(result, ProviderError):
             failures.append(result)
         elif isinstance(result, BaseException):
             raise result
         else:
             answered.append((symbol, result))
+    for gap in covered:
+        not_covered(gap)
     if failures and not answered:
         for failure in failures[1:]:
             note(failure)
         raise failures[0]
+    if covered and not answered:
+        raise covered[0]  # nothing at this date: the section is not produced, and says why
     for failure in failures:
         note(failure, "left out" if isinstance(failure, UnknownSymbolError) else "")
     return answered
