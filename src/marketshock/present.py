@@ -100,7 +100,15 @@ def check_csv(command: str, json: bool) -> None:
 
 def show(outcome: Outcome, request: Request) -> None:
     """Print a finished run: warnings on stderr, then the JSON envelope, the CSV or the tables on stdout."""
-    if not request.quiet:
+    if outcome.unreachable:
+        # Nothing answered: one line (even with --quiet: it is why nothing was produced), the
+        # failures behind it only with --verbose.
+        tried = len(outcome.unreachable)
+        warn(f"no provider reachable ({tried} tried): check the network, or use --offline")
+        if request.verbose:
+            for line in error_lines(outcome.errors):
+                warn(line)
+    elif not request.quiet:
         for line in error_lines(outcome.errors):
             warn(line)
         for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON

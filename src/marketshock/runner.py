@@ -184,6 +184,9 @@ class Outcome:
     result: BaseModel | None
     errors: list[ErrorEntry]
     warnings: list[WarningEntry] = field(default_factory=list)  # figures a gap left blank
+    # Live runs where no provider answered at all (every request failed to connect or resolve):
+    # the providers tried. Then nothing is shown as today's, and stderr gets one line.
+    unreachable: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -214,7 +217,22 @@ def execute(request: Request) -> Outcome:
             result, errors, gaps = asyncio.run(_collect_and_close(ctx, request, rules))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
+    down = unreachable_providers(data)
+    if down:
+        # Curated rows alone are not a snapshot of the day: nothing was produced.
+        return Outcome(request.command, as_of, data.name, None, errors, gaps, unreachable=down)
     return Outcome(request.command, as_of, data.name, result, errors, gaps)
+
+
+def unreachable_providers(data: MarketData) -> list[str]:
+    """The providers tried when none answered (every request failed to connect or resolve and
+    nothing came from the cache either); empty when any answered, or when nothing was asked.
+    One provider alone failing says nothing of the network: that is a provider failure (exit 3
+    where a curated fallback produced something), so it takes two or more."""
+    http = getattr(data, "http", None)
+    if http is None or http.answered or len(http.unreachable) < 2:
+        return []
+    return sorted(http.unreachable)
 
 
 async def _collect_and_close(
