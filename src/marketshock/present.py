@@ -77,14 +77,26 @@ def warn(message: str) -> None:
 
 
 def error_lines(errors: list[ErrorEntry]) -> list[str]:
-    """One stderr line per distinct failure: sections that share a dataset (the report's
-    indices and shock both read SPY) share one line naming them all."""
-    sections: dict[str, list[str]] = {}
+    """One stderr line per distinct cause: sections that share a dataset (the report's indices
+    and shock both read SPY) share one line naming them all, and the datasets of one provider
+    failing the same way ("yahoo: BTC price history: connection refused (host)", then ETH's)
+    share one line naming them all ("yahoo: BTC price history, ETH price history: connection
+    refused (host)"). The JSON's `errors` keeps one entry per dataset."""
+    causes: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for e in errors:
-        names = sections.setdefault(e.message, [])
-        if e.section not in names:
-            names.append(e.section)
-    return [f"{', '.join(names)}: {message}" for message, names in sections.items()]
+        parts = e.message.split(": ", 2)
+        # "provider: dataset: cause" groups by (provider, cause); any other message stands alone.
+        key, dataset = ((f"{parts[0]}: ", parts[2]), parts[1]) if len(parts) == 3 else (("", e.message), "")
+        sections, datasets = causes.setdefault(key, ([], []))
+        if e.section not in sections:
+            sections.append(e.section)
+        if dataset and dataset not in datasets:
+            datasets.append(dataset)
+    lines = []
+    for (provider, cause), (sections, datasets) in causes.items():
+        named = f"{provider}{', '.join(datasets)}: " if datasets else provider
+        lines.append(f"{', '.join(sections)}: {named}{cause}")
+    return lines
 
 
 def check_csv(command: str, json: bool) -> None:
