@@ -145,10 +145,14 @@ def header_line(outcome: Outcome) -> str:
     line = f"marketshock {outcome.command}: as of {outcome.as_of}, {source}"
     if outcome.result is not None:
         from marketshock.export import sources_of
+        from marketshock.sections import freshness
 
         stale = sum(1 for s in sources_of(outcome.result) if s.stale)
         if stale:
             line += f"; {stale} source{'s' if stale > 1 else ''} stale (cached after a failed fetch)"
+        old = freshness.count(outcome.result)
+        if old:  # none: every figure is of its cadence's latest day, and the line says nothing more
+            line += f"; {old} figure{'s' if old > 1 else ''} out of date"
     return line
 
 

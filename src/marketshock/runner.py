@@ -137,6 +137,9 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> S
     with collecting(name) as notes:
         try:
             result = await registry.get(name).builder()(ctx, **_build_options(name, options))
+            from marketshock.sections import freshness
+
+            freshness.stamp(result, ctx.as_of)  # age_days and out_of_date on every row
         except (UnknownSymbolError, UsageError):
             raise  # bad input (a symbol no provider knows, a broken bundled.dir file): exit 2
         except Exception as error:  # one failing section must not take the others down
