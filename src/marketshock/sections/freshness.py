@@ -20,6 +20,7 @@ CRYPTO_DAYS = 1  # a crypto close: every day trades
 WEEKLY_DAYS = 13  # weekly claims: a week and the release's lag, and a missed release
 MONTHLY_DAYS = 45  # a monthly figure, counted from its release
 CURATED_DAYS = 14  # a curated event or quote
+ANNUAL_DAYS = 365 + MONTHLY_DAYS  # a 10-K's yearly figure: the next one is due a year after it
 
 
 def _month_end(month: str) -> dt.date:
@@ -56,8 +57,11 @@ def stamp(result: BaseModel | None, as_of: dt.date) -> None:
             _stamp(row, row.date, as_of, CURATED_DAYS if curated else EXCHANGE_DAYS)
     elif isinstance(result, r.CapexResult):
         for c in result.companies:
-            c.date = c.report_date
-            _stamp(c, c.date, as_of, CURATED_DAYS)
+            # A report after the as-of date was not known then: no date. A row showing a curated
+            # event (guidance, a reaction) ages as one; a row of the 10-K actual alone as a yearly filing.
+            c.date = c.report_date if c.reported else None
+            event = c.capex_guidance_high_usd is not None or c.reaction_pct is not None
+            _stamp(c, c.date, as_of, CURATED_DAYS if event else ANNUAL_DAYS)
     elif isinstance(result, r.LaborResult):
         if result.job_cuts is not None:
             cuts = result.job_cuts
