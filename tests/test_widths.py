@@ -41,7 +41,10 @@ NOT_IN_TABLES = {
     "largest_in_data", "worst_week_since", "best_week_since", "week_largest_in_data", "vol_30d_observations",
     "vol_history_starts", "observations", "close", "end", "streak_complete",
     "capex_actual_year",  # shown as "FY2025"
+    "age_days",  # shown only when out of date ("2026-01-31, 303 days old"): tests/test_freshness.py
 }  # fmt: skip
+# Rows whose `date` repeats a field of their own (issue 12 gave every row a date): checked there.
+DATE_ALSO_AS = ("report_date", "released", "month", "week_ending", "value_date")
 
 
 def formats(key: str, value: float | int) -> set[str]:
@@ -65,6 +68,8 @@ def figures(data: object, key: str = "", hidden: frozenset[str] = frozenset()) -
         for k, v in data.items():
             if k == "zscore_observations" and data.get("zscore") is None:
                 continue  # the returns behind a z-score there is none of: the row's note says how many
+            if k == "date" and any(other in data for other in DATE_ALSO_AS):
+                continue
             yield from figures(v, k, hidden)
     elif isinstance(data, list):
         for item in data:
