@@ -103,3 +103,31 @@ def test_guidance_is_shown_up_to_120_days_after_its_report(replay, tmp_path):
     assert (dt.date(2026, 6, 5) - dt.date.fromisoformat(meta["report_date"])).days == 128
     assert meta["capex_guidance_high_usd"] is None and meta["reaction_pct"] is None
     assert meta["capex_actual_usd"] is not None  # the actual stays: the last fiscal year known
+
+
+def test_a_row_of_the_users_own_curated_file_is_shown_whatever_its_age(replay, tmp_path):
+    import csv
+    import io
+    from importlib.resources import files
+
+    bundled = files("marketshock.data").joinpath("capex_curated.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(bundled)))
+    mine = tmp_path / "my_capex.csv"
+    with mine.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["ticker"] == "AMZN")
+    config = tmp_path / "config.toml"
+    config.write_text(f"[curated]\ncapex_file = {json.dumps(str(mine))}\n")
+    env = {
+        **replay.env(),
+        "MARKETSHOCK_CONFIG": str(config),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "MARKETSHOCK_HTTP_RETRIES": "0",
+    }
+    result = invoke("earnings-capex", "--json", "--as-of", "2026-11-30", env=env)
+    companies = {c["ticker"]: c for c in result.json()["data"]["companies"]}
+    assert companies["AMZN"]["capex_guidance_high_usd"] == 200e9  # the user's own row: shown, 298 days on
+    assert companies["AMZN"]["out_of_date"] is True  # and marked as old
+    assert companies["GOOGL"]["capex_guidance_high_usd"] is None  # the bundled table's: past 120 days

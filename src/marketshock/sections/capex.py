@@ -14,9 +14,9 @@ EVENT_DAYS = 120  # guidance and a reaction older than this are no longer the st
 def company_figures(record: CapexRecord, ctx: RunContext) -> CapexCompany:
     """What was known on the as-of date: nothing from a report that came later, and guidance
     and the reaction only while their report is at most EVENT_DAYS old (the actual stays: it
-    is the last fiscal year known)."""
+    is the last fiscal year known); a row of the user's own curated file whatever its age."""
     reported = record.report_date <= ctx.as_of
-    recent = reported and (ctx.as_of - record.report_date).days <= EVENT_DAYS
+    recent = reported and (record.user_file or (ctx.as_of - record.report_date).days <= EVENT_DAYS)
     reaction_known = recent and record.reaction_date is not None and record.reaction_date <= ctx.as_of
     gaps = list(record.gaps)
     if not reported:
