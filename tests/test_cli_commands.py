@@ -240,7 +240,8 @@ def test_capex_table_shows_amazon_growth_and_reaction_and_alphabets_range(cli):
 def test_indices_table_shows_kospi_move_streak_and_sidecars(cli):
     table = cli("indices", "--offline").out
     assert "-1.44%" in table
-    assert "KOSPI:\n  2026-02-06: intraday low" in table and "  2026-02-06: sell-side sidecar" in table
+    assert "KOSPI:\n  2026-02-06: fell 5.1% intraday (low 4,899.30 against the prior close 5,163.57)" in table
+    assert "  2026-02-06: sell-side sidecar" in table
 
 
 def test_report_opens_with_the_article_headlines(cli):

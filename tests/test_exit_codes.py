@@ -112,11 +112,10 @@ def test_a_table_run_with_a_failing_section_prints_the_rest(main):
     assert code == 3
     assert "Bitcoin touched $60,074" in out
     assert "Challenger" not in out
-    # One line a distinct failure: this fake provider words the initial and continuing claims
-    # failures alike, so they share a line (real providers name the series).
-    assert err.count("\n") == 2
-    assert err.count("marketshock: labor: testprovider: job_cuts: timed out") == 1
-    assert err.count("marketshock: labor: testprovider: weekly_claims: timed out") == 1
+    # One line a distinct cause: both datasets of this fake provider time out, so they share a
+    # line naming both (issue 12).
+    assert err.count("\n") == 1
+    assert err.count("marketshock: labor: testprovider: job_cuts, weekly_claims: timed out after 0.5 s") == 1
 
 
 def test_a_failure_shared_by_two_sections_is_one_stderr_line_naming_both():
@@ -129,3 +128,27 @@ def test_a_failure_shared_by_two_sections_is_one_stderr_line_naming_both():
         ErrorEntry(section="labor", provider="fred", kind="network", message="fred: ICSA claims: timeout"),
     ]
     assert present.error_lines(errors) == [f"indices, shock: {shared}", "labor: fred: ICSA claims: timeout"]
+
+
+def test_datasets_of_one_provider_failing_alike_share_one_stderr_line():
+    from marketshock.models.envelope import ErrorEntry
+
+    def refused(section: str, dataset: str) -> ErrorEntry:
+        message = f"yahoo: {dataset}: connection refused (127.0.0.1:9)"
+        return ErrorEntry(section=section, provider="yahoo", kind="network", message=message)
+
+    errors = [
+        refused("crypto", "BTC price history"),
+        refused("indices", "SPY price history"),
+        refused("crypto", "ETH price history"),
+        ErrorEntry(section="labor", provider="fred", kind="http-status", message="fred: ICSA claims: HTTP 500"),
+        ErrorEntry(section="labor", provider="fred", kind="network", message="fred: CCSA claims: connection refused"),
+        ErrorEntry(section="crypto", provider=None, kind="no-data", message="no data at all"),
+    ]
+    assert present.error_lines(errors) == [
+        "crypto, indices: yahoo: BTC price history, SPY price history, ETH price history: "
+        "connection refused (127.0.0.1:9)",
+        "labor: fred: ICSA claims: HTTP 500",
+        "labor: fred: CCSA claims: connection refused",
+        "crypto: no data at all",
+    ]

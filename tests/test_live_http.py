@@ -119,9 +119,20 @@ def test_a_retry_after_longer_than_the_budget_fails_at_once():
     assert len(calls) == 1
 
 
-def test_connect_errors_are_retried_then_reported_as_network():
+def test_a_refused_connect_is_retried_once_then_reported_as_network():
+    # Nothing listens there: one retry for a server restarting, not the whole backoff budget,
+    # so a run without network ends in seconds (issue 12).
     handler, calls = counting([httpx.ConnectError("[Errno 111] Connection refused")])
+    http = make_http(handler, retries=3)
     with pytest.raises(NetworkError, match="connection refused"):
+        fetch(http)
+    assert len(calls) == 2
+    assert len(http.unreachable) == 1 and http.answered == 0
+
+
+def test_other_connect_errors_are_retried_then_reported_as_network():
+    handler, calls = counting([httpx.ConnectError("[Errno 113] No route to host")])
+    with pytest.raises(NetworkError, match="No route to host"):
         fetch(make_http(handler, retries=2))
     assert len(calls) == 3
 

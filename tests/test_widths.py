@@ -44,7 +44,10 @@ NOT_IN_TABLES = {
     # what followed earlier moves: the table shows the 21-session line ("8 of 10 up" for up_share)
     # (for the moves with |z| >= 2; --json has every series')
     "followed",
+    "age_days",  # shown only when out of date ("2026-01-31, 303 days old"): tests/test_freshness.py
 }  # fmt: skip
+# Rows whose `date` repeats a field of their own (issue 12 gave every row a date): checked there.
+DATE_ALSO_AS = ("report_date", "released", "month", "week_ending", "value_date")
 
 
 def formats(key: str, value: float | int) -> set[str]:
@@ -68,6 +71,8 @@ def figures(data: object, key: str = "", hidden: frozenset[str] = frozenset()) -
         for k, v in data.items():
             if k == "zscore_observations" and data.get("zscore") is None:
                 continue  # the returns behind a z-score there is none of: the row's note says how many
+            if k == "date" and any(other in data for other in DATE_ALSO_AS):
+                continue
             yield from figures(v, k, hidden)
     elif isinstance(data, list):
         for item in data:

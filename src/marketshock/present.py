@@ -77,14 +77,26 @@ def warn(message: str) -> None:
 
 
 def error_lines(errors: list[ErrorEntry]) -> list[str]:
-    """One stderr line per distinct failure: sections that share a dataset (the report's
-    indices and shock both read SPY) share one line naming them all."""
-    sections: dict[str, list[str]] = {}
+    """One stderr line per distinct cause: sections that share a dataset (the report's indices
+    and shock both read SPY) share one line naming them all, and the datasets of one provider
+    failing the same way ("yahoo: BTC price history: connection refused (host)", then ETH's)
+    share one line naming them all ("yahoo: BTC price history, ETH price history: connection
+    refused (host)"). The JSON's `errors` keeps one entry per dataset."""
+    causes: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for e in errors:
-        names = sections.setdefault(e.message, [])
-        if e.section not in names:
-            names.append(e.section)
-    return [f"{', '.join(names)}: {message}" for message, names in sections.items()]
+        parts = e.message.split(": ", 2)
+        # "provider: dataset: cause" groups by (provider, cause); any other message stands alone.
+        key, dataset = ((f"{parts[0]}: ", parts[2]), parts[1]) if len(parts) == 3 else (("", e.message), "")
+        sections, datasets = causes.setdefault(key, ([], []))
+        if e.section not in sections:
+            sections.append(e.section)
+        if dataset and dataset not in datasets:
+            datasets.append(dataset)
+    lines = []
+    for (provider, cause), (sections, datasets) in causes.items():
+        named = f"{provider}{', '.join(datasets)}: " if datasets else provider
+        lines.append(f"{', '.join(sections)}: {named}{cause}")
+    return lines
 
 
 def check_csv(command: str, json: bool) -> None:
@@ -100,7 +112,15 @@ def check_csv(command: str, json: bool) -> None:
 
 def show(outcome: Outcome, request: Request) -> None:
     """Print a finished run: warnings on stderr, then the JSON envelope, the CSV or the tables on stdout."""
-    if not request.quiet:
+    if outcome.unreachable:
+        # Nothing answered: one line (even with --quiet: it is why nothing was produced), the
+        # failures behind it only with --verbose.
+        tried = len(outcome.unreachable)
+        warn(f"no provider reachable ({tried} tried): check the network, or use --offline")
+        if request.verbose:
+            for line in error_lines(outcome.errors):
+                warn(line)
+    elif not request.quiet:
         for line in error_lines(outcome.errors):
             warn(line)
         for w in outcome.warnings:  # a blank figure says why, beside the tables and the JSON
@@ -127,10 +147,14 @@ def header_line(outcome: Outcome) -> str:
     line = f"marketshock {outcome.command}: as of {outcome.as_of}, {source}"
     if outcome.result is not None:
         from marketshock.export import sources_of
+        from marketshock.sections import freshness
 
         stale = sum(1 for s in sources_of(outcome.result) if s.stale)
         if stale:
             line += f"; {stale} source{'s' if stale > 1 else ''} stale (cached after a failed fetch)"
+        old = freshness.count(outcome.result)
+        if old:  # none: every figure is of its cadence's latest day, and the line says nothing more
+            line += f"; {old} figure{'s' if old > 1 else ''} out of date"
     return line
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from rich.cells import cell_len
@@ -30,6 +30,9 @@ from marketshock.models.results import (
     ShockResult,
 )
 from marketshock.models.series import Source
+
+if TYPE_CHECKING:
+    from marketshock.models.results import DatedRow
 
 UP, DOWN = "green", "red"
 
@@ -411,6 +414,20 @@ def _sourced(parts: list[RenderableType], legend: Legend, own: bool) -> Renderab
     return Group(*parts, legend.renderable()) if own else Group(*parts)
 
 
+def old(day: object, age_days: int | None, out_of_date: bool) -> str:
+    """A row's day, and its age when it is out of date: '2026-01-31, 303 days old' (issue 12)."""
+    if out_of_date and age_days is not None:
+        return f"{day}, {age_days} day{'s' if age_days != 1 else ''} old"
+    return str(day)
+
+
+def dated(day: object, row: DatedRow) -> Text:
+    """The date cell of a row, marked (and styled) when it is out of date."""
+    if day is None:
+        return text("n/a")
+    return text(old(day, row.age_days, row.out_of_date), "yellow" if row.out_of_date else "")
+
+
 def _signed(value: float | None, decimals: int = 1) -> Text:
     return signed_text(f.pct(value, decimals), value)
 
@@ -450,7 +467,7 @@ def crypto(
             since = "n/a (gap, see warnings)"
         row = [
             text(a.symbol),
-            text(a.date),
+            dated(a.date, a),
             text(f.usd(a.price, 2 if a.price < 1000 else 0)),
             text(f.usd(a.low, 2 if a.low is not None and a.low < 1000 else 0)),
             _gap_signed(a.change_1d_pct, "change_1d_pct", a.gap_figures),
@@ -478,7 +495,7 @@ def crypto(
             caps.add_row(
                 text(c.provider),
                 text(f"{f.usd_short(c.peak_usd)} ({c.peak_date})"),
-                text(f"{f.usd_short(c.value_usd)} ({c.value_date})"),
+                text(f"{f.usd_short(c.value_usd)} ({old(c.value_date, c.age_days, c.out_of_date)})"),
                 text(f.usd_short(c.wiped_out_usd)),
                 _signed(c.change_pct),
                 text(legend.marks(c.sources, "crypto market value")),
@@ -502,6 +519,8 @@ def crypto(
                 how += ", month not over"
             if m.data_ends:
                 how += f", data ends {m.data_ends}"
+            if m.out_of_date:
+                how += f", {old(m.date, m.age_days, True)}"
             amount = f"{m.qualifier} {f.usd_short(m.net_flow_usd)}".strip()
             flows.add_row(
                 text(m.month),
@@ -544,7 +563,7 @@ def indices(
             text(r.symbol),
             text(r.name),
             text(kind),
-            text(r.date or "n/a"),
+            dated(r.date, r),
             text(f.number(r.last, 2) if r.last is not None else "n/a"),
             _gap_signed(r.change_1d_pct, "change_1d_pct", r.gap_figures, 2),
             _gap_signed(r.change_5d_pct, "change_5d_pct", r.gap_figures, 2),
@@ -590,6 +609,8 @@ def capex(result: CapexResult, console: Console, legend: Legend | None = None, v
                 f"{f.usd_short(c.capex_guidance_low_usd)}-{f.usd_short(c.capex_guidance_high_usd)} ({c.guidance_year})"
             )
         session = f"{c.reaction_session} {c.reaction_date}" if c.reaction_date else "n/a"
+        if c.out_of_date and c.date is not None:
+            session += f" (report {old(c.date, c.age_days, True)})"
         table.add_row(
             text(c.ticker),
             text(c.name),
@@ -623,7 +644,7 @@ def labor(result: LaborResult, console: Console, legend: Legend | None = None, v
             decorated=decorated,
         )
         table.add_row(
-            text(cuts.month),
+            text(cuts.month if not cuts.out_of_date else f"{cuts.month} ({old(cuts.date, cuts.age_days, True)})"),
             text(f.number(cuts.value), "bold"),
             text(cuts.rank_text),
             text(legend.mark(cuts.source, "job cuts")),
@@ -661,7 +682,7 @@ def labor(result: LaborResult, console: Console, legend: Legend | None = None, v
             if week.continuing_week_ending:
                 cont += f" (w/e {week.continuing_week_ending})"
             table.add_row(
-                text(week.week_ending),
+                dated(week.week_ending, week),
                 text(f"{week.vintage}, released {week.released}" if week.vintage == "first print" else week.vintage),
                 text(f.number(week.initial)),
                 text("n/a (gap)")
@@ -815,7 +836,7 @@ def shock(
         moves.add_row(
             text(m.symbol),
             text(f"{m.proxy_for} proxy" if m.proxy_for else m.name),
-            text(m.date or "n/a"),
+            dated(m.date, m),
             _signed(m.change_pct),
             signed_text(z, m.zscore),
             text(_since(m.rank_text)),

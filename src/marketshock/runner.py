@@ -138,6 +138,9 @@ async def _run_section(ctx: RunContext, name: str, options: dict[str, Any]) -> S
     with collecting(name) as notes:
         try:
             result = await registry.get(name).builder()(ctx, **_build_options(name, options))
+            from marketshock.sections import freshness
+
+            freshness.stamp(result, ctx.as_of)  # age_days and out_of_date on every row
         except (UnknownSymbolError, UsageError):
             raise  # bad input (a symbol no provider knows, a broken bundled.dir file): exit 2
         except NotCovered:
@@ -200,6 +203,9 @@ class Outcome:
     errors: list[ErrorEntry]
     warnings: list[WarningEntry] = field(default_factory=list)  # figures a gap left blank
     coverage: list[CoverageEntry] = field(default_factory=list)  # series with nothing at the as-of date
+    # Live runs where no provider answered at all (every request failed to connect or resolve):
+    # the providers tried. Then nothing is shown as today's, and stderr gets one line.
+    unreachable: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -233,7 +239,22 @@ def execute(request: Request) -> Outcome:
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
     c = collected
+    down = unreachable_providers(data)
+    if down:
+        # Curated rows alone are not a snapshot of the day: nothing was produced.
+        return Outcome(request.command, as_of, data.name, None, c.errors, c.warnings, c.coverage, unreachable=down)
     return Outcome(request.command, as_of, data.name, c.result, c.errors, c.warnings, c.coverage)
+
+
+def unreachable_providers(data: MarketData) -> list[str]:
+    """The providers tried when none answered (every request failed to connect or resolve and
+    nothing came from the cache either); empty when any answered, or when nothing was asked.
+    One provider alone failing says nothing of the network: that is a provider failure (exit 3
+    where a curated fallback produced something), so it takes two or more."""
+    http = getattr(data, "http", None)
+    if http is None or http.answered or len(http.unreachable) < 2:
+        return []
+    return sorted(http.unreachable)
 
 
 async def _collect_and_close(ctx: RunContext, request: Request, rules: Rules | None = None) -> Collected:

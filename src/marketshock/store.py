@@ -282,12 +282,17 @@ def _segment(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_\-]+", "-", text).strip("-") or "_"
 
 
+# Numbers that are not figures of the market: a row's age grows by one every day (issue 12).
+NOT_METRICS = frozenset({"age_days"})
+
+
 def _walk(node: Any, path: str, out: dict[str, int | float]) -> None:
     if _is_number(node):
         out[path] = node
     elif isinstance(node, dict):
         for key, value in node.items():
-            _walk(value, f"{path}.{key}", out)
+            if key not in NOT_METRICS:
+                _walk(value, f"{path}.{key}", out)
     # Lists of numbers (sparkline closes) and lists of unkeyed rows are not metrics.
 
 

@@ -143,6 +143,11 @@ def snapshot(
                 _prune(ctx, directory, keep, lock_timeout, protect=existing)
             raise typer.Exit(_alert(ctx, directory, existing, rules, lock_timeout))
     outcome = runner.execute(request)
+    if outcome.unreachable:
+        tried = len(outcome.unreachable)
+        raise Unavailable(
+            f"no provider reachable ({tried} tried): check the network, or use --offline; no snapshot written"
+        )
     for e in outcome.errors:
         _warn(ctx, f"{e.section}: {e.message}")
     if outcome.result is None:

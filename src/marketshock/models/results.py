@@ -17,10 +17,22 @@ class _Result(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class DatedRow(_Result):
+    """A row whose figure is of one day, and how fresh that day is on the as-of date
+    (`sections/freshness.py` fills both for every section). `stale` (on a source) is another
+    matter: a cached value served after a failed refresh."""
+
+    age_days: int | None = None  # calendar days from `date` to the as-of date; null: no date
+    # Older than its cadence allows: an exchange close more than 4 days, a crypto close more
+    # than 1, weekly claims more than 13, a monthly figure more than 45 after its release,
+    # a curated event or quote more than 14. Never a headline.
+    out_of_date: bool = False
+
+
 # --- crypto -----------------------------------------------------------------
 
 
-class CryptoAsset(_Result):
+class CryptoAsset(DatedRow):
     symbol: str
     name: str
     date: dt.date  # the day the figures describe (the last day on or before as-of)
@@ -48,7 +60,7 @@ class CryptoAsset(_Result):
     source: Source
 
 
-class MarketCapSummary(_Result):
+class MarketCapSummary(DatedRow):
     provider: str
     peak_usd: float
     peak_date: dt.date
@@ -57,9 +69,10 @@ class MarketCapSummary(_Result):
     wiped_out_usd: float
     change_pct: float
     sources: list[Source]
+    date: dt.date | None = None  # the value's day (value_date)
 
 
-class EtfFlowMonth(_Result):
+class EtfFlowMonth(DatedRow):
     month: str
     net_flow_usd: float
     scope: str
@@ -70,6 +83,7 @@ class EtfFlowMonth(_Result):
     partial: bool = False  # the month was not over on the as-of date
     data_ends: dt.date | None = None  # the daily data stops on this day, before the month (or as-of day) ends
     source: Source
+    date: dt.date | None = None  # the last day the month's figure covers
 
 
 class CryptoResult(_Result):
@@ -81,7 +95,7 @@ class CryptoResult(_Result):
 # --- indices ----------------------------------------------------------------
 
 
-class IndexRow(_Result):
+class IndexRow(DatedRow):
     symbol: str
     name: str
     kind: str  # "index", "index (moves only)", "ETF proxy"
@@ -106,7 +120,7 @@ class IndicesResult(_Result):
 # --- earnings-capex -----------------------------------------------------------
 
 
-class CapexCompany(_Result):
+class CapexCompany(DatedRow):
     ticker: str
     name: str
     report_date: dt.date | None
@@ -125,6 +139,7 @@ class CapexCompany(_Result):
     reaction_text: str
     gaps: list[str]
     sources: list[Source]
+    date: dt.date | None = None  # the curated event the row is about: the earnings report
 
 
 class CapexResult(_Result):
@@ -134,7 +149,7 @@ class CapexResult(_Result):
 # --- labor ------------------------------------------------------------------
 
 
-class JobCuts(_Result):
+class JobCuts(DatedRow):
     month: str
     value: int
     highest_same_month_since: int | None  # the year of the last higher value of the same month
@@ -145,9 +160,10 @@ class JobCuts(_Result):
     change_yoy_pct: float | None
     released: dt.date | None
     source: Source
+    date: dt.date | None = None  # the release (the month's last day where none is recorded)
 
 
-class ClaimsWeek(_Result):
+class ClaimsWeek(DatedRow):
     week_ending: dt.date
     initial: int
     change: int | None
@@ -160,6 +176,7 @@ class ClaimsWeek(_Result):
     revised_after_as_of: bool = False  # true: a vintage later than the as-of date, not what was known that day
     gap_figures: list[str] = []  # figures null because a week they need has no value (see `warnings`)
     source: Source
+    date: dt.date | None = None  # the week's end (week_ending)
 
 
 class LaborResult(_Result):
@@ -217,7 +234,7 @@ class Followed(_Result):
     reason: str = ""
 
 
-class MoveStats(_Result):
+class MoveStats(DatedRow):
     """How unusual one series' latest move is (conventions in `ShockResult.method`)."""
 
     symbol: str

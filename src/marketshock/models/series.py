@@ -325,6 +325,8 @@ class CapexRecord(_Frozen):
     reaction_text: str
     reaction_source: Source | None
     gaps: tuple[str, ...] = ()
+    # From the user's own curated file ([curated] capex_file): shown whatever its age.
+    user_file: bool = False
 
 
 class DailyFlow(_Frozen):

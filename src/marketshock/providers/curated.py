@@ -60,7 +60,8 @@ class Curated:
         records = dict(bundled.load_capex())
         path = self.settings.capex_file
         rows = _user_rows(path, "capex", set(bundled_columns("capex_curated.csv")))
-        records.update(_convert("capex", path, bundled.capex_from_rows, rows))
+        user = _convert("capex", path, bundled.capex_from_rows, rows)
+        records.update({t: r.model_copy(update={"user_file": True}) for t, r in user.items()})
         return records
 
     def job_cuts(self) -> MonthlySeries:

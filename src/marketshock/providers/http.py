@@ -68,6 +68,7 @@ BACKOFF_INITIAL = 0.25  # seconds before the first retry (plus jitter)
 BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
 RETRY_AFTER_MAX = 60.0  # a server asking for longer than this is treated as "not now"
+REFUSED_RETRIES = 1  # a refused connect is retried once (a server restarting), then reported
 
 
 # --- requests and results ---------------------------------------------------------------
@@ -228,6 +229,10 @@ class Http:
         self._inflight: dict[str, asyncio.Future[tuple[str, dt.datetime]]] = {}
         self._texts: dict[str, tuple[str, dt.datetime]] = {}  # bodies fetched during this run, by cache key
         self.requests_sent = 0
+        # Whether the network is there at all: answers had (any HTTP status, a cached body) and
+        # the providers whose every request failed to connect or resolve, with the first cause.
+        self.answered = 0
+        self.unreachable: dict[str, str] = {}
         # stamina logs every retry through `logging` by default, which would print on stderr;
         # retries are traced through `trace` (shown with --verbose) instead.
         stamina.instrumentation.set_on_retry_hooks([])
@@ -273,6 +278,7 @@ class Http:
             if entry is None:
                 raise NotCached(spec.provider, spec.dataset, "no cached value")
             value = self._parse(spec, parse, entry.body)
+            self.answered += 1  # something to show, if only from the cache
             return Fetched(value, entry.fetched_at, stale=not entry.fresh(now))
         if entry is not None and entry.fresh(now) and not self.refresh:
             try:
@@ -281,6 +287,7 @@ class Http:
                 entry = None  # a stored body that no longer parses is a miss
             else:
                 self.trace(f"{spec.provider}: {spec.dataset}: cache hit (fetched {entry.fetched_at:%Y-%m-%d %H:%M}Z)")
+                self.answered += 1
                 return Fetched(value, entry.fetched_at)
         try:
             text, fetched_at = await self._text(spec)
@@ -332,8 +339,10 @@ class Http:
         shown = spec.display_url()
         loop = asyncio.get_running_loop()
         started: float | None = None  # when this request first got its slot: the deadline runs from there
+        refused = 0  # refused connects so far: nothing listens there, so retried only REFUSED_RETRIES times
 
         def backoff(error: BaseException) -> bool | float:
+            nonlocal refused
             if isinstance(error, _RetryableStatus):
                 wait = error.retry_after
                 if wait is not None:
@@ -350,6 +359,12 @@ class Http:
                     # The resolver says the name does not exist (not "try again"): on a machine
                     # without network every retry would fail the same way, only later.
                     return False
+                if cause == "connection refused":
+                    # Nothing listens there: one quick retry for a server restarting, no more, so a
+                    # run without network ends in seconds rather than after every backoff.
+                    refused += 1
+                    if refused > REFUSED_RETRIES:
+                        return False
                 self.trace(f"{spec.provider}: {cause}, retrying")
                 return True
             return False  # the deadline's cancellation among them: never retried
@@ -377,6 +392,7 @@ class Http:
                             sent = time.monotonic()
                             self.requests_sent += 1
                             response, text = await self._get(spec)
+                            self.answered += 1
                             self.trace(
                                 f"{spec.provider}: GET {shown} -> {response.status_code} "
                                 f"({(time.monotonic() - sent) * 1000:.0f} ms)"
@@ -385,6 +401,15 @@ class Http:
                             raise _RetryableStatus(response, text)
         except _RetryableStatus as error:
             response, text = error.response, error.text
+        except httpx.ConnectError as error:
+            # Never connected (refused, no such host, no route): the network may be down altogether.
+            cause = f"{_describe_transport(error)} ({urlsplit(spec.url).netloc})"
+            self.unreachable.setdefault(spec.provider, cause)
+            raise NetworkError(spec.provider, spec.dataset, cause) from None
+        except httpx.ConnectTimeout:
+            cause = f"no connection within {self.timeout:g} s ({urlsplit(spec.url).netloc})"
+            self.unreachable.setdefault(spec.provider, cause)
+            raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
         except TimeoutError:
             cause = f"no complete answer within the {self.deadline:g} s deadline (http.deadline)"
             raise ProviderTimeout(spec.provider, spec.dataset, cause) from None

@@ -359,6 +359,11 @@ class LiveData:
             except ProviderError as error:
                 errors.append(error)
                 continue
+            if curated is not None and curated.report_date > self.as_of:
+                # The curated report came later: on the as-of date the 10-K is all there was
+                # (the curated name kept, its guidance and reaction not yet known).
+                gap = f"no guidance in the curated table as of {self.as_of}"
+                return self._with_sec_actual(ticker, None, fact, company, freshness, name=curated.name, gap=gap)
             if curated is not None and curated.actual_fiscal_year and fact.fiscal_year < curated.actual_fiscal_year:
                 # The earnings release gave a newer year than any 10-K filed by the as-of date (a
                 # release precedes its 10-K by days): keep the release's figure, say why.
@@ -393,7 +398,15 @@ class LiveData:
         return sec.latest_annual(facts, self.as_of, ticker=ticker), company, fetchers.freshness(answers)
 
     def _with_sec_actual(
-        self, ticker: str, curated: CapexRecord | None, fact: sec.CapexFact, company: sec.Company, fresh: Fetched[Any]
+        self,
+        ticker: str,
+        curated: CapexRecord | None,
+        fact: sec.CapexFact,
+        company: sec.Company,
+        fresh: Fetched[Any],
+        *,
+        name: str | None = None,
+        gap: str = "no curated guidance or reaction for this ticker",
     ) -> CapexRecord:
         basis = (
             f"SEC XBRL {fact.concept}, {fact.form} fiscal year ending {fact.end} "
@@ -416,7 +429,7 @@ class LiveData:
             return curated.model_copy(update=update)
         return CapexRecord(
             ticker=ticker,
-            name=company.title,
+            name=name or company.title,
             report_date=fact.filed,
             report_timing="10-K filing",
             guidance_year=None,
@@ -429,7 +442,7 @@ class LiveData:
             reaction_date=None,
             reaction_text="",
             reaction_source=None,
-            gaps=("no curated guidance or reaction for this ticker",),
+            gaps=(gap,),
             **update,
         )
 

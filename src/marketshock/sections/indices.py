@@ -14,7 +14,7 @@ from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
-from marketshock.models.series import IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.models.series import IndexMoves, IndexSession, IndexSessions, PriceSeries, Source
 from marketshock.notes import warn
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
 from marketshock.sections.universe import each_symbol
@@ -152,16 +152,17 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
     if run >= 6 and tail[-1].close is not None and tail[-6].close is not None:
         change_5d = analytics.change_pct(tail[-1].close, tail[-6].close)
     notes = []
-    if last.intraday_low is not None and last.close is not None and last.change_pct is not None:
-        prior_close = last.close / (1 + last.change_pct / 100)
-        low_move = analytics.change_pct(last.intraday_low, prior_close)
-        notes.append(
-            f"{last.date}: intraday low {formatting.number(last.intraday_low, 2)} "
-            f"({formatting.pct(low_move)} from the prior close), close {formatting.pct(last.change_pct, 2)}"
-        )
+    low_note = intraday_note(last, sessions[-2] if run >= 2 else None)
+    if low_note:
+        notes.append(low_note)
     for s in sessions:
         if s.market_measure and (ctx.as_of - s.date).days < NOTE_DAYS:
-            notes.append(f"{s.date}: {s.market_measure}")
+            measure = s.market_measure
+            if s.intraday_low is not None:
+                # The day's low is in the data: its intraday fall is measured above, not quoted.
+                measure = "; ".join(p for p in measure.split("; ") if "intraday" not in p)
+            if measure:
+                notes.append(f"{s.date}: {measure}")
     if last.change_pct is not None and last.change_pct <= KOSPI_CIRCUIT_BREAKER_PCT:
         notes.append(f"{last.date}: close beyond the {KOSPI_CIRCUIT_BREAKER_PCT:.0f}% circuit-breaker level")
     recent = [s.close for s in sessions if s.close is not None and (ctx.as_of - s.date).days <= 45]
@@ -178,6 +179,25 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
         notes=notes,
         recent_closes=recent,
         source=last.source,
+    )
+
+
+def intraday_note(last: IndexSession, prior: IndexSession | None) -> str:
+    """'2026-02-06: fell 5.1% intraday (low 4,899.30 against the prior close 5,163.57), closed -1.44%':
+    the intraday fall from the data (the day's low against the prior session's close), or ''."""
+    if last.intraday_low is None or last.close is None or last.change_pct is None:
+        return ""
+    # The prior close: the previous session's where it is the one the day change was measured from.
+    prior_close = prior.close if prior is not None and prior.close is not None else None
+    if prior_close is None:
+        prior_close = last.close / (1 + last.change_pct / 100)
+    move = analytics.change_pct(last.intraday_low, prior_close)
+    if move is None:
+        return ""
+    how = f"fell {formatting.pct(-move)[1:]} intraday" if move < 0 else "held at or above the prior close"
+    return (
+        f"{last.date}: {how} (low {formatting.number(last.intraday_low, 2)} against the prior close "
+        f"{formatting.number(prior_close, 2)}), closed {formatting.pct(last.change_pct, 2)}"
     )
 
 

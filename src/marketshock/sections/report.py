@@ -110,6 +110,8 @@ def crypto_headlines(
     moves = moves or {}
     lines = []
     for a in result.assets:
+        if a.out_of_date:  # an old close is no news of the day
+            continue
         low_start = a.lowest_since or a.data_starts
         low_news = _spans(a.lowest_since, a.date, rules) if a.lowest_since else _record(a.data_starts, a.date)
         if "lowest_since" in a.gap_figures:
@@ -152,7 +154,7 @@ def crypto_headlines(
 def labor_headlines(result: LaborResult, rules: Rules = Rules()) -> list[Headline]:
     """Challenger's job cuts, when they are the most for that month in a year or more."""
     cuts = result.job_cuts
-    if not cuts or cuts.source.aggregator_only:  # a figure on aggregator pages alone is no headline
+    if not cuts or cuts.source.aggregator_only or cuts.out_of_date:  # aggregator-only or old: no headline
         return []
     month = f.month_name(int(cuts.month[5:]))
     year = int(cuts.month[:4])
@@ -214,7 +216,7 @@ def indices_headlines(
     moves = moves or {}
     lines = []
     for row in headline_rows(result):
-        if row.source.aggregator_only:  # a figure on aggregator pages alone is no headline
+        if row.source.aggregator_only or row.out_of_date:  # aggregator pages alone, or old: no headline
             continue
         move = _same_day(moves.get(row.symbol), row.date)
         why, z = move_why(move, rules, closed=False)
@@ -234,7 +236,7 @@ def shock_headlines(result: ShockResult, covered: set[str], rules: Rules = Rules
     """A line for each series no other headline covers whose day was significant."""
     lines = []
     for m in result.moves:
-        if m.symbol in covered:
+        if m.symbol in covered or m.out_of_date:
             continue
         why, z = move_why(m, rules, closed=False)
         if not why:

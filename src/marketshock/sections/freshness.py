@@ -1,0 +1,104 @@
+"""How fresh each figure is on the as-of date (issue 12).
+
+Every dated row of every section gets `age_days` (calendar days from its `date` to the as-of
+date) and `out_of_date` (older than its cadence allows). Rows that name their day otherwise
+(`value_date`, `week_ending`, a month, a report date) get `date` here too, so every row has one.
+Out-of-date rows are marked in the tables and never become headlines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from pydantic import BaseModel
+
+from marketshock.models import results as r
+
+EXCHANGE_DAYS = 4  # an exchange's daily close: a long weekend and a holiday
+CRYPTO_DAYS = 1  # a crypto close: every day trades
+WEEKLY_DAYS = 13  # weekly claims: a week and the release's lag, and a missed release
+MONTHLY_DAYS = 45  # a monthly figure, counted from its release
+CURATED_DAYS = 14  # a curated event or quote
+ANNUAL_DAYS = 365 + MONTHLY_DAYS  # a 10-K's yearly figure: the next one is due a year after it
+
+
+def _month_end(month: str) -> dt.date:
+    year, number = int(month[:4]), int(month[5:7])
+    return dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _stamp(row: r.DatedRow, day: dt.date | None, as_of: dt.date, allowed: int) -> None:
+    if day is None:
+        row.age_days, row.out_of_date = None, False
+        return
+    row.age_days = (as_of - day).days
+    row.out_of_date = row.age_days > allowed
+
+
+def _move_days(kind: str) -> int:
+    return CRYPTO_DAYS if kind == "crypto" else EXCHANGE_DAYS
+
+
+def stamp(result: BaseModel | None, as_of: dt.date) -> None:
+    """Fill `date` where a row names its day otherwise, `age_days` and `out_of_date`, in place."""
+    if isinstance(result, r.CryptoResult):
+        for a in result.assets:
+            _stamp(a, a.date, as_of, CRYPTO_DAYS)
+        for m in result.market_cap:
+            m.date = m.value_date
+            # A provider's quote of the day is a crypto figure; a curated point is a curated quote.
+            quoted = any(s.quality is not None for s in m.sources)
+            _stamp(m, m.date, as_of, CURATED_DAYS if quoted else CRYPTO_DAYS)
+        _stamp_months(result.etf_flows, as_of)
+    elif isinstance(result, r.IndicesResult):
+        for row in result.indices:
+            curated = row.kind == "index (moves only)"
+            _stamp(row, row.date, as_of, CURATED_DAYS if curated else EXCHANGE_DAYS)
+    elif isinstance(result, r.CapexResult):
+        for c in result.companies:
+            # A report after the as-of date was not known then: no date. A row showing a curated
+            # event (guidance, a reaction) ages as one; a row of the 10-K actual alone as a yearly filing.
+            c.date = c.report_date if c.reported else None
+            event = c.capex_guidance_high_usd is not None or c.reaction_pct is not None
+            _stamp(c, c.date, as_of, CURATED_DAYS if event else ANNUAL_DAYS)
+    elif isinstance(result, r.LaborResult):
+        if result.job_cuts is not None:
+            cuts = result.job_cuts
+            cuts.date = cuts.released or _month_end(cuts.month)
+            _stamp(cuts, cuts.date, as_of, MONTHLY_DAYS)
+        for week in (result.claims, result.claims_first_print, result.claims_later_revision):
+            if week is not None:
+                week.date = week.week_ending
+                _stamp(week, week.date, as_of, WEEKLY_DAYS)
+    elif isinstance(result, r.ShockResult):
+        for move in result.moves:
+            curated = move.kind == "index (moves only)"
+            _stamp(move, move.date, as_of, CURATED_DAYS if curated else _move_days(move.kind))
+
+
+def _stamp_months(rows: list[r.EtfFlowMonth], as_of: dt.date) -> None:
+    """Each month's row is dated by the last day it covers; the table's earlier months are its
+    history, so a row is out of date when the newest month of its scope is."""
+    newest: dict[str, dt.date] = {}
+    for row in rows:
+        row.date = row.data_ends or min(_month_end(row.month), as_of)
+        newest[row.scope] = max(newest.get(row.scope, row.date), row.date)
+    for row in rows:
+        assert row.date is not None
+        row.age_days = (as_of - row.date).days
+        row.out_of_date = (as_of - newest[row.scope]).days > MONTHLY_DAYS
+
+
+def count(result: BaseModel | None) -> int:
+    """How many rows of a result (a section's, or the whole report) are out of date."""
+    if result is None:
+        return 0
+    if isinstance(result, r.DatedRow):
+        return int(result.out_of_date)
+    total = 0
+    for name in type(result).model_fields:
+        value = getattr(result, name)
+        items = value if isinstance(value, list) else [value]
+        total += sum(count(v) for v in items if isinstance(v, BaseModel))
+    return total

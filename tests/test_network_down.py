@@ -1,0 +1,129 @@
+"""Issue 12: a run where no provider answers says so in one line, exits 1, and does it fast.
+
+Every base URL points at a closed port on 127.0.0.1 (nothing listens: the connect is refused),
+as on a machine whose network is down; the retries are the defaults (3), which a refused
+connect must not spend in backoff.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from harness import Run, invoke
+from replay_server import ReplayServer
+
+PROVIDERS = ("yahoo", "coingecko", "coinbase", "fred", "sec", "stooq")
+DOWN = "marketshock: no provider reachable (6 tried): check the network, or use --offline"
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def env_for(tmp_path: Path, urls: dict[str, str]) -> dict[str, str]:
+    return {
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "MARKETSHOCK_HTTP_RETRIES": "3",
+        "MARKETSHOCK_HTTP_TIMEOUT": "0.5",
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        **{f"MARKETSHOCK_{p.upper()}_BASE_URL": url for p, url in urls.items()},
+    }
+
+
+def all_down(tmp_path: Path) -> dict[str, str]:
+    port = closed_port()
+    return env_for(tmp_path, {p: f"http://127.0.0.1:{port}" for p in PROVIDERS})
+
+
+def timed(*args: str, env: dict[str, str]) -> tuple[Run, float]:
+    started = time.monotonic()
+    result = invoke(*args, env=env)
+    assert "Traceback" not in result.err, result.err
+    return result, time.monotonic() - started
+
+
+def test_report_with_no_provider_reachable_is_one_line_and_exit_1_within_6_seconds(tmp_path):
+    result, took = timed("report", env=all_down(tmp_path))
+    assert result.code == 1, result.err
+    assert result.err_lines == [DOWN]
+    assert result.out == ""  # curated rows alone are not today's report
+    assert took < 6, took
+
+
+def test_report_json_with_no_provider_reachable_has_no_data_and_every_failure_in_errors(tmp_path):
+    result, took = timed("report", "--json", env=all_down(tmp_path))
+    assert result.code == 1
+    assert result.err_lines == [DOWN]
+    envelope = result.json()
+    assert envelope["data"] is None
+    assert envelope["errors"] and {e["kind"] for e in envelope["errors"]} == {"network"}
+    assert {e["provider"] for e in envelope["errors"]} >= {"yahoo", "fred", "sec", "coingecko"}
+    assert took < 6, took
+
+
+def test_verbose_adds_the_details_under_the_one_line(tmp_path):
+    result = invoke("report", "-v", env=all_down(tmp_path))
+    assert result.code == 1
+    assert result.err_lines.count(DOWN) == 1
+    assert any("connection refused (127.0.0.1:" in line for line in result.err_lines if line != DOWN)
+
+
+def test_quiet_still_says_why_nothing_was_produced(tmp_path):
+    result = invoke("-q", "report", env=all_down(tmp_path))
+    assert result.code == 1
+    assert result.err_lines == [DOWN]
+
+
+def test_a_snapshot_with_no_provider_reachable_writes_nothing_and_says_so_once(tmp_path):
+    directory = tmp_path / "snaps"
+    result = invoke("snapshot", env={**all_down(tmp_path), "MARKETSHOCK_SNAPSHOT_DIR": str(directory)})
+    assert result.code == 1, result.err
+    assert len(result.err_lines) == 1 and "no provider reachable (6 tried)" in result.err
+    assert not directory.exists() or not any(directory.rglob("*.json"))
+
+
+def test_one_command_counts_only_the_providers_it_tried(tmp_path):
+    result, took = timed("crypto", env=all_down(tmp_path))  # yahoo, coinbase and coingecko
+    assert result.code == 1
+    assert result.err_lines == ["marketshock: no provider reachable (3 tried): check the network, or use --offline"]
+    assert took < 6
+
+
+def test_one_provider_refusing_is_that_provider_failing_not_the_network(tmp_path):
+    # FRED alone: a provider down, not the network; the curated Challenger figures still show.
+    result = invoke("labor", env=all_down(tmp_path))
+    assert result.code == 3, result.err
+    assert "no provider reachable" not in result.err
+    assert result.err_lines and all(": fred: " in line and "connection refused" in line for line in result.err_lines)
+
+
+@pytest.fixture
+def replay():
+    srv = ReplayServer("replay").start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_when_some_providers_answer_the_failure_is_partial_exit_3_one_line_per_cause(tmp_path, replay):
+    env = env_for(tmp_path, {})
+    env.update(replay.env())
+    env["MARKETSHOCK_FRED_BASE_URL"] = f"http://127.0.0.1:{closed_port()}"
+    env["MARKETSHOCK_FRED_API_BASE_URL"] = env["MARKETSHOCK_FRED_BASE_URL"]
+    env["MARKETSHOCK_WATCHLIST_INDICES"] = "KOSPI,MSCI-APXJ,VIX"  # the series the replay server has
+    env["MARKETSHOCK_HTTP_TIMEOUT"] = "10"  # answers that do come may be slow on a busy machine
+    result = invoke("report", "--as-of", "2026-02-06", env=env)
+    assert result.code == 3, result.err
+    assert "no provider reachable" not in result.err
+    fred = [line for line in result.err_lines if ": fred: " in line]
+    assert fred and all("connection refused" in line for line in fred)
+    assert len(result.err_lines) == len(set(result.err_lines))
