@@ -34,7 +34,6 @@ from typing import Any
 from marketshock import files
 from marketshock.config import APP_NAME, Settings
 from marketshock.errors import LockBusy, StoreError
-from marketshock.models.envelope import SCHEMA_VERSION
 
 LOCK_NAME = ".marketshock.lock"
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
@@ -216,6 +215,7 @@ class Skipped:
 
 def read(path: Path) -> Snapshot:
     """Read one snapshot file; StoreError (naming what is wrong) for anything else."""
+    from marketshock.models.envelope import SCHEMA_VERSION  # the models only when a file is read
     try:
         raw = path.read_bytes()
     except OSError as error:

@@ -411,13 +411,15 @@ def _print_history(
     csv: bool,
     no_color: bool | None,
 ) -> None:
-    from marketshock import csv_output, output
-    from marketshock.models.snapshots import HistoryPoint, HistoryResult, SkippedFile
-
     if csv:
+        from marketshock import csv_output
+
         csv_output.write(["date", "value"], [[p.as_of.isoformat(), csv_output.cell(p.value)] for p in points])
         return
     if json:
+        from marketshock import output
+        from marketshock.models.snapshots import HistoryPoint, HistoryResult, SkippedFile
+
         result = HistoryResult(
             metric=metric,
             directory=str(where),
