@@ -112,29 +112,31 @@ def main() -> None:
                 f"of JSON); history --reindex {reindex[0]:.2f} s CPU, {reindex[2]:.0f} MiB"
             )
             cases = {
-                "history crypto.BTC.price": [*hist, "crypto.BTC.price"],
+                "history crypto.BTC.price": [*hist, "crypto.BTC.price"],  # the table: Rich lays out every row
+                "history crypto.BTC.price --csv": [*hist, "crypto.BTC.price", "--csv"],
+                "history crypto.BTC.price --json": [*hist, "crypto.BTC.price", "--json"],
                 "history --list": [*hist, "--list"],
             }
             for name, argv in cases.items():
                 cpu, wall, rss = measure(argv, args.runs)
                 first.setdefault(name, cpu)
                 ok = ""
-                if name == "history crypto.BTC.price":
+                if name.startswith("history crypto.BTC.price"):
                     met = cpu < GOAL_SECONDS and rss < GOAL_MIB and cpu <= GOAL_RATIO * first[name]
                     ok = "  goal met" if met else "  goal MISSED"
                 print(
-                    f"  {name:28s} {cpu * 1000:7.1f} ms CPU {wall * 1000:7.1f} ms wall {rss:6.1f} MiB  "
+                    f"  {name:33s} {cpu * 1000:7.1f} ms CPU {wall * 1000:7.1f} ms wall {rss:6.1f} MiB  "
                     f"{cpu / pandas_cpu:4.2f}x pandas  {cpu / first[name]:4.2f}x {sizes[0]}{ok}"
                 )
             if not args.no_scan:
                 cpu, wall, rss = measure([py, "-c", JSON_SCAN, str(directory)], 1)
                 print(
-                    f"  {'JSON scan (no index), 1 run':28s} {cpu * 1000:7.1f} ms CPU {wall * 1000:7.1f} ms wall "
+                    f"  {'JSON scan (no index), 1 run':33s} {cpu * 1000:7.1f} ms CPU {wall * 1000:7.1f} ms wall "
                     f"{rss:6.1f} MiB  {cpu / pandas_cpu:4.2f}x pandas"
                 )
     print(
-        f"\ngoal: history crypto.BTC.price at {sizes[-1]:,} under {GOAL_SECONDS} s and {GOAL_MIB:.0f} MiB, "
-        f"at most {GOAL_RATIO}x its time at {sizes[0]}"
+        f"\ngoal: history crypto.BTC.price (any output) at {sizes[-1]:,} under {GOAL_SECONDS} s "
+        f"and {GOAL_MIB:.0f} MiB, at most {GOAL_RATIO}x its time at {sizes[0]}"
     )
 
 

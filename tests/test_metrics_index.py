@@ -165,3 +165,19 @@ def test_an_index_written_under_other_metric_rules_is_rebuilt(snapshots: Path):
         conn.execute("UPDATE meta SET value = 'older rules' WHERE key = 'fingerprint'")
         conn.execute("DELETE FROM metrics")
     assert history_csv(snapshots, "crypto.BTC.price") == expected_csv(DAYS)
+
+
+@pytest.mark.slow
+def test_the_history_benchmark_runs_and_reports_every_case():
+    import re
+    import sys
+
+    from harness import PROJECT, process
+
+    bench = [sys.executable, str(PROJECT / "bench" / "history.py"), "--runs", "1", "--sizes", "3,6"]
+    run = process(argv=bench, timeout=300)
+    assert run.code == 0, run.err
+    for size in (3, 6):
+        assert re.search(rf"^{size} snapshots .*history --reindex \d+\.\d+ s CPU", run.out, re.MULTILINE), run.out
+    for case in ("history crypto.BTC.price", "history --list", r"JSON scan \(no index\), 1 run"):
+        assert len(re.findall(rf"^  {case} +\d+\.\d ms CPU", run.out, re.MULTILINE)) == 2, run.out
