@@ -120,3 +120,29 @@ def test_history_imports_only_what_reading_the_index_needs(run, indexed_snapshot
     names = imported_modules("history", *args, "--dir", indexed_snapshots)
     assert "marketshock.metrics_index" in names
     assert {package: loaded(names, package) for package in unused} == {package: [] for package in unused}
+
+
+# Every --json path writes an envelope: Rich, the table renderer, the pictures and the page are
+# never its cost (nor, below, the terminal presenter's tables).
+TABLE_ONLY = ("rich", "marketshock.render", "matplotlib", "jinja2")
+JSON_RUNS = {
+    "report": ("report", "--offline", "--json"),
+    "indices": ("indices", "--offline", "--json"),
+    "labor": ("labor", "--offline", "--json"),
+    "shock": ("shock", "--offline", "--json"),
+    "earnings-capex": ("earnings-capex", "--offline", "--json"),
+    "alerts": ("alerts", "--offline", "--json"),
+    "sources": ("sources", "--json"),
+}
+
+
+@pytest.mark.parametrize("run", JSON_RUNS)
+def test_json_paths_import_no_table_or_picture_machinery(run):
+    names = imported_modules(*JSON_RUNS[run])
+    assert {p: loaded(names, p) for p in TABLE_ONLY} == {p: [] for p in TABLE_ONLY}
+
+
+def test_diff_json_imports_no_table_machinery_nor_the_runner(indexed_snapshots):
+    names = imported_modules("diff", "2026-02-05", "2026-02-06", "--dir", indexed_snapshots, "--json")
+    unused = (*TABLE_ONLY, "marketshock.runner", "marketshock.providers", "asyncio")
+    assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
