@@ -1,9 +1,12 @@
-"""Start-up benchmark: median wall time of whole processes, run by hand (never a timed test).
+"""Start-up benchmark: median wall and CPU time of whole processes, run by hand (never a timed test).
 
     python bench/startup.py [--runs N]
 
 Prints `python -c pass` (the interpreter's floor), a bare Typer app (the floor for a
-Typer CLI), `marketshock --help` and `marketshock crypto --offline --json`.
+Typer CLI), `python -c "import pandas"` (the yardstick of the issue's goals), `marketshock
+--help`, `crypto --offline --json` and `report --offline --json`: median wall time, median
+CPU time (user + system of the process, less disturbed by a busy machine), peak memory,
+and the CPU ratio to the bare Typer app and to `import pandas`, all measured in the same run.
 """
 
 from __future__ import annotations
@@ -20,19 +23,24 @@ import time
 BARE_TYPER = "import typer\napp = typer.Typer(rich_markup_mode=None)\n@app.command()\ndef main() -> None: pass\napp()"
 
 
-def median_seconds(argv: list[str], runs: int) -> float:
+def measure(argv: list[str], runs: int) -> tuple[float, float, float]:
+    """Median wall seconds, median CPU seconds and the largest max RSS (MiB) of `runs` processes."""
     env = {**os.environ, "NO_COLOR": "1"}
     # One untimed run first, allowed to write bytecode caches: an installed package has them
     # (pip compiles it), a checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise
     # recompile the project's modules on every run and measure that instead.
     warm_env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=warm_env, check=False)
-    times = []
+    wall, cpu, rss = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0  # reaped by wait4
+        wall.append(time.perf_counter() - start)
+        cpu.append(usage.ru_utime + usage.ru_stime)
+        rss.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    return statistics.median(wall), statistics.median(cpu), max(rss)
 
 
 def main() -> None:
@@ -43,14 +51,19 @@ def main() -> None:
     cases = {
         "python -c pass": [py, "-c", "pass"],
         "bare Typer app --help": [py, "-c", BARE_TYPER, "--help"],
+        'python -c "import pandas"': [py, "-c", "import pandas"],
         "marketshock --help": [py, "-m", "marketshock", "--help"],
         "marketshock crypto --offline --json": [py, "-m", "marketshock", "crypto", "--offline", "--json"],
+        "marketshock report --offline --json": [py, "-m", "marketshock", "report", "--offline", "--json"],
     }
-    results = {name: median_seconds(argv, runs) for name, argv in cases.items()}
-    floor = results["bare Typer app --help"]
-    print(f"median of {runs} runs")
-    for name, seconds in results.items():
-        print(f"{name:40s} {seconds * 1000:7.1f} ms   {seconds / floor:4.2f}x bare Typer")
+    results = {name: measure(argv, runs) for name, argv in cases.items()}
+    floor, pandas = results["bare Typer app --help"][1], results['python -c "import pandas"'][1]
+    print(f"median of {runs} runs; CPU = user + system of the process; ratios are of CPU time")
+    for name, (wall, cpu, rss) in results.items():
+        print(
+            f"{name:40s} {wall * 1000:7.1f} ms wall {cpu * 1000:7.1f} ms CPU {rss:6.1f} MiB"
+            f"   {cpu / floor:4.2f}x bare Typer {cpu / pandas:4.2f}x import pandas"
+        )
 
 
 if __name__ == "__main__":

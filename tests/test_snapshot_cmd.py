@@ -10,6 +10,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
 from importlib import resources
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from harness import assert_valid_envelope, command, home_dir, invoke
-from marketshock import files, store
+from marketshock import files, metrics_index, store
 from marketshock.errors import NoDataError
 from marketshock.sections import registry
 
@@ -203,7 +204,12 @@ def test_twenty_overlapping_runs_leave_one_valid_file_per_date_and_no_temporarie
         p.stderr.close()
     assert [code for code, _, _ in results] == [0] * 20, [err for _, _, err in results if err]
     assert {out_.strip() for _, out_, _ in results} == {str((out / f"{d}.json").absolute()) for d in days}
-    assert sorted(p.name for p in out.iterdir()) == [store.LOCK_NAME] + [f"{d}.json" for d in days]
+    # The lock, the metrics index (no journal left behind) and one file a date.
+    assert sorted(p.name for p in out.iterdir()) == [metrics_index.INDEX_NAME, store.LOCK_NAME] + [
+        f"{d}.json" for d in days
+    ]
+    with sqlite3.connect(out / metrics_index.INDEX_NAME) as index:
+        assert sorted(d for (d,) in index.execute("SELECT as_of FROM files")) == days
     for day in days:
         doc = json.loads((out / f"{day}.json").read_text())
         assert doc["as_of"] == day
@@ -256,6 +262,11 @@ def test_sigkill_at_random_moments_of_the_write_leaves_the_old_file_or_the_new_n
     assert snapshot(out).code == 0
     assert json.loads(target.read_text())["generated_at"] != old["generated_at"]
     assert not list(out.glob(".*.tmp"))
+    # And the metrics index, whatever the kills left of it, answers with the file's figures.
+    history = invoke("history", "crypto.BTC.price", "--dir", str(out), "--json")
+    assert history.code == 0, history.err
+    [point] = history.json()["data"]["points"]
+    assert point["value"] == json.loads(target.read_text())["data"]["crypto"]["assets"][0]["price"]
 
 
 def _bundled_btc_closes() -> dict[str, float]:

@@ -82,3 +82,67 @@ def test_chart_json_does_not_import_the_picture_libraries():
     names = imported_modules("chart", "BTC", "--offline", "--json")
     assert "marketshock.charts" in names
     assert loaded(names, "matplotlib") == loaded(names, "numpy") == loaded(names, "jinja2") == []
+
+
+@pytest.fixture(scope="module")
+def indexed_snapshots(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Two snapshots (saved `crypto --json` envelopes) and their metrics index."""
+    import datetime as dt
+    import json
+
+    from marketshock import store
+
+    out = tmp_path_factory.mktemp("snapshots")
+    for day in (dt.date(2026, 2, 5), dt.date(2026, 2, 6)):
+        doc = {"schema_version": 1, "command": "crypto", "as_of": day.isoformat(), "source": "bundled"}
+        doc |= {"generated_at": f"{day}T23:30:00Z", "data": {"assets": [{"symbol": "BTC", "price": 1.5}]}}
+        store.write_snapshot(out, day, json.dumps(doc))
+    return str(out)
+
+
+# What reading one metric from the index needs none of: the result and series models, the
+# runner, the providers, asyncio, Rich (a table only without --json and --csv).
+HISTORY_UNUSED = ("rich", "asyncio", "marketshock.runner", "marketshock.providers", "marketshock.render")
+HISTORY_RUNS = {
+    "history METRIC --csv": (("crypto.BTC.price", "--csv"), ("marketshock.models", *HISTORY_UNUSED)),
+    "history --list": (("--list",), ("marketshock.models", *HISTORY_UNUSED)),
+    # --json writes the envelope, so the envelope and history models, and those only.
+    "history METRIC --json": (
+        ("crypto.BTC.price", "--json"),
+        ("marketshock.models.results", "marketshock.models.series", *HISTORY_UNUSED),
+    ),
+}
+
+
+@pytest.mark.parametrize("run", HISTORY_RUNS)
+def test_history_imports_only_what_reading_the_index_needs(run, indexed_snapshots):
+    args, unused = HISTORY_RUNS[run]
+    names = imported_modules("history", *args, "--dir", indexed_snapshots)
+    assert "marketshock.metrics_index" in names
+    assert {package: loaded(names, package) for package in unused} == {package: [] for package in unused}
+
+
+# Every --json path writes an envelope: Rich, the table renderer, the pictures and the page are
+# never its cost (nor, below, the terminal presenter's tables).
+TABLE_ONLY = ("rich", "marketshock.render", "matplotlib", "jinja2")
+JSON_RUNS = {
+    "report": ("report", "--offline", "--json"),
+    "indices": ("indices", "--offline", "--json"),
+    "labor": ("labor", "--offline", "--json"),
+    "shock": ("shock", "--offline", "--json"),
+    "earnings-capex": ("earnings-capex", "--offline", "--json"),
+    "alerts": ("alerts", "--offline", "--json"),
+    "sources": ("sources", "--json"),
+}
+
+
+@pytest.mark.parametrize("run", JSON_RUNS)
+def test_json_paths_import_no_table_or_picture_machinery(run):
+    names = imported_modules(*JSON_RUNS[run])
+    assert {p: loaded(names, p) for p in TABLE_ONLY} == {p: [] for p in TABLE_ONLY}
+
+
+def test_diff_json_imports_no_table_machinery_nor_the_runner(indexed_snapshots):
+    names = imported_modules("diff", "2026-02-05", "2026-02-06", "--dir", indexed_snapshots, "--json")
+    unused = (*TABLE_ONLY, "marketshock.runner", "marketshock.providers", "asyncio")
+    assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}

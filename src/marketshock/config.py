@@ -25,7 +25,7 @@ CONFIG_ENV = "MARKETSHOCK_CONFIG"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
 class HttpSettings(_Section):

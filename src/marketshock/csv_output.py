@@ -17,15 +17,16 @@ import sys
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import BaseModel
 
 from marketshock.errors import UsageError
 from marketshock.formatting import safe_text
-from marketshock.models.results import LaborResult
-from marketshock.models.series import Source
 from marketshock.sections import registry
+
+if TYPE_CHECKING:  # the result models only where a result is written: `history --csv` needs none
+    from marketshock.models.results import LaborResult
 
 
 def check(command: str, json: bool) -> None:
@@ -56,6 +57,8 @@ def _members(annotation: Any) -> tuple[Any, ...]:
 
 
 def _column_kind(annotation: Any) -> str:
+    from marketshock.models.series import Source
+
     (kind, *_) = _members(annotation) or (None,)
     if kind is Source:
         return "source"

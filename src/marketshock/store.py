@@ -6,12 +6,14 @@ Layout of a snapshot directory::
     2026-02-05.json          the `report --json` envelope computed as of that day
     2026-02-06.json
     .marketshock.lock        the lock writers take (filelock); never read as a snapshot
+    .marketshock-index.sqlite  the metrics index `history` reads (metrics_index.py): a cache of the files
     .2026-02-06.json.*.tmp   a write in progress (or left by a killed run; the next writer removes it)
 
 A write goes to a temporary file in the same directory, is flushed and fsynced, then
 `os.replace`d over the target (atomic on POSIX and Windows), and the directory is
 fsynced so the rename survives a power cut. Writers hold the directory's lock while
-they write and prune, so at most one temporary file exists at a time.
+they write and prune (and bring the metrics index in step), so at most one temporary
+file exists at a time.
 
 Readers take no lock: thanks to the atomic replace every `<date>.json` they see is
 whole. Files that are not snapshots (corrupt, foreign, from a newer marketshock) are
@@ -32,7 +34,6 @@ from typing import Any
 from marketshock import files
 from marketshock.config import APP_NAME, Settings
 from marketshock.errors import LockBusy, StoreError
-from marketshock.models.envelope import SCHEMA_VERSION
 
 LOCK_NAME = ".marketshock.lock"
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
@@ -40,7 +41,7 @@ SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 # .term.svg, .term.html or .txt.
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf", ".html", ".term.svg", ".term.html", ".txt")
 PICTURE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.(png|svg|pdf|html|term\.svg|term\.html|txt)$")
-TEMP_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)\..+\.tmp$")
+TEMP_NAME = re.compile(r"^\.(\d{4}-\d{2}-\d{2}\.(json|svg|html|txt)|marketshock-index\.sqlite)\..+\.tmp$")
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; writes take milliseconds, so waiting this long means a stuck writer
 
 
@@ -135,6 +136,24 @@ class WriteResult:
     written: bool  # false: --no-overwrite kept an existing file
     pruned: list[Path] = field(default_factory=list)
     pictures: list[Path] = field(default_factory=list)  # written beside the snapshot
+    index_error: str | None = None  # the metrics index could not be brought in step (readers rebuild it)
+
+
+def update_index(directory: Path) -> str | None:
+    """Bring the metrics index in step after a write or a prune; call it with the lock held.
+    The snapshot files are the truth and the index a cache of them, so a failure is not fatal:
+    the index is removed (the next reader rebuilds it) and the reason returned."""
+    import sqlite3
+
+    from marketshock import metrics_index
+
+    try:
+        metrics_index.update(directory)
+    except (OSError, sqlite3.Error) as error:
+        with contextlib.suppress(OSError):
+            metrics_index.index_path(directory).unlink()
+        return f"metrics index not updated ({error}); history will rebuild it"
+    return None
 
 
 def write_snapshot(
@@ -167,9 +186,10 @@ def write_snapshot(
                     beside.append(path.with_suffix(suffix))
                     files.atomic_write(beside[-1], picture.encode("utf-8") if isinstance(picture, str) else picture)
             pruned = prune(directory, keep, protect=path) if keep else []
+            index_error = update_index(directory) if written or pruned else None
     except OSError as error:
         raise StoreError(f"cannot write snapshot in {directory}: {error.strerror or error}") from None
-    return WriteResult(path=path, written=written, pruned=pruned, pictures=beside)
+    return WriteResult(path=path, written=written, pruned=pruned, pictures=beside, index_error=index_error)
 
 
 # --- reading -----------------------------------------------------------------
@@ -195,6 +215,7 @@ class Skipped:
 
 def read(path: Path) -> Snapshot:
     """Read one snapshot file; StoreError (naming what is wrong) for anything else."""
+    from marketshock.models.envelope import SCHEMA_VERSION  # the models only when a file is read
     try:
         raw = path.read_bytes()
     except OSError as error:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from marketshock.alerts import Rule
     from marketshock.config import Settings
+    from marketshock.metrics_index import Index as MetricsIndex
+    from marketshock.metrics_index import Point
     from marketshock.models.envelope import Envelope
     from marketshock.store import Skipped, Snapshot
 
@@ -180,6 +182,8 @@ def snapshot(
         raise Unavailable(str(error)) from None
     if not written.written:
         _warn(ctx, f"kept {written.path} (--no-overwrite)")
+    if written.index_error:
+        _warn(ctx, written.index_error)
     if top.get("verbose"):
         for path in written.pruned:
             _warn(ctx, f"pruned {path}")
@@ -247,34 +251,17 @@ def _prune(ctx: typer.Context, directory: Path, keep: int, lock_timeout: float, 
     try:
         with store.locked(directory, lock_timeout):
             pruned = store.prune(directory, keep, protect=protect)
+            index_error = store.update_index(directory) if pruned else None
     except LockBusy as error:
         raise Busy(str(error)) from None
+    if index_error:
+        _warn(ctx, index_error)
     if _top(ctx).get("verbose"):
         for path in pruned:
             _warn(ctx, f"pruned {path}")
 
 
 # --- reading back ----------------------------------------------------------------
-
-
-def _scan(ctx: typer.Context, directory: Path) -> tuple[list[Snapshot], list[Skipped]]:
-    from marketshock import store
-    from marketshock.errors import PathError, Unavailable, shown_path
-
-    if directory.exists() and not directory.is_dir():  # a wrong path, not "no snapshots yet"
-        raise PathError(f"snapshot directory {shown_path(directory)} is not a directory")
-    try:
-        snapshots, skipped = store.scan(directory)
-    except StoreError as error:
-        raise Unavailable(f"{error}; write one with `marketshock snapshot`") from None
-    foreign = [s for s in skipped if s.foreign]
-    for s in skipped:  # a broken snapshot is named; files of someone else's only with -v
-        if not s.foreign or _top(ctx).get("verbose"):
-            _warn(ctx, f"skipped {s.path}: {s.reason}")
-    if foreign and not _top(ctx).get("verbose"):
-        files = "file that is not a snapshot" if len(foreign) == 1 else "files that are not snapshots"
-        _warn(ctx, f"skipped {len(foreign)} {files} in {directory} (list them with -v)")
-    return snapshots, skipped
 
 
 def format_value(metric: str, value: float | None, signed: bool = False) -> str:
@@ -321,12 +308,19 @@ def history(
         str | None,
         typer.Option("--until", metavar="YYYY-MM-DD", help="Up to this as-of date.", show_default=False),
     ] = None,
+    reindex: Annotated[
+        bool,
+        typer.Option("--reindex", help="Rebuild the metrics index from the snapshot files first (alone: only that)."),
+    ] = False,
     directory: Dir = None,
     json: Json = False,
     csv: Csv = False,
     no_color: NoColor = None,
 ) -> None:
-    """A metric over time, one value per snapshot: a table with a sparkline, --json or --csv."""
+    """A metric over time, one value per snapshot: a table with a sparkline, --json or --csv.
+
+    Reads the metrics index beside the snapshots (`.marketshock-index.sqlite`), brought in step
+    with the JSON files first; --reindex rebuilds it from them."""
     from marketshock import store
     from marketshock.errors import Unavailable, UsageError
 
@@ -334,61 +328,110 @@ def history(
         raise UsageError("--json and --csv exclude each other: pick one")
     if list_metrics and (metric or json or csv):
         raise UsageError("--list prints one metric path a line and takes no METRIC, --json or --csv")
-    if not list_metrics and not metric:
+    if not list_metrics and not metric and not reindex:
         raise UsageError("give a METRIC (e.g. crypto.BTC.price) or --list")
     first, last = _date_option(since, "--since"), _date_option(until, "--until")
     where = store.snapshot_dir(_settings(ctx), directory)
-    snapshots, skipped = _scan(ctx, where)
-    if not snapshots:
-        raise Unavailable(f"no snapshots in {where}; write one with `marketshock snapshot`")
-    known = set().union(*(store.metrics(s) for s in snapshots))
-    in_range = [s for s in snapshots if (first is None or s.as_of >= first) and (last is None or s.as_of <= last)]
-    if list_metrics:
-        paths = sorted(set().union(*(store.metrics(s) for s in in_range))) if in_range else []
-        from marketshock.formatting import safe_text  # the paths are keys read from files
+    index = _open_index(ctx, where, reindex)
+    try:
+        if reindex and not (metric or list_metrics):
+            _warn(ctx, f"reindexed {index.count()} snapshots in {where}")
+            return
+        if not index.count():
+            raise Unavailable(f"no snapshots in {where}; write one with `marketshock snapshot`")
+        if list_metrics:
+            paths = index.paths(first, last)
+            from marketshock.formatting import safe_text  # the paths are keys read from files
 
-        typer.echo("\n".join(safe_text(p, one_line=True) for p in paths))
-        raise typer.Exit(0 if paths else 1)
-    assert metric is not None
-    if metric not in known:
-        import difflib
+            typer.echo("\n".join(safe_text(p, one_line=True) for p in paths))
+            raise typer.Exit(0 if paths else 1)
+        assert metric is not None
+        if not index.has(metric):
+            import difflib
 
-        close = difflib.get_close_matches(metric, sorted(known), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise UsageError(f"no snapshot in {where} has the metric {metric!r}{hint} (see: marketshock history --list)")
-    points = store.metric_history(in_range, metric)
-    if not points:
-        raise Unavailable(
-            f"no snapshot in {where} between {first or 'the first'} and {last or 'the last'} has {metric}"
-        )
+            close = difflib.get_close_matches(metric, index.paths(), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(
+                f"no snapshot in {where} has the metric {metric!r}{hint} (see: marketshock history --list)"
+            )
+        points = index.history(metric, first, last)
+        if not points:
+            raise Unavailable(
+                f"no snapshot in {where} between {first or 'the first'} and {last or 'the last'} has {metric}"
+            )
+        skipped = index.skipped()
+    finally:
+        index.close()
     _print_history(ctx, metric, where, points, skipped, json=json, csv=csv, no_color=no_color)
+
+
+def _open_index(ctx: typer.Context, directory: Path, reindex: bool) -> MetricsIndex:
+    """The directory's metrics index, in step with its files; warns about the files that are not
+    snapshots as `_scan` does. A damaged index is rebuilt from the JSON files."""
+    import sqlite3
+
+    from marketshock import metrics_index
+    from marketshock.errors import PathError, Unavailable, shown_path
+
+    if directory.exists() and not directory.is_dir():  # a wrong path, not "no snapshots yet"
+        raise PathError(f"snapshot directory {shown_path(directory)} is not a directory")
+    if not directory.is_dir():
+        raise Unavailable(f"snapshot directory {directory} does not exist; write one with `marketshock snapshot`")
+    try:
+        index = metrics_index.open_index(directory, reindex=reindex)
+        try:
+            skipped = index.skipped()
+        except sqlite3.DatabaseError:
+            index.close()
+            raise
+    except sqlite3.DatabaseError:  # damaged past what opening it noticed
+        index = metrics_index.open_index(directory, reindex=True)
+        skipped = index.skipped()
+    except OSError as error:
+        raise Unavailable(f"cannot read snapshot directory {directory}: {error.strerror or error}") from None
+    if _top(ctx).get("verbose") and index.how.startswith("in memory") and index.count():
+        _warn(ctx, f"metrics index {metrics_index.index_path(directory)}: {index.how}")
+    _warn_skipped(ctx, directory, skipped)
+    return index
+
+
+def _warn_skipped(ctx: typer.Context, directory: Path, skipped: list[Skipped]) -> None:
+    foreign = [s for s in skipped if s.foreign]
+    for s in skipped:  # a broken snapshot is named; files of someone else's only with -v
+        if not s.foreign or _top(ctx).get("verbose"):
+            _warn(ctx, f"skipped {s.path}: {s.reason}")
+    if foreign and not _top(ctx).get("verbose"):
+        files = "file that is not a snapshot" if len(foreign) == 1 else "files that are not snapshots"
+        _warn(ctx, f"skipped {len(foreign)} {files} in {directory} (list them with -v)")
 
 
 def _print_history(
     ctx: typer.Context,
     metric: str,
     where: Path,
-    points: list[tuple[Snapshot, int | float]],
+    points: list[Point],
     skipped: list[Skipped],
     *,
     json: bool,
     csv: bool,
     no_color: bool | None,
 ) -> None:
-    from marketshock import csv_output, output
-    from marketshock.models.snapshots import HistoryPoint, HistoryResult, SkippedFile
-
     if csv:
-        csv_output.write(["date", "value"], [[s.as_of.isoformat(), csv_output.cell(v)] for s, v in points])
+        from marketshock import csv_output
+
+        csv_output.write(["date", "value"], [[p.as_of.isoformat(), csv_output.cell(p.value)] for p in points])
         return
     if json:
+        from marketshock import output
+        from marketshock.models.snapshots import HistoryPoint, HistoryResult, SkippedFile
+
         result = HistoryResult(
             metric=metric,
             directory=str(where),
-            points=[HistoryPoint(date=s.as_of, value=v, file=str(s.path)) for s, v in points],
+            points=[HistoryPoint(date=p.as_of, value=p.value, file=str(p.path)) for p in points],
             skipped=[SkippedFile(file=str(s.path), reason=s.reason) for s in skipped],
         )
-        output.write_json(_envelope("history", points[-1][0].as_of, result))
+        output.write_json(_envelope("history", points[-1].as_of, result))
         return
     from rich.text import Text
 
@@ -396,22 +439,23 @@ def _print_history(
     from marketshock import present, render
 
     out = present.console(bool(no_color if no_color is not None else _top(ctx).get("no_color")))
-    values = [float(v) for _, v in points]
-    title = f"{metric}: {len(points)} snapshots, {points[0][0].as_of} .. {points[-1][0].as_of}"
+    values = [float(p.value) for p in points]
+    title = f"{metric}: {len(points)} snapshots, {points[0].as_of} .. {points[-1].as_of}"
     out.print(render.text(title, "bold" if out.is_terminal else ""))
     table = render.titled_table("", out)
     for header in ("as of", "value", "change"):
         table.add_column(header, justify="left" if header == "as of" else "right")
     previous: float | None = None
-    for snap, value in points:
+    for point in points:
+        value = point.value
         change = None if previous is None else value - previous
         table.add_row(
-            render.text(snap.as_of),
+            render.text(point.as_of),
             render.text(format_value(metric, value)),
             render.signed_text(format_value(metric, change, signed=True) if change is not None else "", change),
         )
         previous = value
-    low, high = min(v for _, v in points), max(v for _, v in points)  # keep ints as ints
+    low, high = min(p.value for p in points), max(p.value for p in points)  # keep ints as ints
     trend = Text(f"trend {f.sparkline(values)}  low {format_value(metric, low)}, high {format_value(metric, high)}")
     out.print(table)
     out.print(trend)

@@ -262,7 +262,7 @@ def provider_sources(settings: Settings, cache: Path, now: dt.datetime) -> list[
 def sources(ctx: typer.Context, no_color: NoColor = None, json: Json = False) -> None:
     """Each provider (base URL, datasets, credentials set or not, the cache's age) and each bundled
     dataset (provider, quality of its sources, first and last day, rows)."""
-    from marketshock import config, output, present, render, runner
+    from marketshock import config, output
     from marketshock.models.sources import SourcesResult
 
     top = ctx.obj or {}
@@ -276,6 +276,8 @@ def sources(ctx: typer.Context, no_color: NoColor = None, json: Json = False) ->
         )
         output.write_json(output.envelope("sources", now.date(), "bundled", result, []))
         return
+    from marketshock import present, render, runner  # the table only: --json needs no Rich
+
     out = present.console(bool(no_color if no_color is not None else top.get("no_color")))
     universe, _ = runner.run_universe(loaded, runner.Request(command="sources"))
     for group in ("crypto", "indices", "etfs", "companies"):

@@ -15,7 +15,7 @@ SCHEMA_VERSION = 1
 class ErrorEntry(BaseModel):
     """A section that could not be produced, and why."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     section: str
     provider: str | None = None
@@ -33,7 +33,7 @@ class WarningEntry(BaseModel):
     """A figure left blank (or marked) because of the data under it, though the section was
     produced: a gap in a series that a figure needed, a suspect split. Exit code stays 0."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     section: str
     symbol: str | None = None
@@ -55,7 +55,7 @@ class CoverageEntry(BaseModel):
 
 
 class Envelope(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     schema_version: int = SCHEMA_VERSION
     command: str

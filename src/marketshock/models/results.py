@@ -14,7 +14,7 @@ from marketshock.models.series import Source
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class DatedRow(_Result):

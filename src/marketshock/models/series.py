@@ -18,7 +18,7 @@ ONE_WEEK = dt.timedelta(days=7)
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # How far a cited page is from the figure's author: `primary` is the issuer's own release, filing or

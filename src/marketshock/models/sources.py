@@ -14,7 +14,7 @@ from marketshock.models.series import Quality
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class QualityCounts(_Model):
