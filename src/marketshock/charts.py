@@ -187,7 +187,9 @@ def _close(session: IndexSession) -> float:
 def sessions_chart(index: IndexSessions, ctx: RunContext, since: dt.date | None = None) -> ChartResult:
     """Curated index closes (rows skip sessions): the highest close, trading curbs, the last close."""
     as_of = ctx.as_of
-    known = [s for s in index.sessions if s.date <= as_of and s.close is not None]
+    # The part of the data since the last span with no sessions (KOSPI: the curated closes after
+    # the Stooq history): a chart never draws a line across years without a close.
+    known = [s for s in index.segment(as_of) if s.close is not None]
     if not known:
         first = index.sessions[0].date if index.sessions else None
         raise Unavailable(f"{index.symbol}: no closes on or before {as_of} (data starts {first})")

@@ -15,7 +15,10 @@ Columns (empty means "none"):
     timezone     the exchange's IANA time zone (UTC for crypto)
     form         how the bundled `file` holds it: bars (daily OHLCV), sessions (curated index closes
                  with market-measure notes), moves (curated reported day moves, no level)
-    file         the bundled file, if any
+    file         the bundled file, if any. A `sessions` row may name two, space-separated: a long
+                 daily history (date, open, high, low, close, volume; its day change computed from
+                 consecutive closes) and then the curated closes, which start after it; the days
+                 between them are a gap in the data, shown as one
     yahoo, stooq, coinbase, coingecko   each provider's own symbol or id
     proxy_for    what an ETF stands in for ("S&P 500"): it is named as a proxy, never as the index
     live_proxy   for `moves` rows: the instrument whose live closes stand in for the reported moves
@@ -219,8 +222,12 @@ def _check_names(rows: list[Instrument], origin: str) -> None:
                 raise ConfigError(f"{origin}: {row.symbol}: alias {alias} already names {owner[alias]}")
         if row.live_proxy is not None and row.live_proxy not in owner:
             raise ConfigError(f"{origin}: {row.symbol}: live_proxy {row.live_proxy} is not a symbol of the table")
-        if row.file is not None and (row.file != PurePath(row.file).name or row.file.startswith(".")):
-            raise ConfigError(f"{origin}: {row.symbol}: file {row.file!r} must be a file name in the data directory")
+        names = (row.file or "").split()
+        if len(names) > (2 if row.form == "sessions" else 1):
+            raise ConfigError(f"{origin}: {row.symbol}: file {row.file!r} names too many files for a {row.form} row")
+        for name in names:
+            if name != PurePath(name).name or name.startswith("."):
+                raise ConfigError(f"{origin}: {row.symbol}: file {name!r} must be a file name in the data directory")
 
 
 @functools.cache

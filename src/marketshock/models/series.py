@@ -211,6 +211,19 @@ class IndexSessions(_Frozen):
     name: str
     sessions: tuple[IndexSession, ...]
     gaps: tuple[dt.date, ...] = ()  # sessions without a close (live bars): no day change is stated across one
+    # Spans with no sessions at all in the data (first and last missing day), where two sources are
+    # joined (a long daily history, then curated closes): no close inside one, no change across one.
+    breaks: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def break_at(self, day: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The span with no sessions that holds `day`, if any."""
+        return next((b for b in self.breaks if b[0] <= day <= b[1]), None)
+
+    def segment(self, as_of: dt.date) -> list[IndexSession]:
+        """The sessions up to `as_of` since the last span with no sessions before it: the part of
+        the data an as-of date reads as one series."""
+        after = max((b[1] for b in self.breaks if b[1] < as_of), default=None)
+        return [s for s in self.sessions if s.date <= as_of and (after is None or s.date > after)]
 
 
 class IndexMove(_Frozen):

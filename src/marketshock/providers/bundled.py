@@ -52,6 +52,7 @@ LAST_DAY = dt.date(2026, 3, 26)
 # The last full day before the article (GMT Eight, 2026-02-07).
 DEFAULT_AS_OF = dt.date(2026, 2, 6)
 
+_STOOQ_KOSPI_REPO = "afatirium/GARCHvsLSTM @ d6c62d26e5e8c0d6d847a40bbd1a67add53af716"
 _YAHOO_REPO = "jonsflow/risk-divergence @ 56e053be2c81d2747028d7daa98ac5c1077fea51"
 
 
@@ -251,10 +252,14 @@ def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
 @_checked("index closes")
 def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessions:
     """Curated closes of a `sessions` row (the source's stated day change, intraday low and
-    market-measure notes such as a sidecar). Raises UnknownSymbolError."""
+    market-measure notes such as a sidecar). Where the row's `file` names a long daily history
+    first (KOSPI: Stooq 1980-2024), its closes come before the curated ones, each day change
+    computed from the previous close, and the days between the two files are a break: no session,
+    no change across it. Raises UnknownSymbolError."""
     spec = _instrument(symbol, "sessions", "index closes", directory)
     assert spec.file is not None  # _instrument checked it
-    sessions = tuple(
+    *history, curated_file = spec.file.split()
+    sessions = [
         IndexSession(
             date=_date(r["date"]),
             close=_opt_float(r["close"]),
@@ -263,9 +268,44 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
             market_measure=r["market_measure"],
             source=curated_source("curated", r["source_url"], r["note"], r),
         )
-        for r in _rows(spec.file, directory)
-    )
-    return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=sessions)
+        for r in _rows(curated_file, directory)
+    ]
+    breaks: tuple[tuple[dt.date, dt.date], ...] = ()
+    if history:
+        earlier = _history_sessions(spec, history[0], directory)
+        if earlier and sessions:
+            last, first = earlier[-1].date, sessions[0].date
+            if first <= last:
+                raise ValueError(f"the curated closes start {first}, not after the history's last day {last}")
+            if (first - last).days > 1:
+                breaks = ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),)
+        sessions = earlier + sessions
+    return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=tuple(sessions), breaks=breaks)
+
+
+def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[IndexSession]:
+    """A long daily history (date, open, high, low, close, volume) as sessions: the day change
+    from the previous row's close, which is the previous session's (the rows are every session)."""
+    provider = "Stooq" if "stooq" in name else "bundled"
+    reference = f"{spec.stooq or spec.symbol} daily CSV ({name})"
+    if provider == "Stooq":
+        reference = f"{spec.stooq} daily CSV q/d/l/?s={spec.stooq}&i=d, as committed in {_STOOQ_KOSPI_REPO}"
+    source = Source(provider=provider, reference=reference, note="day change computed from consecutive closes")
+    sessions: list[IndexSession] = []
+    previous: IndexSession | None = None
+    for r in _rows(name, directory):
+        day, close = _date(r["date"]), float(r["close"])
+        if previous is not None and day <= previous.date:
+            raise ValueError(f"{name}: {day} is not after {previous.date}")
+        change = None
+        if previous is not None and previous.close:
+            change = round((close / previous.close - 1) * 100, 2)
+        low = _opt_float(r["low"])
+        previous = IndexSession.model_construct(
+            date=day, close=close, change_pct=change, intraday_low=low, market_measure="", source=source
+        )
+        sessions.append(previous)
+    return sessions
 
 
 @functools.cache

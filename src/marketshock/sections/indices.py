@@ -123,6 +123,9 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
         reason = f"no closes on or before {ctx.as_of} (data starts {first})"
         return no_figure_row(index.symbol, index.name, "index", reason, Source(provider="curated"))
     last = sessions[-1]
+    span = index.break_at(ctx.as_of)
+    if span is not None:
+        return gap_row(index, last, span)
     dates = [s.date for s in sessions]
     recent_gaps = [g for g in index.gaps if dates[max(0, len(dates) - 6)] < g <= ctx.as_of]
     for gap in recent_gaps:
@@ -178,6 +181,31 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
         streak_complete=streak_complete,
         notes=notes,
         recent_closes=recent,
+        source=last.source,
+    )
+
+
+def break_reason(symbol: str, last: IndexSession, gap: tuple[dt.date, dt.date]) -> str:
+    return (
+        f"no {symbol} close from {gap[0]} to {gap[1]} in the bundled data (a gap between its sources); "
+        f"the last close before it, on {last.date}, is not a current figure"
+    )
+
+
+def gap_row(index: IndexSessions, last: IndexSession, gap: tuple[dt.date, dt.date]) -> IndexRow:
+    """As-of inside a span with no sessions: the last close with its own date (freshness marks it
+    old), no day or 5-day change and no streak, and the gap said in the row."""
+    return IndexRow(
+        symbol=index.symbol,
+        name=index.name,
+        kind="index",
+        date=last.date,
+        last=last.close,
+        change_1d_pct=None,
+        change_5d_pct=None,
+        streak=None,
+        streak_complete=False,
+        unavailable=break_reason(index.symbol, last, gap),
         source=last.source,
     )
 

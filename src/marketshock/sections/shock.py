@@ -236,18 +236,39 @@ def _unranked(symbol: str, name: str, kind: str, source: Source, note: str, **fi
 
 
 def session_move(index: IndexSessions, as_of: dt.date) -> MoveStats:
-    """A curated index: its reported move, not ranked (the rows skip sessions and are few)."""
-    known = [s for s in index.sessions if s.date <= as_of]
+    """An index of `sessions` form: its last move, not ranked (curated rows skip sessions and are
+    few). Only the part of the data after the last span with no sessions counts; inside such a
+    span there is no move, and the row says so with the last close's own date."""
+    known = index.segment(as_of)
+    gap = index.break_at(as_of)
+    if gap is not None and known:
+        last_close = known[-1]
+        return _unranked(
+            index.symbol,
+            index.name,
+            "index (no close at this date)",
+            last_close.source,
+            f"not ranked: {indices.break_reason(index.symbol, last_close, gap)}",
+            date=last_close.date,
+            close=last_close.close,
+            change_pct=None,
+            data_starts=known[0].date,
+            observations=len(known),
+        )
     with_change = [s for s in known if s.change_pct is not None]
     last = with_change[-1] if with_change else None
+    curated = not known or known[-1].source.provider == "curated"
     note = (
         f"not ranked: {len(known)} curated closes that skip sessions, too few for a z-score "
         f"(needs {ms.MIN_OBSERVATIONS} daily returns)"
+        if curated
+        else f"not ranked: {len(known)} daily closes from {known[0].source.provider}; the ranking reads "
+        "the daily-bar series only"
     )
     return _unranked(
         index.symbol,
         index.name,
-        "index (curated closes)",
+        "index (curated closes)" if curated else "index (daily closes)",
         last.source if last else Source(provider="curated"),
         note,
         date=last.date if last else None,
