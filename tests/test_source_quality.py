@@ -31,7 +31,9 @@ def curated_figures() -> list[tuple[str, Source]]:
     figures += [(f"claims w/e {c.week_ending}", c.source) for c in bundled.load_claims_first_prints()]
     table = instruments.load()
     for row in table.bundled("sessions"):
-        figures += [(f"{row.symbol} {s.date}", s.source) for s in bundled.load_index_sessions(row.symbol).sessions]
+        # The curated closes only: a provider's own series before them (Stooq's KOSPI) is data.
+        sessions = bundled.load_index_sessions(row.symbol).sessions
+        figures += [(f"{row.symbol} {s.date}", s.source) for s in sessions if s.source.provider == "curated"]
     for row in table.bundled("moves"):
         figures += [(f"{row.symbol} {m.date}", m.source) for m in bundled.load_index_moves(row.symbol).moves]
     for ticker, record in bundled.load_capex().items():
