@@ -388,3 +388,87 @@ def what_followed(
             f"a horizon needs {MIN_EPISODES} whose window ended by the last day"
         )
     return Followed(tuple(dates[j] for j in episodes), horizons, reason)
+
+
+# --- compare: a shock's peak-to-trough episode (`marketshock compare`) ---
+
+EPISODE_BEFORE = 20  # rows (sessions; crypto: UTC days) before the shock date searched for the peak
+EPISODE_AFTER = 20  # rows after the shock date searched for the trough
+EPISODE_MAX_LAG_DAYS = 7  # the series' row for the shock date may be at most this many days earlier
+
+
+class Episode(NamedTuple):
+    start: dt.date  # the series' row on or before the shock date
+    peak_date: dt.date
+    peak_close: float
+    trough_date: dt.date
+    trough_close: float
+    fall_pct: float  # (trough / peak - 1) * 100, <= 0
+    sessions_to_trough: int  # rows from the peak to the trough
+    regained_date: dt.date | None  # first close at or above the peak after the trough, None: not yet
+    sessions_to_regain: int | None  # rows from the trough to that close
+    largest_move_pct: float | None  # the largest one-day change (by size, signed) in the window
+    largest_move_date: dt.date | None
+    window_start: dt.date  # the first and last rows of the episode window
+    window_end: dt.date
+
+
+def shock_episode(
+    dates: Sequence[dt.date],
+    closes: Sequence[float],
+    shock: dt.date,
+    as_of: dt.date,
+    before: int = EPISODE_BEFORE,
+    after: int = EPISODE_AFTER,
+) -> Episode | None:
+    """The peak-to-trough episode around `shock` of one daily series, reading no row after `as_of`.
+
+    Rows are the series' own (exchange sessions; crypto: UTC days). `s` is the last row on or
+    before the shock date (None when there is none within EPISODE_MAX_LAG_DAYS, or no row before it).
+    peak: the highest close of rows s-before .. s (the earliest on a tie);
+    trough: the lowest close of rows peak .. s+after, capped at the last row on or before as-of
+    (the earliest on a tie); fall = trough / peak - 1;
+    sessions to the trough: rows from the peak to the trough;
+    regained: the first row after the trough, up to as-of, whose close is at or above the peak
+    (None: not yet by as-of); sessions to regain: rows from the trough to it;
+    largest one-day move: the simple close-to-close change of largest size whose day is in
+    rows s-before+1 .. the window's end (the window's end being min(s+after, last row by as-of)).
+    """
+    last = bisect.bisect_right(dates, as_of) - 1
+    s = bisect.bisect_right(dates, min(shock, as_of)) - 1
+    if s < 1 or last < 0 or (shock - dates[s]).days > EPISODE_MAX_LAG_DAYS:
+        return None
+    lo = max(0, s - before)
+    hi = min(s + after, last)
+    peak = max(range(lo, s + 1), key=lambda k: (closes[k], -k))
+    trough = min(range(peak, hi + 1), key=lambda k: (closes[k], k))
+    if closes[peak] <= 0:
+        return None
+    regained = next((k for k in range(trough + 1, last + 1) if closes[k] >= closes[peak]), None)
+    move: tuple[float, int] | None = None
+    for k in range(lo + 1, hi + 1):
+        if closes[k - 1] > 0:
+            change = closes[k] / closes[k - 1] - 1.0
+            if move is None or abs(change) > abs(move[0]):
+                move = (change, k)
+    return Episode(
+        start=dates[s],
+        peak_date=dates[peak],
+        peak_close=closes[peak],
+        trough_date=dates[trough],
+        trough_close=closes[trough],
+        fall_pct=(closes[trough] / closes[peak] - 1.0) * 100.0,
+        sessions_to_trough=trough - peak,
+        regained_date=dates[regained] if regained is not None else None,
+        sessions_to_regain=regained - trough if regained is not None else None,
+        largest_move_pct=move[0] * 100.0 if move else None,
+        largest_move_date=dates[move[1]] if move else None,
+        window_start=dates[lo],
+        window_end=dates[hi],
+    )
+
+
+def peak_between(dates: Sequence[dt.date], closes: Sequence[float], start: dt.date, end: dt.date) -> float | None:
+    """The highest close dated start..end (the VIX peak of an episode window); None when none."""
+    lo, hi = bisect.bisect_left(dates, start), bisect.bisect_right(dates, end)
+    return max(closes[lo:hi]) if hi > lo else None

@@ -159,7 +159,7 @@ def sections(result: BaseModel, command: str, console: Console) -> tuple[list[Se
     legend = render.Legend(verbose=False)
     out = []
     if isinstance(result, ReportResult):
-        for section in registry.SECTIONS:
+        for section in registry.REPORT_SECTIONS:
             part = getattr(result, section.field)
             if part:
                 out.append(Section(section.name, list(blocks(section.renderer()(part, console, legend=legend)))))

@@ -21,6 +21,7 @@ from rich.text import Text
 from marketshock import formatting as f
 from marketshock.models.results import (
     CapexResult,
+    CompareResult,
     CryptoResult,
     Headline,
     IndicesResult,
@@ -725,7 +726,7 @@ def report(
 
     legend = Legend(verbose)
     parts: list[RenderableType] = [headlines(result.headlines, console), Text("")] if with_headlines else []
-    for section in registry.SECTIONS:
+    for section in registry.REPORT_SECTIONS:
         part = getattr(result, section.field)
         if part:
             parts += [section.renderer()(part, console, legend=legend), Text("")]
@@ -890,6 +891,66 @@ def shock(
         how = Text("How these are computed:\n", style="dim")
         for line in result.method:
             how.append(f.safe_text(f"- {line}\n"))
+        how.rstrip()
+        parts += [Text(""), how]
+    return _sourced(parts, legend, own)
+
+
+def compare(
+    result: CompareResult,
+    console: Console,
+    legend: Legend | None = None,
+    verbose: bool = False,
+) -> RenderableType:
+    """The current shock's episode beside each past shock's, series by series, and the method."""
+    own, legend = legend is None, legend or Legend(verbose)
+    grid = Grid(
+        f"The shock window of {result.as_of} beside past shocks: peak to trough",
+        [
+            Col("shock", "left", key=True, wrap=True),
+            Col("series", "left", key=True),
+            Col("peak", "left", drop=2),
+            Col("trough", "left", drop=1),
+            Col("fall"),
+            Col("to trough"),
+            Col("regained", "left", wrap=True),
+            Col("largest day", wrap=True),
+            Col("VIX peak"),
+        ],
+        decorated=console.is_terminal,
+    )
+    for r in result.rows:
+        regained = (
+            f"{r.regained_date} ({r.sessions_to_regain} session{'' if r.sessions_to_regain == 1 else 's'})"
+            if r.regained_date is not None and r.sessions_to_regain is not None
+            else "not yet"
+        )
+        day = f"{f.pct(r.largest_move_pct, 1)} ({r.largest_move_date})" if r.largest_move_pct is not None else "n/a"
+        grid.add_row(
+            text(
+                r.shock if r.current or r.shock == str(r.shock_date) else f"{r.shock} {r.shock_date}",
+                "bold" if r.current else "",
+            ),
+            text(r.symbol),
+            text(f"{f.price(r.peak_close)} ({r.peak_date})"),
+            text(f"{f.price(r.trough_close)} ({r.trough_date})"),
+            _signed(r.fall_pct),
+            text(str(r.sessions_to_trough)),
+            text(regained),
+            signed_text(day, r.largest_move_pct),
+            text(f"{r.vix_peak:.1f}" if r.vix_peak is not None else "n/a"),
+        )
+    parts: list[RenderableType] = [grid]
+    skipped = [s for s in result.shocks if not any(r.shock == s.name for r in result.rows)]
+    if skipped:
+        parts.append(text("no series with data at: " + ", ".join(f"{s.name} ({s.date})" for s in skipped), "dim"))
+    if own or legend.verbose:
+        how = Text("How these are computed:\n", style="dim")
+        for line in result.method:
+            how.append(f.safe_text(f"- {line}\n"))
+        for s in result.shocks:
+            if s.source:
+                how.append(f.safe_text(f"- {s.name} ({s.date}): {s.note}; source: {s.source}\n"))
         how.rstrip()
         parts += [Text(""), how]
     return _sourced(parts, legend, own)

@@ -163,7 +163,7 @@ class Collected:
 
 
 async def _collect(ctx: RunContext, request: Request, rules: Rules | None = None) -> Collected:
-    names = list(registry.NAMES) if request.command == "report" else [request.command]
+    names = [s.name for s in registry.REPORT_SECTIONS] if request.command == "report" else [request.command]
     runs = await asyncio.gather(*(_run_section(ctx, n, request.section_options.get(n, {})) for n in names))
     # Failures first (in section order), then the notes of sections that did produce. A section
     # with nothing at the date failed nothing: its coverage says why it is absent.
@@ -181,7 +181,9 @@ async def _collect(ctx: RunContext, request: Request, rules: Rules | None = None
     from marketshock.sections import report
 
     # Validated, not constructed: the registry types each section's result only as a BaseModel.
-    rep = ReportResult.model_validate({"headlines": [], **{s.field: results.get(s.name) for s in registry.SECTIONS}})
+    rep = ReportResult.model_validate(
+        {"headlines": [], **{s.field: results.get(s.name) for s in registry.REPORT_SECTIONS}}
+    )
     rep.headlines = report.headlines(rep, rules)
     return Collected(rep, errors, warnings, coverage)
 

@@ -216,6 +216,7 @@ class Skipped:
 def read(path: Path) -> Snapshot:
     """Read one snapshot file; StoreError (naming what is wrong) for anything else."""
     from marketshock.models.envelope import SCHEMA_VERSION  # the models only when a file is read
+
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -348,7 +349,7 @@ def data_metrics(command: str, data: dict[str, Any] | None) -> dict[str, int | f
     if command == "report":
         from marketshock.sections import registry
 
-        sections = {name: data.get(name) for name in registry.NAMES}
+        sections = {s.name: data.get(s.name) for s in registry.REPORT_SECTIONS}
     else:
         sections = {command: data}
     out: dict[str, int | float] = {}

@@ -17,14 +17,14 @@ from marketshock.sections.registry import SECTIONS, Option, Section
 
 def _parameter(option: Option) -> inspect.Parameter:
     """The Typer parameter of one registry option."""
-    kind: Any = {"symbols": str | None, "flag": bool, "int": int}[option.type]
+    kind: Any = {"symbols": str | None, "flag": bool, "int": int, "text": str | None}[option.type]
     info = typer.Option(
         *option.flags,
         help=option.help,
         metavar=option.metavar,
         min=option.min,
         max=option.max,
-        show_default=option.type != "symbols",
+        show_default=option.type not in ("symbols", "text"),
     )
     return inspect.Parameter(
         option.name, inspect.Parameter.KEYWORD_ONLY, default=option.default, annotation=Annotated[kind, info]

@@ -36,7 +36,7 @@ class Option:
     flags: tuple[str, ...]
     help: str
     target: Literal["universe", "build", "render"]
-    type: Literal["symbols", "flag", "int"] = "symbols"
+    type: Literal["symbols", "flag", "int", "text"] = "symbols"
     default: int | bool | None = None
     min: int | None = None
     max: int | None = None
@@ -64,6 +64,7 @@ class Section:
     groups       the watchlist groups that are its default universe (`symbols` option), if any
     symbol_kinds the instrument kinds its symbols may have
     options      its own command-line options (the shared ones are `app.run_options`')
+    in_report    whether `report` runs it (False: a command of its own only, like `compare`)
     """
 
     name: str
@@ -79,6 +80,7 @@ class Section:
     groups: tuple[str, ...] = ()
     symbol_kinds: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()
+    in_report: bool = True
 
     def builder(self) -> Callable[..., Any]:
         return _load(self.build) if isinstance(self.build, str) else self.build
@@ -182,7 +184,30 @@ SECTIONS: tuple[Section, ...] = (
             ),
         ),
     ),
+    Section(
+        name="compare",
+        field="compare",
+        help="The current shock window beside named past shocks (or one date): fall, trough, recovery, VIX.",
+        build="marketshock.sections.compare:build",
+        result="marketshock.models.results:CompareResult",
+        render="marketshock.render:compare",
+        csv_rows="rows",
+        groups=("crypto", "indices", "etfs"),
+        options=(
+            Option(
+                "vs",
+                ("--vs",),
+                "Compare with this one date (YYYY-MM-DD) instead of the catalogue of named shocks.",
+                "build",
+                "text",
+                metavar="DATE",
+            ),
+        ),
+        in_report=False,
+    ),
 )
+# The sections `report` runs and shows (each a field of ReportResult).
+REPORT_SECTIONS: tuple[Section, ...] = tuple(s for s in SECTIONS if s.in_report)
 BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
