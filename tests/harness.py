@@ -210,3 +210,40 @@ def assert_valid_envelope(doc: dict) -> None:
         if error is not None:
             raise AssertionError(f"{'.'.join(map(str, error.absolute_path))}: {error.message}")
     raise AssertionError(f"envelope of command {doc.get('command')!r} does not match the schema")
+
+
+def on_a_terminal(
+    *args: str, env: dict[str, str] | None = None, rows: int = 24, cols: int = 80, stdin_closed: bool = False
+) -> str:
+    """What `marketshock ARGS` writes to a rows x cols terminal, escape codes included."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    try:
+        proc = subprocess.Popen(
+            command(*args),
+            stdin=subprocess.DEVNULL if stdin_closed else follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=environ({"TERM": "xterm-256color", **(env or {})}),
+            start_new_session=True,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=60) == 0, proc.stderr.read()
+        proc.stderr.close()
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")

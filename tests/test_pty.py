@@ -4,52 +4,16 @@ what only a real terminal decides: the size the console reads, colour, and the p
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import struct
-import subprocess
-import termios
 
 import pytest
 
-from harness import command, environ
+from harness import on_a_terminal
 from test_widths import figures, whole
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def on_a_terminal(*args: str, env: dict[str, str] | None = None, rows: int = 24, cols: int = 80) -> str:
-    """What `marketshock ARGS` writes to a rows x cols terminal, escape codes included."""
-    import pty
-
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    try:
-        proc = subprocess.Popen(
-            command(*args),
-            stdin=follower,
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            env=environ({"TERM": "xterm-256color", **(env or {})}),
-            start_new_session=True,
-        )
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the terminal's other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert proc.wait(timeout=60) == 0, proc.stderr.read()
-        proc.stderr.close()
-    finally:
-        os.close(leader)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ import io
 import json
 import os
 import re
-import subprocess
 
 import pytest
 from rich.console import Console
 
-from harness import command, environ
+from harness import on_a_terminal
 from marketshock import present, render, runner
 from marketshock.models.results import ReportResult
 
@@ -97,32 +96,7 @@ def test_no_color_variable_on_a_terminal_prints_no_escape_codes(monkeypatch):
     ids=["terminal", "--no-color", "NO_COLOR=1"],
 )
 def test_a_real_terminal_gets_colour_unless_it_is_switched_off(args, env, coloured):
-    import pty
-
-    leader, follower = pty.openpty()
-    try:
-        proc = subprocess.Popen(
-            command("labor", "--offline", *args),
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=environ({"TERM": "xterm-256color", "COLUMNS": "200", **env}),
-        )
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the terminal's other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert proc.wait(timeout=60) == 0, proc.stderr.read()
-        proc.stderr.close()
-    finally:
-        os.close(leader)
-    out = b"".join(chunks).decode("utf-8")
+    out = on_a_terminal("labor", "--offline", *args, env={"COLUMNS": "200", **env}, cols=200, stdin_closed=True)
     assert "108,435" in out
     assert (ESC in out) is coloured
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -229,11 +230,13 @@ def stand_ins():
         srv.stop()
 
 
-def live(srv: ReplayServer, tmp_path: Path, *args: str) -> Run:
+WATCHLIST = '[watchlist]\ncrypto = ["BTC", "SOL"]\nindices = ["N225", "HSI"]\netfs = []\ncompanies = ["NVDA"]\n'
+
+
+def live(srv: ReplayServer, tmp_path: Path, *args: str, config_text: str = WATCHLIST) -> Run:
+    """`marketshock ARGS` against the stand-ins, with `config_text` as the config file."""
     config = tmp_path / "config.toml"
-    config.write_text(
-        '[watchlist]\ncrypto = ["BTC", "SOL"]\nindices = ["N225", "HSI"]\netfs = []\ncompanies = ["NVDA"]\n'
-    )
+    config.write_text(config_text)
     env = {
         **srv.env(),
         "MARKETSHOCK_CONFIG": str(config),
@@ -354,32 +357,19 @@ def test_a_file_outside_the_data_directory_is_refused():
 
 @pytest.mark.slow
 def test_live_a_watchlist_symbol_no_provider_knows_is_left_out_and_the_snapshot_is_written(stand_ins, tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text('[watchlist]\ncrypto = ["BTC", "NOPE"]\n')
-    env = {
-        **stand_ins.env(),
-        "MARKETSHOCK_CONFIG": str(config),
-        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
-        "MARKETSHOCK_HTTP_RETRIES": "0",
-    }
-    result = invoke("crypto", "--as-of", AS_OF, "--json", env=env)
+    config_text = '[watchlist]\ncrypto = ["BTC", "NOPE"]\n'
+    out = str(tmp_path / "snaps")
+    result = live(stand_ins, tmp_path, "snapshot", "--as-of", AS_OF, "--out", out, config_text=config_text)
     assert result.code == 3
-    assert [a["symbol"] for a in result.json()["data"]["assets"]] == ["BTC"]
-    assert any("no provider knows 'NOPE'" in e["message"] for e in result.json()["errors"])
+    doc = json.loads((tmp_path / "snaps" / f"{AS_OF}.json").read_text())
+    assert [a["symbol"] for a in doc["data"]["crypto"]["assets"]] == ["BTC"]
+    assert any("no provider knows 'NOPE'" in e["message"] for e in doc["errors"])
 
 
 @pytest.mark.slow
 def test_live_one_company_without_capex_leaves_the_others(stand_ins, tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text('[watchlist]\ncompanies = ["NVDA", "AAPL"]\n')
-    env = {
-        **stand_ins.env(),
-        "MARKETSHOCK_CONFIG": str(config),
-        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
-        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
-        "MARKETSHOCK_HTTP_RETRIES": "0",
-    }
-    result = invoke("earnings-capex", "--as-of", AS_OF, "--json", env=env)
+    config_text = '[watchlist]\ncompanies = ["NVDA", "AAPL"]\n'
+    result = live(stand_ins, tmp_path, "earnings-capex", "--as-of", AS_OF, "--json", config_text=config_text)
     assert result.code == 3
     assert [c["ticker"] for c in result.json()["data"]["companies"]] == ["NVDA"]
     assert [e["section"] for e in result.json()["errors"]] == ["earnings-capex"]

@@ -29,13 +29,6 @@ if TYPE_CHECKING:  # the result models only where a result is written: `history 
     from marketshock.models.results import LaborResult
 
 
-def check(command: str, json: bool) -> None:
-    """Refuse what has no CSV before any work is done (the presenter's rule)."""
-    from marketshock.present import check_csv
-
-    check_csv(command, json)
-
-
 def cell(value: Any) -> str:
     """One value as CSV text: the JSON value, unformatted."""
     if value is None:

@@ -47,13 +47,10 @@ class Request:
     pager: bool = True  # report on a terminal: page output taller than the screen
 
 
-parse_date = parse_day  # the one date parser (dates.py), under the name callers know
-
-
 def parse_as_of(text: str | None, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
     if text is None:
         return default
-    day = parse_date(text)
+    day = parse_day(text)
     if not first <= day <= last:
         raise UsageError(f"--as-of {day} is outside the bundled data ({first} .. {last})")
     return day
@@ -65,7 +62,7 @@ LIVE_FIRST_DAY = dt.date(1970, 1, 1)
 def parse_live_as_of(text: str | None, today: dt.date) -> dt.date:
     if text is None:
         return today
-    day = parse_date(text)
+    day = parse_day(text)
     if day > today:
         raise UsageError(f"--as-of {day} is in the future (today is {today} UTC)")
     if day < LIVE_FIRST_DAY:
