@@ -145,6 +145,71 @@ def test_a_host_name_that_does_not_exist_is_not_retried():
     assert len(calls) == 1
 
 
+def test_a_connect_timeout_is_not_retried():
+    # The kernel has resent the SYN within the connect timeout: another attempt would wait as long.
+    handler, calls = counting([httpx.ConnectTimeout("timed out")])
+    http = make_http(handler, retries=3)
+    with pytest.raises(ProviderTimeout, match=r"no connection within 0\.5 s \(example\.test\)"):
+        fetch(http)
+    assert len(calls) == 1
+    assert http.unreachable == {"yahoo": "no connection within 0.5 s (example.test)"}
+
+
+def test_the_connect_timeout_is_its_own_setting_and_never_longer_than_the_timeout():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(200, text="ok")
+
+    http = Http(timeout=10, connect_timeout=2.5, retries=0, transport=httpx.MockTransport(handler))
+    fetch(http)
+    assert seen == [{"connect": 2.5, "read": 10, "write": 10, "pool": 10}]
+    assert Http(timeout=1, connect_timeout=2.5, retries=0).connect_timeout == 1
+
+
+def test_a_host_whose_handshake_timed_out_is_not_asked_again_in_the_run():
+    handler, calls = counting([httpx.ConnectTimeout("timed out"), httpx.Response(200, text="ok")])
+    http = make_http(handler, retries=3)
+    other = RequestSpec("yahoo", "ETH price history", "https://example.test/v8/finance/chart/ETH-USD", ttl=600)
+
+    async def go():
+        outcomes = []
+        for spec in (SPEC, other):
+            try:
+                await http.fetch(spec, lambda text: text)
+            except ProviderTimeout as error:
+                outcomes.append(str(error))
+        await http.aclose()
+        return outcomes
+
+    assert asyncio.run(go()) == [
+        "yahoo: BTC price history: no connection within 0.5 s (example.test)",
+        "yahoo: ETH price history: no connection within 0.5 s (example.test)",
+    ]
+    assert len(calls) == 1  # the second request never left
+
+
+def test_once_two_providers_handshakes_timed_out_and_none_answered_connects_get_one_second():
+    connects = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        connects.append(request.extensions["timeout"]["connect"])
+        raise httpx.ConnectTimeout("timed out")
+
+    http = Http(timeout=10, connect_timeout=3, retries=3, transport=httpx.MockTransport(handler))
+    specs = [RequestSpec(p, "x", f"https://{p}.test/x", ttl=0) for p in ("yahoo", "fred", "stooq")]
+
+    async def go():
+        for spec in specs:
+            with pytest.raises(ProviderTimeout):
+                await http.fetch(spec, lambda text: text)
+        await http.aclose()
+
+    asyncio.run(go())
+    assert connects == [3, 3, 1.0]
+
+
 def test_read_timeouts_are_reported_as_timeouts():
     handler, _ = counting([httpx.ReadTimeout("timed out")])
     with pytest.raises(ProviderTimeout, match=r"no response within 0\.5 s, 2 attempts") as error:

@@ -69,6 +69,43 @@ def test_report_json_with_no_provider_reachable_has_no_data_and_every_failure_in
     assert took < 6, took
 
 
+@pytest.fixture
+def dropping_hosts():
+    """One listening port per provider whose accept queue is full: the kernel drops every new
+    SYN, as a filtered or vanished network does, so connects time out instead of being refused."""
+    held: list[socket.socket] = []
+
+    def hole() -> str:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        held.append(listener)
+        for _ in range(3):  # fill the queue (a backlog of 0 still takes one or two)
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            held.append(filler)
+        return f"http://127.0.0.1:{port}"
+
+    try:
+        yield lambda: {p: hole() for p in PROVIDERS}
+    finally:
+        for s in held:
+            s.close()
+
+
+def test_with_packets_dropped_the_default_timeouts_still_end_in_one_line_within_6_seconds(tmp_path, dropping_hosts):
+    # The defaults (timeout 10 s, 3 retries) with a 3 s connect timeout that is not retried, one
+    # host not asked again once its handshake timed out, and 1 s connects once two have: not 10 s x 4.
+    env = env_for(tmp_path, dropping_hosts())
+    del env["MARKETSHOCK_HTTP_TIMEOUT"]
+    result, took = timed("report", env=env)
+    assert result.code == 1, result.err
+    assert result.err_lines == [DOWN]
+    assert took < 6, took
+
+
 def test_verbose_adds_the_details_under_the_one_line(tmp_path):
     result = invoke("report", "-v", env=all_down(tmp_path))
     assert result.code == 1

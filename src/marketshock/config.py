@@ -30,6 +30,12 @@ class _Section(BaseModel):
 
 class HttpSettings(_Section):
     timeout: float = Field(10.0, gt=0, description="seconds to wait for a response, per request")
+    # 3 s: the kernel itself resends a lost SYN after 1 s (and 3 s), so one attempt already holds
+    # two; a host that has not answered the handshake by then is down or filtered, and a run on a
+    # machine whose packets are dropped must end in seconds, not after timeout x retries.
+    connect_timeout: float = Field(
+        3.0, gt=0, description="seconds to wait for a connection (at most `timeout`); not retried"
+    )
     retries: int = Field(3, ge=0, le=10, description="retries on connect/read errors, HTTP 429 and 5xx")
     # 8: the SEC asks for at most 10 requests a second, and Yahoo throttles bursts; a report's
     # 10-11 requests to each of them then go out in two rounds, not one at a time.
@@ -238,6 +244,7 @@ class Settings(_Section):
 # Environment variables, by the dotted key they set. Tests, mirrors and proxies rely on these names.
 ENVIRONMENT: dict[str, str] = {
     "http.timeout": "MARKETSHOCK_HTTP_TIMEOUT",
+    "http.connect_timeout": "MARKETSHOCK_HTTP_CONNECT_TIMEOUT",
     "http.retries": "MARKETSHOCK_HTTP_RETRIES",
     "http.max_per_host": "MARKETSHOCK_HTTP_MAX_PER_HOST",
     "http.max_body_mb": "MARKETSHOCK_HTTP_MAX_BODY_MB",

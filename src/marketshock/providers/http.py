@@ -69,6 +69,11 @@ BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
 RETRY_AFTER_MAX = 60.0  # a server asking for longer than this is treated as "not now"
 REFUSED_RETRIES = 1  # a refused connect is retried once (a server restarting), then reported
+# Once two providers' handshakes have timed out and nothing has answered, the network looks down
+# (packets dropped, not refused): every later connect gets this long, so a run without network ends
+# in seconds. Still tried, not skipped: a host that answers at all answers a handshake in well under 1 s.
+DOWN_AFTER = 2
+DOWN_CONNECT_TIMEOUT = 1.0
 
 
 # --- requests and results ---------------------------------------------------------------
@@ -154,6 +159,14 @@ def _origin(url: httpx.URL) -> str:
     return f"{url.scheme}://{url.host}{port}"
 
 
+class _HostDown(Exception):
+    """A host whose handshake timed out earlier in this run: not asked again (the cause is the first's)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
 def _describe_transport(error: httpx.TransportError) -> str:
     text = str(error).strip()
     lowered = text.lower()
@@ -201,6 +214,7 @@ class Http:
         *,
         timeout: float,
         retries: int,
+        connect_timeout: float | None = None,
         max_per_host: int = 8,
         max_body: int = 64 * MIB,
         deadline: float | None = None,
@@ -210,6 +224,7 @@ class Http:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.timeout = timeout
+        self.connect_timeout = min(connect_timeout or timeout, timeout)
         self.retries = retries
         self.max_body = max_body  # bytes, after decompression
         # The whole of one request, every attempt and wait included; by default what every attempt
@@ -233,6 +248,11 @@ class Http:
         # the providers whose every request failed to connect or resolve, with the first cause.
         self.answered = 0
         self.unreachable: dict[str, str] = {}
+        self._connect_timeouts: set[str] = set()  # providers whose handshake timed out
+        # Hosts whose handshake timed out, with the cause: a run lasts seconds, and a host that did
+        # not answer a SYN resent by the kernel will not answer the next request's either; the
+        # requests queued behind it fail at once and fall back instead of each waiting its own timeout.
+        self._down_hosts: dict[str, str] = {}
         # stamina logs every retry through `logging` by default, which would print on stderr;
         # retries are traced through `trace` (shown with --verbose) instead.
         stamina.instrumentation.set_on_retry_hooks([])
@@ -240,7 +260,7 @@ class Http:
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
             self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout),
+                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
                 headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
                 follow_redirects=False,  # followed in `_get`, to the same origin only
                 transport=self._transport,
@@ -339,6 +359,7 @@ class Http:
         shown = spec.display_url()
         loop = asyncio.get_running_loop()
         started: float | None = None  # when this request first got its slot: the deadline runs from there
+        connect = self.connect_timeout  # this attempt's connect timeout, for the message
         refused = 0  # refused connects so far: nothing listens there, so retried only REFUSED_RETRIES times
 
         def backoff(error: BaseException) -> bool | float:
@@ -353,6 +374,10 @@ class Http:
                     return wait
                 self.trace(f"{spec.provider}: HTTP {error.response.status_code}, retrying")
                 return True
+            if isinstance(error, httpx.ConnectTimeout):
+                # The kernel has resent the SYN within the connect timeout already: a host that
+                # did not answer it is down or filtered, and another attempt would wait as long.
+                return False
             if isinstance(error, httpx.TransportError) and not isinstance(error, httpx.UnsupportedProtocol):
                 cause = _describe_transport(error)
                 if cause == "host name not found":
@@ -370,6 +395,7 @@ class Http:
             return False  # the deadline's cancellation among them: never retried
 
         limit = self._limit(spec.url)
+        host = urlsplit(spec.url).netloc
         response: httpx.Response | None = None
         text = ""
         try:
@@ -386,12 +412,15 @@ class Http:
                 ):
                     with attempt:
                         async with limit:
+                            if (down := self._down_hosts.get(host)) is not None:
+                                raise _HostDown(down)
                             if started is None:
                                 started = loop.time()
                                 cutoff.reschedule(started + self.deadline)
                             sent = time.monotonic()
                             self.requests_sent += 1
-                            response, text = await self._get(spec)
+                            connect = self._connect_timeout()
+                            response, text = await self._get(spec, connect)
                             self.answered += 1
                             self.trace(
                                 f"{spec.provider}: GET {shown} -> {response.status_code} "
@@ -407,9 +436,14 @@ class Http:
             self.unreachable.setdefault(spec.provider, cause)
             raise NetworkError(spec.provider, spec.dataset, cause) from None
         except httpx.ConnectTimeout:
-            cause = f"no connection within {self.timeout:g} s ({urlsplit(spec.url).netloc})"
+            cause = f"no connection within {connect:g} s ({host})"
+            self._connect_timeouts.add(spec.provider)
+            self._down_hosts.setdefault(host, cause)
             self.unreachable.setdefault(spec.provider, cause)
             raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
+        except _HostDown as error:
+            self.unreachable.setdefault(spec.provider, error.cause)
+            raise ProviderTimeout(spec.provider, spec.dataset, error.cause) from None
         except TimeoutError:
             cause = f"no complete answer within the {self.deadline:g} s deadline (http.deadline)"
             raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
@@ -435,11 +469,19 @@ class Http:
             raise HttpStatusError(spec.provider, spec.dataset, f"HTTP {status} {reason}".rstrip(), status, body)
         return text
 
-    async def _get(self, spec: RequestSpec) -> tuple[httpx.Response, str]:
+    def _connect_timeout(self) -> float:
+        """Seconds a connect may take now: `connect_timeout`, or DOWN_CONNECT_TIMEOUT once the
+        network looks down (DOWN_AFTER providers' handshakes timed out and nothing answered)."""
+        if not self.answered and len(self._connect_timeouts) >= DOWN_AFTER:
+            return min(self.connect_timeout, DOWN_CONNECT_TIMEOUT)
+        return self.connect_timeout
+
+    async def _get(self, spec: RequestSpec, connect: float) -> tuple[httpx.Response, str]:
         """One GET and its body, following redirects that stay on the request's scheme and host
         (a key in the query must not travel to another host), reading at most `max_body` bytes."""
         client = self.client()
-        request = client.build_request("GET", spec.url, params=spec.params, headers=spec.headers)
+        timeout = httpx.Timeout(self.timeout, connect=connect)
+        request = client.build_request("GET", spec.url, params=spec.params, headers=spec.headers, timeout=timeout)
         origin = _origin(request.url)
         for _ in range(MAX_REDIRECTS + 1):
             response = await client.send(request, stream=True)

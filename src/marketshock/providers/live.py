@@ -128,6 +128,7 @@ class LiveData:
         self.urls = base_urls(settings)
         self.http = http or Http(
             timeout=settings.http.timeout,
+            connect_timeout=settings.http.connect_timeout,
             retries=settings.http.retries,
             max_per_host=settings.http.max_per_host,
             max_body=int(settings.http.max_body_mb * 1024 * 1024),
