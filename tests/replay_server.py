@@ -145,6 +145,8 @@ class Provider:
         # SEC CIK -> the body of its /submissions/CIK##########.json (bytes, served as they are);
         # any other CIK gets EDGAR's 404, as for a CIK without a submissions file.
         self.extra_submissions: dict[int, bytes] = {}
+        # Yahoo symbol -> a chart body of intraday bars (interval other than 1d), served as it is.
+        self.extra_yahoo_intraday: dict[str, bytes] = {}
 
     # -- yahoo -----------------------------------------------------------------------------
     def yahoo(self, path: str, q: dict[str, str]) -> Answer:
@@ -157,6 +159,8 @@ class Provider:
                     "application/json",
                 )
             return Answer(404, YAHOO_NOT_FOUND, "application/json")
+        if q.get("interval", "1d") != "1d" and symbol in self.extra_yahoo_intraday:
+            return Answer(200, self.extra_yahoo_intraday[symbol], "application/json")
         if symbol == "^KS11":
             # Only curated closes exist for KOSPI (not every session): a bar per close.
             file, offset = "kospi_close_curated.csv", 32400
@@ -427,6 +431,7 @@ class ReplayServer(ThreadingHTTPServer):
             self.answers.extra_yahoo.clear()
             self.answers.extra_sec.clear()
             self.answers.extra_submissions.clear()
+            self.answers.extra_yahoo_intraday.clear()
             self._answers.clear()
         self.retry_after = "1"
         self.hang = 3.0

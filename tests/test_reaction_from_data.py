@@ -199,3 +199,59 @@ def test_the_table_shows_both_reactions_side_by_side(replay, tmp_path):
     row = next(line for line in result.out.splitlines() if line.startswith("AMZN "))  # the table's row
     assert "-11.5%" in row and f"{pct:+.2f}% z {z:+.2f}" in row  # curated, then from data
     assert "AMZN from data: 8-K Item 2.02 accepted 2026-02-05 16:05 ET (after close)" in result.out
+
+
+def intraday_body(symbol: str, day: dt.date, regular_close: float, post_last: float) -> bytes:
+    """Yahoo's chart API answer for 5-minute bars with includePrePost=true on one day, in the
+    recorded shape (yahoo_chart_TSLA_30m_2021-11-22_includePrePost-true.json): `meta.tradingPeriods`
+    splits pre (04:00), regular (09:30) and post (16:00-20:00) New York time. Prices are placeholders
+    that end the regular session at `regular_close` and the post-market at `post_last`."""
+    offset = -18000  # EST
+    start = int(dt.datetime.combine(day, dt.time(4, 0), tzinfo=dt.UTC).timestamp()) - offset
+    opens, closes, post_ends = start + 5.5 * 3600, start + 12 * 3600, start + 16 * 3600
+    stamps = list(range(start, int(post_ends), 300))
+    prices = [regular_close if t < closes else post_last for t in stamps]
+
+    def period(a: float, b: float) -> list[list[dict[str, object]]]:
+        return [[{"timezone": "EST", "start": int(a), "end": int(b), "gmtoffset": offset}]]
+
+    meta = {
+        "currency": "USD",
+        "symbol": symbol,
+        "instrumentType": "EQUITY",
+        "gmtoffset": offset,
+        "timezone": "EST",
+        "exchangeTimezoneName": "America/New_York",
+        "dataGranularity": "5m",
+        "tradingPeriods": {
+            "pre": period(start, opens),
+            "regular": period(opens, closes),
+            "post": period(closes, post_ends),
+        },
+    }
+    quote = {"open": prices, "high": prices, "low": prices, "close": prices, "volume": [1000] * len(prices)}
+    body = {"chart": {"result": [{"meta": meta, "timestamp": stamps, "indicators": {"quote": [quote]}}], "error": None}}
+    return json.dumps(body).encode()
+
+
+def test_after_an_after_close_release_the_after_hours_move_is_shown_where_yahoo_still_has_it(
+    replay, tmp_path, monkeypatch
+):
+    from marketshock.providers import live
+
+    # Two weeks after the release: Yahoo's 5-minute bars (60 days) still reach it.
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=7), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    replay.answers.extra_yahoo_intraday["AMZN"] = intraday_body("AMZN", dt.date(2026, 2, 5), 232.99, 206.20)
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    assert companies["AMZN"]["after_hours_pct"] == round((206.20 / 232.99 - 1) * 100, 2)
+
+
+def test_after_hours_older_than_yahoos_intraday_bars_is_not_asked_for(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=7), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    _, companies = run(replay, tmp_path, "2026-02-09")  # today is months after the release
+    assert companies["AMZN"]["after_hours_pct"] is None
+    assert replay.paths.count("/v8/finance/chart/AMZN") == 1  # the daily bars alone
+    assert not any(g.startswith("after hours") for g in companies["AMZN"]["gaps"])
