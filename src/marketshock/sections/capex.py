@@ -9,6 +9,8 @@ closes give that session's move and its z-score against the stock's own daily re
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from marketshock import analytics
@@ -25,14 +27,14 @@ EVENT_DAYS = 120  # guidance and a reaction older than this are no longer the st
 OFFLINE = "offline: no SEC submissions (the reaction from data is live only)"
 
 
+@dataclass
 class FromData:
     """What `reaction_from_data` found: the CapexCompany fields it fills, its reasons for the
     ones it left null (the row's `gaps`), and the sources it read."""
 
-    def __init__(self) -> None:
-        self.fields: dict[str, Any] = {}
-        self.gaps: list[str] = []
-        self.sources: list[Source] = []
+    fields: dict[str, Any] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
 
 
 async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
@@ -53,6 +55,7 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         note(error, "the reaction from data is left out")
         out.gaps.append(f"from data: no earnings release ({error.kind})")
         return out
+    # SEC filers' shares trade in New York: NYSE and Nasdaq keep the same sessions (XNYS's calendar).
     timing = analytics.release_session(release.accepted_at, "XNYS")
     out.fields |= {
         "release_accepted_at": release.accepted_at,
@@ -67,12 +70,20 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
     )
     basis = f"{accepted}: the {timing.session} close against the {timing.prior} close"
     out.fields["reaction_from_data_basis"] = basis
+    # Concurrently, each into its own part, merged in a fixed order (the gaps read the same every run).
+    move, after = FromData(), FromData()
+    pending = []
     if timing.session > ctx.as_of:
-        out.gaps.append(f"from data: the reaction session {timing.session} is after the as-of date {ctx.as_of}")
+        move.gaps.append(f"from data: the reaction session {timing.session} is after the as-of date {ctx.as_of}")
     else:
-        await _session_move(ticker, timing, ctx, out)
-    if timing.timing == "after close":
-        await _after_hours(data, ticker, release.accepted_at.date(), out)
+        pending.append(_session_move(ticker, timing, ctx, move))
+    if timing.timing == "after close":  # the evening of the release: known on the as-of date
+        pending.append(_after_hours(data, ticker, release.accepted_at.date(), after))
+    await asyncio.gather(*pending)  # neither raises a provider's failure: each files it in its part
+    for part in (move, after):
+        out.fields |= part.fields
+        out.gaps += part.gaps
+        out.sources += part.sources
     return out
 
 
@@ -107,7 +118,7 @@ async def _session_move(ticker: str, timing: analytics.ReleaseSession, ctx: RunC
         out.gaps.append(f"from data: {stats.note}")
 
 
-async def _after_hours(data: ReleasesSource, ticker: str, day: Any, out: FromData) -> None:
+async def _after_hours(data: ReleasesSource, ticker: str, day: dt.date, out: FromData) -> None:
     """The post-market move after an after-close release, where Yahoo's intraday bars reach."""
     try:
         prices = await data.release_after_hours(ticker, day)
