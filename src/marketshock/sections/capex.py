@@ -15,7 +15,7 @@ from typing import Any
 
 from marketshock import analytics
 from marketshock.context import RunContext
-from marketshock.errors import MissingSetting, NoDataError, ProviderError
+from marketshock.errors import MissingSetting, NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.results import CapexCompany, CapexResult
 from marketshock.models.series import CapexRecord, DailyCloses, Source
 from marketshock.notes import note
@@ -48,8 +48,10 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         return out
     try:
         release = await data.earnings_release(ticker)
-    except (NoDataError, MissingSetting) as error:
-        out.gaps.append(f"from data: {error.cause}")  # the capex row already says a setting is missing
+    except (NoDataError, MissingSetting, UnknownSymbolError) as error:
+        # An answer, not a failure (no release by then); or one the capex figure already
+        # reports (a missing User-Agent, a ticker the SEC does not know).
+        out.gaps.append(f"from data: {error.cause}")
         return out
     except ProviderError as error:
         note(error, "the reaction from data is left out")
