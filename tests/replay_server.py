@@ -96,7 +96,7 @@ def provider_of(path: str) -> str | None:
         return "coingecko"
     if path.startswith(("/graph/fredgraph.csv", "/fred/")):
         return "fred"
-    if path.startswith(("/api/xbrl/", "/files/company_tickers.json")):
+    if path.startswith(("/api/xbrl/", "/files/company_tickers.json", "/submissions/")):
         return "sec"
     if path.startswith("/q/d/l"):
         return "stooq"
@@ -142,6 +142,11 @@ class Provider:
         # and SEC CIK -> {concept: companyconcept `units`}.
         self.extra_yahoo: dict[str, tuple[list[dict[str, str]], int]] = {}
         self.extra_sec: dict[int, dict[str, dict]] = {}
+        # SEC CIK -> the body of its /submissions/CIK##########.json (bytes, served as they are);
+        # any other CIK gets EDGAR's 404, as for a CIK without a submissions file.
+        self.extra_submissions: dict[int, bytes] = {}
+        # Yahoo symbol -> a chart body of intraday bars (interval other than 1d), served as it is.
+        self.extra_yahoo_intraday: dict[str, bytes] = {}
 
     # -- yahoo -----------------------------------------------------------------------------
     def yahoo(self, path: str, q: dict[str, str]) -> Answer:
@@ -154,6 +159,8 @@ class Provider:
                     "application/json",
                 )
             return Answer(404, YAHOO_NOT_FOUND, "application/json")
+        if q.get("interval", "1d") != "1d" and symbol in self.extra_yahoo_intraday:
+            return Answer(200, self.extra_yahoo_intraday[symbol], "application/json")
         if symbol == "^KS11":
             # Only curated closes exist for KOSPI (not every session): a bar per close.
             file, offset = "kospi_close_curated.csv", 32400
@@ -283,6 +290,11 @@ class Provider:
     def sec(self, path: str, q: dict[str, str]) -> Answer:
         if path == "/files/company_tickers.json":
             return Answer(200, (FIXTURES / "sec_company_tickers.json").read_bytes(), "application/json")
+        if path.startswith("/submissions/"):  # /submissions/CIK0001018724.json
+            cik = int(path.removeprefix("/submissions/CIK").removesuffix(".json"))
+            if cik in self.extra_submissions:
+                return Answer(200, self.extra_submissions[cik], "application/json")
+            return Answer(404, b"<html><body>Not Found</body></html>", "text/html")
         parts = path.split("/")  # /api/xbrl/companyconcept/CIK0001018724/us-gaap/Concept.json
         if len(parts) != 7 or parts[3] != "companyconcept":
             return Answer(404, b"<html><body>Not Found</body></html>", "text/html")
@@ -338,6 +350,9 @@ def empty(provider: str, path: str, query: dict[str, str]) -> Answer:
     if provider == "sec":
         if path.startswith("/files/"):
             return _json({})
+        if path.startswith("/submissions/"):
+            columns = ("accessionNumber", "filingDate", "acceptanceDateTime", "form", "items", "primaryDocument")
+            return _json({"cik": path[16:26].lstrip("0"), "filings": {"recent": {c: [] for c in columns}, "files": []}})
         return _json({"cik": 1018724, "taxonomy": "us-gaap", "tag": path.rsplit("/", 1)[-1][:-5], "units": {"USD": []}})
     return Answer(200, b"No data", "text/plain")  # stooq
 
@@ -415,6 +430,8 @@ class ReplayServer(ThreadingHTTPServer):
             self.hosts.clear()
             self.answers.extra_yahoo.clear()
             self.answers.extra_sec.clear()
+            self.answers.extra_submissions.clear()
+            self.answers.extra_yahoo_intraday.clear()
             self._answers.clear()
         self.retry_after = "1"
         self.hang = 3.0

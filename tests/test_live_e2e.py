@@ -514,7 +514,11 @@ def test_a_ticker_outside_the_curated_table_is_found_through_the_sec_ticker_map(
     [company] = result.json()["data"]["companies"]
     assert (company["ticker"], company["name"]) == ("GOOG", "Alphabet Inc.")
     assert (company["capex_actual_usd"], company["capex_actual_year"]) == (91447e6, 2025)
-    assert company["guidance_text"] == "" and company["gaps"] == ["no curated guidance or reaction for this ticker"]
+    assert company["guidance_text"] == ""
+    assert company["gaps"] == [
+        "no curated guidance or reaction for this ticker",
+        "from data: no 8-K with Item 2.02 accepted on or before 2026-02-06",  # the stand-in serves no submissions
+    ]
 
 
 # --- a hostile server: secrets, redirects, limits, escapes ----------------------------------------

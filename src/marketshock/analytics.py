@@ -325,3 +325,45 @@ def wiped_out(peak: float, current: float) -> WipedOut:
     """Value lost since the peak (positive when value was lost) and the change in percent."""
     pct = change_pct(current, peak)
     return WipedOut(peak - current, pct if pct is not None else 0.0)
+
+
+class ReleaseSession(NamedTuple):
+    """The session an earnings release moved: `timing` of the release against New York's
+    regular session, the `session` whose close shows the reaction, and the `prior` session
+    whose close it is measured against."""
+
+    timing: str  # "before open", "during session" or "after close"
+    session: dt.date
+    prior: dt.date
+
+
+# New York's regular session (NYSE and Nasdaq), local clock.
+SESSION_OPENS, SESSION_CLOSES = dt.time(9, 30), dt.time(16, 0)
+
+
+def release_session(
+    accepted_at: dt.datetime, exchange: str | None, opens: dt.time = SESSION_OPENS, closes: dt.time = SESSION_CLOSES
+) -> ReleaseSession:
+    """Which session's close answers a release accepted at `accepted_at` (New York clock, as
+    aware datetime). Before `opens`: that day's session against the prior close; during the
+    session: that session too (the close is the first after the news, the move is partly
+    before it); after `closes`: the next session against that day's close. A release on a day
+    without a session (a weekend, an exchange holiday) came before the next session's open.
+    Sessions are the exchange calendar's (calendars.closed_days: weekends only without it)."""
+    from marketshock import calendars  # exchange_calendars only when a release is placed
+
+    day = accepted_at.date()
+    clock = accepted_at.timetz().replace(tzinfo=None)
+    timing = "before open" if clock < opens else "during session" if clock < closes else "after close"
+    span = [day + dt.timedelta(days=k) for k in range(-14, 15)]  # two weeks holds a session either side
+    closed = calendars.closed_days(exchange, span)
+    sessions = [d for d in span if d not in closed]
+    if day in closed:
+        timing = "before open"
+        session = next(d for d in sessions if d > day)
+    elif timing == "after close":
+        session = next(d for d in sessions if d > day)
+    else:
+        session = day
+    prior = max(d for d in sessions if d < session)
+    return ReleaseSession(timing, session, prior)

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from marketshock import formatting as f
 from marketshock.models.results import (
+    CapexCompany,
     CapexResult,
     CompareResult,
     CryptoResult,
@@ -584,6 +585,10 @@ def indices(
 
 def capex(result: CapexResult, console: Console, legend: Legend | None = None, verbose: bool = False) -> RenderableType:
     own, legend = legend is None, legend or Legend(verbose)
+    # The reaction from data beside the curated one, when the source could look for it (live).
+    # Offline no row has one: the title line says the data is bundled, --json says why per row,
+    # and the report stays within its 150 lines (tests/test_pty.py).
+    looked = any(c.release_accepted_at or any(g.startswith("from data:") for g in c.gaps) for c in result.companies)
     table = Grid(
         "Big-tech capex and the stock's reaction",
         [
@@ -594,11 +599,13 @@ def capex(result: CapexResult, console: Console, legend: Legend | None = None, v
             Col("growth"),
             Col("reaction"),
             Col("session", "left", wrap=True),
+            *([Col("from data", wrap=True)] if looked else []),
             Col("src", "left", drop=2),
         ],
         decorated=console.is_terminal,
     )
     gaps: list[Text] = []
+    computed: list[Text] = []
     for c in result.companies:
         actual = f"{f.usd_short(c.capex_actual_usd)} (FY{c.capex_actual_year})" if c.capex_actual_usd else "n/a"
         if c.capex_guidance_high_usd is None:
@@ -620,11 +627,39 @@ def capex(result: CapexResult, console: Console, legend: Legend | None = None, v
             _signed(c.guidance_growth_pct),
             _signed(c.reaction_pct),
             text(session),
+            *([_from_data(c)] if looked else []),
             text(legend.marks(c.sources, c.ticker)),
         )
+        if c.reaction_from_data_pct is not None:
+            computed.append(text(f"{c.ticker} from data: {_from_data_line(c)}"))
         for gap in c.gaps:
             gaps.append(text(f"{c.ticker}: n/a, {gap}"))
-    return _sourced([table, *gaps], legend, own)
+    return _sourced([table, *computed, *gaps], legend, own)
+
+
+def _from_data(c: CapexCompany) -> Text:
+    """The reaction from data in the table: the session's move and its z-score."""
+    if c.reaction_from_data_pct is None:
+        return text("n/a")
+    shown = f.pct(c.reaction_from_data_pct, 2)
+    if c.reaction_zscore is not None:
+        shown += f" z {c.reaction_zscore:+.2f}"
+    return signed_text(shown, c.reaction_from_data_pct)
+
+
+def _from_data_line(c: CapexCompany) -> str:
+    """The reaction from data in words, under the table: the release, the session, the rank."""
+    assert c.reaction_from_data_pct is not None and c.release_accepted_at is not None
+    line = (
+        f"8-K Item 2.02 accepted {c.release_accepted_at:%Y-%m-%d %H:%M} ET ({c.release_timing}); "
+        f"{c.reaction_from_data_session} close {f.pct(c.reaction_from_data_pct, 2)} "
+        f"vs {c.reaction_from_data_prior_session}"
+    )
+    if c.reaction_zscore is not None:
+        line += f", z {c.reaction_zscore:+.2f} over {c.reaction_zscore_observations} daily returns"
+    if c.after_hours_pct is not None:
+        line += f"; after hours {f.pct(c.after_hours_pct, 2)}"
+    return line
 
 
 def labor(result: LaborResult, console: Console, legend: Legend | None = None, verbose: bool = False) -> RenderableType:

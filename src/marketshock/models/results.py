@@ -140,6 +140,19 @@ class CapexCompany(DatedRow):
     gaps: list[str]
     sources: list[Source]
     date: dt.date | None = None  # the curated event the row is about: the earnings report
+    # The reaction from data (live): the latest 8-K with Item 2.02 accepted by the as-of date
+    # (SEC submissions API) and the stock's daily closes around it. Each null, with its reason
+    # in `gaps` (or, offline, in `reaction_from_data_basis`), when it cannot be computed.
+    release_accepted_at: dt.datetime | None = None  # New York time, with its offset
+    release_url: str | None = None  # the 8-K's filing index on www.sec.gov
+    release_timing: str | None = None  # "before open", "during session" or "after close"
+    reaction_from_data_pct: float | None = None  # the session's close against the prior close, percent
+    reaction_from_data_session: dt.date | None = None  # the session whose close shows the reaction
+    reaction_from_data_prior_session: dt.date | None = None  # the close it is measured against
+    reaction_zscore: float | None = None  # against the stock's own daily returns, as `shock` computes it
+    reaction_zscore_observations: int | None = None  # returns in the z-score's 365-day window
+    after_hours_pct: float | None = None  # after an after-close release: last post-market price against the close
+    reaction_from_data_basis: str = ""  # how it was computed, or why it was not
 
 
 class CapexResult(_Result):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+import datetime as dt
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from marketshock.models.series import (
     CapexRecord,
@@ -17,6 +18,10 @@ from marketshock.models.series import (
     QuotedMonthlyFlow,
     WeeklySeries,
 )
+
+if TYPE_CHECKING:  # the adapters import the HTTP layer, which an offline run never loads
+    from marketshock.providers.sec import EarningsRelease
+    from marketshock.providers.yahoo import SessionPrices
 
 
 class MarketData(Protocol):
@@ -43,6 +48,16 @@ class ClosesSource(Protocol):
     Sections that need only closes use it when the source has it (see `daily_closes`)."""
 
     async def daily_closes(self, symbol: str) -> DailyCloses: ...
+
+
+@runtime_checkable
+class ReleasesSource(Protocol):
+    """Optional: a source that knows when each company released its earnings (the SEC's
+    submissions API) and what traded after the close. The bundled data does not: offline, the
+    reaction from data is left out and says so."""
+
+    async def earnings_release(self, ticker: str) -> EarningsRelease: ...
+    async def release_after_hours(self, ticker: str, day: dt.date) -> SessionPrices | None: ...
 
 
 async def daily_closes(data: MarketData, symbol: str) -> DailyCloses:

@@ -215,6 +215,19 @@ async def sec_capex_facts(
     return await q.http.fetch(spec, parse, stale=mode)
 
 
+async def sec_earnings_releases(
+    q: Query, company: sec.Company, user_agent: str | None, mode: chain.Mode
+) -> Fetched[list[sec.EarningsRelease]]:
+    """Every 8-K with Item 2.02 in a company's recent filings (the submissions API), oldest first."""
+    spec = sec.submissions_request(company.cik, q.urls["sec"], user_agent, ttl=FILINGS_TTL)
+    dataset = f"{company.ticker} earnings releases"
+
+    def parse(text: str) -> list[sec.EarningsRelease]:
+        return sec.parse_earnings_releases(text, cik=company.cik, dataset=dataset)
+
+    return await q.http.fetch(spec, parse, stale=mode)
+
+
 def freshness(answers: list[Fetched[Any]]) -> Fetched[None]:
     """How fresh a figure built from several answers is: the oldest fetch, stale if any was."""
     return Fetched(None, min(a.fetched_at for a in answers), stale=any(a.stale for a in answers))

@@ -142,6 +142,7 @@ class LiveData:
         self.table = table or instruments.load(settings.bundled.dir)
         self.query = fetchers.Query(self.http, self.urls, as_of)
         self._histories: dict[str, asyncio.Future[PriceSeries]] = {}
+        self._tickers: asyncio.Future[Fetched[dict[str, sec.Company]]] | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -380,13 +381,9 @@ class LiveData:
         """The fact, the company, and how fresh the answers behind it were (stale if any was)."""
         ua = self.settings.sec.user_agent
         answers: list[Fetched[Any]] = []
-        if ticker in sec.KNOWN_CIKS:
-            sec.headers(ua, f"{ticker} capex")  # refuse before anything else when the User-Agent is unset
-            company = sec.Company(ticker, sec.KNOWN_CIKS[ticker], ticker)
-        else:
-            tickers = await self._fetched([("sec", lambda mode: fetchers.sec_tickers(self.query, ua, mode))])
+        company, tickers = await self._sec_company(ticker, "capex")
+        if tickers is not None:
             answers.append(tickers)
-            company = sec.company(tickers.value, ticker)
 
         async def concept(name: str) -> Fetched[list[sec.CapexFact]]:
             return await self._fetched(
@@ -397,6 +394,30 @@ class LiveData:
         answers += concepts
         facts = [f for answer in concepts for f in answer.value]
         return sec.latest_annual(facts, self.as_of, ticker=ticker), company, fetchers.freshness(answers)
+
+    async def _sec_company(self, ticker: str, dataset: str) -> tuple[sec.Company, Fetched[Any] | None]:
+        """The company's CIK, and the ticker-map answer it came from (None for a known CIK).
+        The map is fetched once a run, however many datasets of however many tickers ask."""
+        ua = self.settings.sec.user_agent
+        if ticker in sec.KNOWN_CIKS:
+            sec.headers(ua, f"{ticker} {dataset}")  # refuse before anything else when the User-Agent is unset
+            return sec.Company(ticker, sec.KNOWN_CIKS[ticker], ticker), None
+        if self._tickers is None:
+            attempts = [("sec", lambda mode: fetchers.sec_tickers(self.query, ua, mode))]
+            self._tickers = asyncio.ensure_future(self._fetched(attempts))
+        tickers = await asyncio.shield(self._tickers)
+        return sec.company(tickers.value, ticker), tickers
+
+    async def earnings_release(self, ticker: str) -> sec.EarningsRelease:
+        """The company's latest earnings release known on the as-of date: the last 8-K with
+        Item 2.02 the SEC accepted on or before it (submissions API). Raises NoDataError when
+        there is none, ProviderError when the SEC does not answer."""
+        ticker = ticker.upper()
+        ua = self.settings.sec.user_agent
+        company, _ = await self._sec_company(ticker, "earnings release")
+        attempts = [("sec", lambda mode: fetchers.sec_earnings_releases(self.query, company, ua, mode))]
+        releases = await self._fetched(attempts)
+        return sec.latest_release(releases.value, self.as_of, ticker=ticker)
 
     def _with_sec_actual(
         self,
@@ -477,6 +498,12 @@ class LiveData:
         """Spot USD quotes from CoinGecko (not history: it has no lows)."""
         attempts = [("coingecko", lambda mode: fetchers.coingecko_quotes(self.query, coin_ids, mode))]
         return (await self._fetched(attempts)).value
+
+    async def release_after_hours(self, ticker: str, day: dt.date) -> yahoo.SessionPrices | None:
+        """`after_hours` for a day Yahoo's intraday bars still cover, else None (no request)."""
+        if (self.today - day).days >= yahoo.INTRADAY_DAYS:
+            return None
+        return await self.after_hours(ticker, day)
 
     async def after_hours(self, ticker: str, day: dt.date) -> yahoo.SessionPrices:
         """A stock's regular close on `day` and its post-market prices (Yahoo, 5-minute bars)."""

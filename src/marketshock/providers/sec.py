@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from marketshock.analytics import SESSION_CLOSES, SESSION_OPENS
 from marketshock.errors import BadResponse, MissingSetting, NoDataError, UnknownSymbolError
 from marketshock.providers.http import RequestSpec, json_body
 
@@ -175,3 +177,153 @@ def latest_annual(facts: list[CapexFact], as_of: dt.date, *, ticker: str) -> Cap
     first = min(same_period, key=lambda f: f.filed)
     latest = max(same_period, key=lambda f: (f.filed, f.concept == CAPEX_CONCEPTS[0]))
     return CapexFact(**{**latest.__dict__, "fiscal_year": first.fiscal_year})
+
+
+# --- earnings releases: the submissions API -------------------------------------------------------
+
+EARNINGS_ITEM = "2.02"  # Form 8-K Item 2.02, Results of Operations and Financial Condition
+EARNINGS_FORMS = ("8-K", "8-K/A")
+NEW_YORK = ZoneInfo("America/New_York")
+# EDGAR accepts filings 06:00-22:00 New York time on business days: a reading of the clock
+# outside those hours is not the filing's.
+EDGAR_OPENS, EDGAR_CLOSES = dt.time(6, 0), dt.time(22, 0)
+
+
+@dataclass(frozen=True)
+class EarningsRelease:
+    """One 8-K with Item 2.02, as the submissions API lists it.
+
+    `accepted_at` is aware, in New York time; `clock` says how EDGAR's `acceptanceDateTime`
+    was read (see `accepted_clock`). `url` is the filing's index page on www.sec.gov."""
+
+    cik: int
+    accession: str
+    form: str
+    items: tuple[str, ...]
+    filed: dt.date
+    accepted_at: dt.datetime
+    clock: str
+    url: str
+
+
+def submissions_request(cik: int, base_url: str, user_agent: str | None, *, ttl: float) -> RequestSpec:
+    """Step one for a company's filing history: `/submissions/CIK##########.json` on data.sec.gov."""
+    dataset = f"CIK{cik:010d} submissions"
+    return RequestSpec(
+        PROVIDER,
+        dataset,
+        f"{base_url.rstrip('/')}/submissions/CIK{cik:010d}.json",
+        headers=headers(user_agent, dataset),
+        ttl=ttl,
+        empty_on=(404,),  # EDGAR has no submissions file for this CIK: no filings, cached like an answer
+    )
+
+
+def _session_part(at: dt.datetime) -> str:
+    clock = at.timetz().replace(tzinfo=None)
+    if clock < SESSION_OPENS:
+        return "before open"
+    return "during session" if clock < SESSION_CLOSES else "after close"
+
+
+def accepted_clock(raw: str) -> tuple[dt.datetime, str]:
+    """EDGAR's `acceptanceDateTime` ("2026-02-05T16:05:12.000Z") as an aware New York time,
+    and how it was read.
+
+    The trailing Z is not reliable: for some filers the value is UTC, for others it is the New
+    York clock with a Z appended (edgartools issue #557 shows one of each from the same week;
+    finagg issue #64 reports it holds per filer), and nothing in the string says which. So both
+    readings are made: one that falls outside EDGAR's hours (06:00-22:00 New York) is not the
+    filing's; when both are possible and one puts the release inside the regular session and the
+    other outside it, the one outside wins (companies release earnings outside the session: the
+    exchanges ask them to). Else the UTC reading, as the format says. Raises ValueError on a
+    value that is no timestamp."""
+    stamp = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    naive = stamp.replace(tzinfo=None)
+    as_utc = naive.replace(tzinfo=dt.UTC).astimezone(NEW_YORK)
+    as_new_york = naive.replace(tzinfo=NEW_YORK)
+
+    def open_hours(at: dt.datetime) -> bool:
+        return EDGAR_OPENS <= at.timetz().replace(tzinfo=None) <= EDGAR_CLOSES
+
+    utc_ok, ny_ok = open_hours(as_utc), open_hours(as_new_york)
+    if utc_ok and not ny_ok:
+        return as_utc, "UTC, as marked (the New York reading falls outside EDGAR's hours)"
+    if ny_ok and not utc_ok:
+        return as_new_york, "New York time marked Z (the UTC reading falls outside EDGAR's hours)"
+    utc_part, ny_part = _session_part(as_utc), _session_part(as_new_york)
+    if utc_part == ny_part:
+        return as_utc, "UTC, as marked (either reading gives the same session)"
+    if utc_part == "during session":
+        return (
+            as_new_york,
+            "New York time marked Z (read as UTC it would fall during the session)",
+        )
+    if ny_part == "during session":
+        return as_utc, "UTC, as marked (read as New York time it would fall during the session)"
+    return as_utc, "UTC, as marked"
+
+
+def _columns(recent: dict[str, Any], dataset: str) -> dict[str, list[Any]]:
+    needed = ("accessionNumber", "filingDate", "acceptanceDateTime", "form", "items")
+    cols: dict[str, list[Any]] = {}
+    for name in needed:
+        column = recent.get(name)
+        if not isinstance(column, list):
+            raise BadResponse(PROVIDER, dataset, f"`filings.recent.{name}` is missing or not a list")
+        cols[name] = column
+    if len({len(c) for c in cols.values()}) != 1:
+        raise BadResponse(PROVIDER, dataset, "the columns of `filings.recent` differ in length")
+    return cols
+
+
+def parse_earnings_releases(text: str, *, cik: int, dataset: str) -> list[EarningsRelease]:
+    """Step three for the submissions API: every 8-K (or 8-K/A) in `filings.recent` whose
+    `items` include 2.02, oldest first. The body is columnar: `filings.recent` holds parallel
+    lists (`accessionNumber`, `filingDate`, `acceptanceDateTime`, `form`, `items`, ...), one
+    element a filing. Older filings, in `filings.files`, are not read: the recent list holds at
+    least the last year, enough for the latest release. Raises BadResponse on another shape."""
+    if text == "":
+        return []  # a 404: no submissions file
+    body = json_body(PROVIDER, dataset, text)
+    if not isinstance(body, dict) or not isinstance(body.get("filings"), dict):
+        raise BadResponse(PROVIDER, dataset, "expected an object with `filings`")
+    recent = body["filings"].get("recent")
+    if not isinstance(recent, dict):
+        raise BadResponse(PROVIDER, dataset, "`filings.recent` is missing")
+    cols = _columns(recent, dataset)
+    releases = []
+    for i, form in enumerate(cols["form"]):
+        items = tuple(s.strip() for s in str(cols["items"][i] or "").split(",") if s.strip())
+        if form not in EARNINGS_FORMS or EARNINGS_ITEM not in items:
+            continue
+        accession = str(cols["accessionNumber"][i])
+        try:
+            accepted, clock = accepted_clock(str(cols["acceptanceDateTime"][i]))
+            filed = dt.date.fromisoformat(str(cols["filingDate"][i]))
+        except ValueError:
+            raise BadResponse(PROVIDER, dataset, f"filing {accession}: a date is not ISO 8601") from None
+        folder = accession.replace("-", "")
+        releases.append(
+            EarningsRelease(
+                cik=cik,
+                accession=accession,
+                form=str(form),
+                items=items,
+                filed=filed,
+                accepted_at=accepted,
+                clock=clock,
+                url=f"https://www.sec.gov/Archives/edgar/data/{cik}/{folder}/{accession}-index.htm",
+            )
+        )
+    return sorted(releases, key=lambda r: r.accepted_at)
+
+
+def latest_release(releases: list[EarningsRelease], as_of: dt.date, *, ticker: str) -> EarningsRelease:
+    """The last release accepted on or before `as_of` (New York date). Raises NoDataError when none."""
+    known = [r for r in releases if r.accepted_at.date() <= as_of]
+    if not known:
+        raise NoDataError(
+            PROVIDER, f"{ticker} earnings release", f"no 8-K with Item 2.02 accepted on or before {as_of}"
+        )
+    return known[-1]

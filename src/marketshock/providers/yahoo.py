@@ -64,6 +64,10 @@ class SessionPrices:
         return None
 
 
+# Yahoo's chart API serves 5-minute bars (with pre/post-market) for the last 60 days only.
+INTRADAY_DAYS = 60
+
+
 def _epoch(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 

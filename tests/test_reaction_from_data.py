@@ -1,0 +1,257 @@
+"""Issue 12, must-have 3: the earnings reaction from data, live, beside the curated one.
+
+The stand-ins (tests/replay_server.py on 127.0.0.1) serve the SEC's submissions API with a body
+built from the documented shape (tests/fixtures/real/sec_submissions_AMZN_documented_shape.json,
+see PROVENANCE.md) and Yahoo's chart API with daily bars built here. Every expected figure is
+computed in this file from what was served, not through the product's code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+import statistics
+import warnings
+from pathlib import Path
+
+import exchange_calendars as xcals
+import pytest
+
+from harness import invoke
+from replay_server import ReplayServer
+
+SUBMISSIONS = Path(__file__).parent / "fixtures" / "real" / "sec_submissions_AMZN_documented_shape.json"
+AMZN, GOOGL, MSFT = 1018724, 1652044, 789019
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = ReplayServer("replay").start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def replay(server):
+    yield server.reset()
+    server.reset()
+
+
+def daily_rows(seed: int) -> list[dict[str, str]]:
+    """A stock's daily bars on every NYSE session of 2024-11 to 2026-06, a seeded random walk
+    (no real prices: only their arithmetic is under test), as the replay server serves them."""
+    rng = random.Random(seed)
+    with warnings.catch_warnings():  # the library's pandas deprecation notices
+        warnings.simplefilter("ignore")
+        sessions = [ts.date() for ts in xcals.get_calendar("XNYS", start="2024-11-01", end="2026-06-30").sessions]
+    close, rows = 180.0, []
+    for day in sessions:
+        close *= math.exp(rng.gauss(0.0004, 0.018))
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "open": f"{close * 1.001:.4f}",
+                "high": f"{close * 1.01:.4f}",
+                "low": f"{close * 0.99:.4f}",
+                "close": f"{close:.4f}",
+                "volume": "1000000",
+            }
+        )
+    return rows
+
+
+def submissions(accepted: dict[str, str] | None = None) -> bytes:
+    """The fixture, with some acceptance times replaced (accession -> acceptanceDateTime)."""
+    body = json.loads(SUBMISSIONS.read_text())
+    recent = body["filings"]["recent"]
+    for accession, stamp in (accepted or {}).items():
+        recent["acceptanceDateTime"][recent["accessionNumber"].index(accession)] = stamp
+    return json.dumps(body).encode()
+
+
+def expected(rows: list[dict[str, str]], session: str) -> tuple[float, float, int, str]:
+    """Independently: the session's close against the row before, in percent; its log return's
+    z-score against the log returns dated in the 365 days before it (sample sd); the count."""
+    dates = [dt.date.fromisoformat(r["date"]) for r in rows]
+    closes = [float(r["close"]) for r in rows]
+    i = dates.index(dt.date.fromisoformat(session))
+    returns = {dates[k]: math.log(closes[k] / closes[k - 1]) for k in range(1, len(rows))}
+    window = [r for d, r in returns.items() if dates[i] - dt.timedelta(days=365) <= d < dates[i]]
+    z = (returns[dates[i]] - statistics.mean(window)) / statistics.stdev(window)
+    return round((closes[i] / closes[i - 1] - 1) * 100, 2), round(z, 2), len(window), dates[i - 1].isoformat()
+
+
+def run(srv: ReplayServer, tmp_path: Path, as_of: str, tickers: str = "AMZN"):
+    env = {
+        **srv.env(),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "MARKETSHOCK_HTTP_RETRIES": "0",
+    }
+    result = invoke("earnings-capex", "--json", "--tickers", tickers, "--as-of", as_of, env=env)
+    assert "Traceback" not in result.err, result.err
+    return result, {c["ticker"]: c for c in result.json()["data"]["companies"]}
+
+
+def test_a_release_after_the_close_is_answered_by_the_next_sessions_close(replay, tmp_path):
+    rows = daily_rows(seed=1)
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    result, companies = run(replay, tmp_path, "2026-02-09")
+    amzn = companies["AMZN"]
+    assert result.code == 0, result.err
+    # 16:05 on 2026-02-05, after the close: the reaction is 2026-02-06's close against 2026-02-05's.
+    assert amzn["release_accepted_at"] == "2026-02-05T16:05:12-05:00"
+    assert amzn["release_timing"] == "after close"
+    assert amzn["reaction_from_data_session"] == "2026-02-06"
+    pct, z, n, prior = expected(rows, "2026-02-06")
+    assert amzn["reaction_from_data_prior_session"] == prior == "2026-02-05"
+    assert amzn["reaction_from_data_pct"] == pct
+    assert (amzn["reaction_zscore"], amzn["reaction_zscore_observations"]) == (z, n)
+    assert amzn["release_url"] == (
+        "https://www.sec.gov/Archives/edgar/data/1018724/000101872426000002/0001018724-26-000002-index.htm"
+    )
+
+
+def test_the_curated_reaction_is_shown_beside_the_one_from_data(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=1), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    amzn = companies["AMZN"]
+    assert amzn["reaction_pct"] == -11.5  # the curated row's, as the bundled table has it
+    assert amzn["reaction_from_data_pct"] is not None
+    assert {s["provider"] for s in amzn["sources"]} >= {"curated", "SEC EDGAR", "Yahoo Finance"}
+
+
+def test_a_release_before_the_open_is_answered_by_that_sessions_close(replay, tmp_path):
+    rows = daily_rows(seed=2)
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    # 12:00 UTC is 07:00 in New York: before the open (read as New York time it would be midday).
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000002": "2026-02-05T12:00:00.000Z"})
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    amzn = companies["AMZN"]
+    assert (amzn["release_accepted_at"], amzn["release_timing"]) == ("2026-02-05T07:00:00-05:00", "before open")
+    pct, z, _, prior = expected(rows, "2026-02-05")
+    assert (amzn["reaction_from_data_session"], amzn["reaction_from_data_prior_session"]) == ("2026-02-05", prior)
+    assert (amzn["reaction_from_data_pct"], amzn["reaction_zscore"]) == (pct, z)
+
+
+def test_a_release_accepted_after_the_as_of_date_is_not_known(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=3), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    _, companies = run(replay, tmp_path, "2026-05-01")  # the 2026-04-30 release is known by now ...
+    assert companies["AMZN"]["release_accepted_at"].startswith("2026-04-30")
+    _, companies = run(replay, tmp_path, "2026-04-29")  # ... but not the day before it
+    assert companies["AMZN"]["release_accepted_at"].startswith("2026-02-05")
+
+
+def test_the_reaction_session_after_the_as_of_date_is_a_gap_not_a_figure(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=4), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    result, companies = run(replay, tmp_path, "2026-02-05")  # released after that day's close
+    amzn = companies["AMZN"]
+    assert result.code == 0, result.err
+    assert amzn["release_timing"] == "after close" and amzn["reaction_from_data_pct"] is None
+    assert "from data: the reaction session 2026-02-06 is after the as-of date 2026-02-05" in amzn["gaps"]
+
+
+def test_a_missing_session_bar_is_a_gap_not_a_longer_move(replay, tmp_path):
+    rows = [r for r in daily_rows(seed=5) if r["date"] != "2026-02-05"]
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    amzn = companies["AMZN"]
+    assert amzn["reaction_from_data_pct"] is None and amzn["reaction_zscore"] is None
+    assert any(g.startswith("from data:") and "2026-02-05" in g for g in amzn["gaps"]), amzn["gaps"]
+
+
+def test_a_truncated_submissions_body_is_one_stderr_line_and_the_rest_still_shows(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=6), -18000)
+    body = submissions()
+    replay.answers.extra_submissions[AMZN] = body[: len(body) // 2]
+    result, companies = run(replay, tmp_path, "2026-02-09", tickers="AMZN,GOOGL")
+    assert result.code == 3
+    [line] = result.err_lines
+    assert line.startswith("marketshock: ") and "AMZN earnings releases" in line
+    assert [e["kind"] for e in result.json()["errors"]] == ["bad-response"]
+    amzn = companies["AMZN"]
+    assert amzn["capex_actual_usd"] is not None and amzn["reaction_pct"] == -11.5  # the other figures stay
+    assert amzn["reaction_from_data_pct"] is None and amzn["release_accepted_at"] is None
+    assert companies["GOOGL"]["capex_actual_usd"] is not None
+
+
+def test_the_table_shows_both_reactions_side_by_side(replay, tmp_path):
+    rows = daily_rows(seed=1)
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    env = {
+        **replay.env(),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "COLUMNS": "80",
+    }
+    result = invoke("earnings-capex", "--tickers", "AMZN", "--as-of", "2026-02-09", env=env)
+    pct, z, _, _ = expected(rows, "2026-02-06")
+    row = next(line for line in result.out.splitlines() if line.startswith("AMZN "))  # the table's row
+    assert "-11.5%" in row and f"{pct:+.2f}% z {z:+.2f}" in row  # curated, then from data
+    assert "AMZN from data: 8-K Item 2.02 accepted 2026-02-05 16:05 ET (after close)" in result.out
+
+
+def intraday_body(symbol: str, day: dt.date, regular_close: float, post_last: float) -> bytes:
+    """Yahoo's chart API answer for 5-minute bars with includePrePost=true on one day, in the
+    recorded shape (yahoo_chart_TSLA_30m_2021-11-22_includePrePost-true.json): `meta.tradingPeriods`
+    splits pre (04:00), regular (09:30) and post (16:00-20:00) New York time. Prices are placeholders
+    that end the regular session at `regular_close` and the post-market at `post_last`."""
+    offset = -18000  # EST
+    start = int(dt.datetime.combine(day, dt.time(4, 0), tzinfo=dt.UTC).timestamp()) - offset
+    opens, closes, post_ends = start + 5.5 * 3600, start + 12 * 3600, start + 16 * 3600
+    stamps = list(range(start, int(post_ends), 300))
+    prices = [regular_close if t < closes else post_last for t in stamps]
+
+    def period(a: float, b: float) -> list[list[dict[str, object]]]:
+        return [[{"timezone": "EST", "start": int(a), "end": int(b), "gmtoffset": offset}]]
+
+    meta = {
+        "currency": "USD",
+        "symbol": symbol,
+        "instrumentType": "EQUITY",
+        "gmtoffset": offset,
+        "timezone": "EST",
+        "exchangeTimezoneName": "America/New_York",
+        "dataGranularity": "5m",
+        "tradingPeriods": {
+            "pre": period(start, opens),
+            "regular": period(opens, closes),
+            "post": period(closes, post_ends),
+        },
+    }
+    quote = {"open": prices, "high": prices, "low": prices, "close": prices, "volume": [1000] * len(prices)}
+    body = {"chart": {"result": [{"meta": meta, "timestamp": stamps, "indicators": {"quote": [quote]}}], "error": None}}
+    return json.dumps(body).encode()
+
+
+def test_after_an_after_close_release_the_after_hours_move_is_shown_where_yahoo_still_has_it(
+    replay, tmp_path, monkeypatch
+):
+    from marketshock.providers import live
+
+    # Two weeks after the release: Yahoo's 5-minute bars (60 days) still reach it.
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=7), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    replay.answers.extra_yahoo_intraday["AMZN"] = intraday_body("AMZN", dt.date(2026, 2, 5), 232.99, 206.20)
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    assert companies["AMZN"]["after_hours_pct"] == round((206.20 / 232.99 - 1) * 100, 2)
+
+
+def test_after_hours_older_than_yahoos_intraday_bars_is_not_asked_for(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=7), -18000)
+    replay.answers.extra_submissions[AMZN] = submissions()
+    _, companies = run(replay, tmp_path, "2026-02-09")  # today is months after the release
+    assert companies["AMZN"]["after_hours_pct"] is None
+    assert replay.paths.count("/v8/finance/chart/AMZN") == 1  # the daily bars alone
+    assert not any(g.startswith("after hours") for g in companies["AMZN"]["gaps"])
