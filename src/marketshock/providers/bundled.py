@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import gzip
 import io
-import itertools
 import zlib
 from collections.abc import Callable
 from importlib import resources
@@ -25,6 +24,7 @@ from marketshock.instruments import Instrument
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
+    Columns,
     Corroboration,
     DailyCloses,
     DailyFlow,
@@ -62,7 +62,6 @@ CLAIMS = {
     "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
 }
 CLAIMS_VINTAGE = dt.date(2026, 3, 26)  # the day the bundled claims series were taken from FRED
-_BAR_FIELDS = ("date", "open", "high", "low", "close", "volume")
 
 
 def _text(name: str, directory: str | None = None) -> str:
@@ -182,30 +181,59 @@ def _opt_date(text: str) -> dt.date | None:
     return _date(text) if text.strip() else None
 
 
-@functools.cache
-@_checked("price history")
 def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
     """Daily bars of a `bars` row of the instrument table, from its bundled file (columns
-    date, open, high, low, close, volume; prices in USD). Raises UnknownSymbolError."""
+    date, open, high, low, close, volume; prices in USD), read column by column and validated
+    once as a `PriceSeries`. Cached per process by symbol and directory, however the call spells
+    them: every section asking for a symbol shares one parse. Raises UnknownSymbolError."""
+    return _cached_price_series(symbol, directory)
+
+
+@functools.cache
+def _cached_price_series(symbol: str, directory: str | None) -> PriceSeries:
+    return parse_price_series(symbol, directory)
+
+
+@_checked("price history")
+def parse_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
+    """`load_price_series` without the cache: the file read and validated anew."""
     spec = _instrument(symbol, "bars", "price history", directory)
     assert spec.file is not None  # _instrument checked it
-    rows = _rows(spec.file, directory)
-    bars: list[dict[str, str | None]] = [{field: r[field] for field in _BAR_FIELDS} for r in rows]
-    for bar in bars:
-        bar["volume"] = bar["volume"] if (bar["volume"] or "").strip() else None
-    # One validation for the whole series: pydantic parses the thousands of date and number
-    # strings in its core, much faster than a Bar(...) per row (start-up of `crypto --json`).
-    return PriceSeries.model_validate(
-        {
-            "symbol": spec.symbol,
-            "name": spec.name,
-            "calendar": spec.series_calendar,
-            "exchange": None if spec.series_calendar == "utc-days" else spec.calendar,  # judges doubtful rows
-            "bars": bars,
-            "proxy_for": spec.proxy_for,
-            "source": _daily_source(spec),
-        }
+    columns = _columns(spec.file, directory)
+    return PriceSeries(
+        symbol=spec.symbol,
+        name=spec.name,
+        calendar=spec.series_calendar,
+        exchange=None if spec.series_calendar == "utc-days" else spec.calendar,  # judges doubtful rows
+        proxy_for=spec.proxy_for,
+        source=_daily_source(spec),
+        **columns._asdict(),
     )
+
+
+def _columns(name: str, directory: str | None) -> Columns:
+    """A bundled daily file as columns: dates parsed, prices and volumes as floats (an empty
+    open, high, low or volume cell is None). The csv module's C reader splits the rows; each
+    column is then converted at once rather than a dict and a model per row."""
+    rows = csv.reader(io.StringIO(_text(name, directory)))
+    header = next(rows)
+    cells = [row for row in rows if row]
+    by_name = dict(zip(header, zip(*cells, strict=True), strict=False)) if cells else dict.fromkeys(header, ())
+    return Columns(
+        dates=tuple(map(_date, by_name["date"])),
+        opens=_opt_floats(by_name["open"]),
+        highs=_opt_floats(by_name["high"]),
+        lows=_opt_floats(by_name["low"]),
+        closes=tuple(map(float, by_name["close"])),
+        volumes=_opt_floats(by_name["volume"]),
+    )
+
+
+def _opt_floats(cells: tuple[str, ...]) -> tuple[float | None, ...]:
+    try:
+        return tuple(map(float, cells))  # the common case: no empty cell
+    except ValueError:
+        return tuple(map(_opt_float, cells))
 
 
 def _daily_source(spec: Instrument) -> Source:
@@ -216,36 +244,10 @@ def _daily_source(spec: Instrument) -> Source:
     )
 
 
-@functools.cache
-@_checked("daily closes")
 def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
-    """Dates and closes only, parsed column-wise: the shock statistics read every long
-    history at once, where building a `Bar` per row would dominate the run time."""
-    spec = _instrument(symbol, "bars", "daily closes", directory)
-    assert spec.file is not None  # _instrument checked it
-    lines = _text(spec.file, directory).splitlines()
-    header = lines[0].split(",")
-    at_date, at_close = header.index("date"), header.index("close")
-    dates, closes = [], []
-    for line in lines[1:]:
-        if line:
-            cells = line.split(",")  # the bundled files are plain numbers and dates: no quoting
-            dates.append(_date(cells[at_date]))
-            closes.append(float(cells[at_close]))
-    if any(a >= b for a, b in itertools.pairwise(dates)):
-        # A file out of date order (a user's own): in order, and the later row of a date wins.
-        by_day = dict(zip(dates, closes, strict=True))
-        dates = sorted(by_day)
-        closes = [by_day[d] for d in dates]
-    return DailyCloses(
-        symbol=spec.symbol,
-        name=spec.name,
-        calendar=spec.series_calendar,
-        dates=tuple(dates),
-        closes=tuple(closes),
-        proxy_for=spec.proxy_for,
-        source=_daily_source(spec),
-    )
+    """Dates and closes only: the columns of the one cached `load_price_series` parse, so the
+    shock statistics and the sections read each file once."""
+    return DailyCloses.from_prices(load_price_series(symbol, directory))
 
 
 @functools.cache
