@@ -243,8 +243,12 @@ def _flat_rows(columns: Columns) -> list[int]:
 
 def _finite(name: str, dates: tuple[dt.date, ...], values: tuple[float | None, ...]) -> None:
     """ValueError naming the first day whose `name` is not a finite number (NaN or infinite)."""
-    if all(v is None or math.isfinite(v) for v in values):
-        return
+    try:
+        if all(map(math.isfinite, values)):  # type: ignore[arg-type]  # a column without a None: checked in C
+            return
+    except TypeError:  # a None (a missing field) in the column
+        if all(v is None or math.isfinite(v) for v in values):
+            return
     day = next(d for d, v in zip(dates, values, strict=True) if v is not None and not math.isfinite(v))
     raise ValueError(f"the {name} of {day} is not a finite number")
 

@@ -295,14 +295,13 @@ def _history_sessions(spec: Instrument, name: str, directory: str | None) -> lis
     source = Source(provider=provider, reference=reference, note="day change computed from consecutive closes")
     sessions: list[IndexSession] = []
     previous: IndexSession | None = None
-    for r in _rows(name, directory):
-        day, close = _date(r["date"]), float(r["close"])
+    columns = _columns(name, directory)
+    for day, close, low in zip(columns.dates, columns.closes, columns.lows, strict=True):
         if previous is not None and day <= previous.date:
             raise ValueError(f"{name}: {day} is not after {previous.date}")
         change = None
         if previous is not None and previous.close:
             change = round((close / previous.close - 1) * 100, 2)
-        low = _opt_float(r["low"])
         previous = IndexSession.model_construct(
             date=day, close=close, change_pct=change, intraday_low=low, market_measure="", source=source
         )
