@@ -9,7 +9,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from marketshock.errors import BadResponse
+from marketshock.errors import BadResponse, ConfigError
 from marketshock.models.series import Bar, Columns, PriceSeries, Source
 from marketshock.providers import bundled, coinbase
 
@@ -70,3 +70,31 @@ def test_a_provider_value_that_is_not_a_number_is_no_bar():
 def test_two_readers_of_a_bundled_history_share_one_parse():
     assert bundled.load_daily_closes("SPY").closes is bundled.load_price_series("SPY").closes
     assert bundled.load_price_series("SPY") is bundled.load_price_series("SPY")
+
+
+PLAIN = "date,open,high,low,close,volume\n2025-06-01,1,2,0.5,1.5,10\n2025-06-02,,2,1,1.8,\n"
+
+
+def patched_history(monkeypatch, text: str) -> PriceSeries:
+    packaged = bundled._text
+    monkeypatch.setattr(bundled, "_text", lambda name, d=None: text if name.endswith(".csv.gz") else packaged(name, d))
+    return bundled.parse_price_series("BTC")  # uncached: the file is patched
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        PLAIN.replace("\n", "\r\n"),  # Windows line ends
+        PLAIN.replace("2025-06-02,,2", '"2025-06-02",,"2"'),  # quoted cells: through the csv module
+        PLAIN.replace("\n2025-06-02", "\n\n2025-06-02"),  # a blank line
+    ],
+)
+def test_a_history_file_in_another_csv_spelling_reads_as_the_plain_one(monkeypatch, variant):
+    plain = patched_history(monkeypatch, PLAIN)
+    assert patched_history(monkeypatch, variant) == plain
+    assert (plain.opens, plain.volumes, plain.closes) == ((1.0, None), (10.0, None), (1.5, 1.8))
+
+
+def test_a_history_row_with_a_cell_too_many_is_a_config_error(monkeypatch):
+    with pytest.raises(ConfigError, match="price history of BTC: the file does not fit"):
+        patched_history(monkeypatch, PLAIN.replace("1.8,", "1.8,7,"))

@@ -212,7 +212,8 @@ class Columns(NamedTuple):
         return cls(dates, opens, highs, lows, closes, volumes)
 
     def bars(self) -> tuple[Bar, ...]:
-        return tuple(map(Bar._make, zip(*self, strict=True)))
+        # tuple.__new__ makes each row a Bar in C; Bar._make would run Python code per row.
+        return tuple(map(functools.partial(tuple.__new__, Bar), zip(*self, strict=True)))
 
 
 def normalise_columns(

@@ -13,7 +13,7 @@ import functools
 import gzip
 import io
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -213,12 +213,10 @@ def parse_price_series(symbol: str, directory: str | None = None) -> PriceSeries
 
 def _columns(name: str, directory: str | None) -> Columns:
     """A bundled daily file as columns: dates parsed, prices and volumes as floats (an empty
-    open, high, low or volume cell is None). The csv module's C reader splits the rows; each
-    column is then converted at once rather than a dict and a model per row."""
-    rows = csv.reader(io.StringIO(_text(name, directory)))
-    header = next(rows)
-    cells = [row for row in rows if row]
-    by_name = dict(zip(header, zip(*cells, strict=True), strict=False)) if cells else dict.fromkeys(header, ())
+    open, high, low or volume cell is None). Each column is converted at once, rather than a
+    dict and a model per row."""
+    header, by_column = _split_columns(_text(name, directory))
+    by_name = dict(zip(header, by_column, strict=True))
     return Columns(
         dates=tuple(map(_date, by_name["date"])),
         opens=_opt_floats(by_name["open"]),
@@ -229,7 +227,27 @@ def _columns(name: str, directory: str | None) -> Columns:
     )
 
 
-def _opt_floats(cells: tuple[str, ...]) -> tuple[float | None, ...]:
+def _split_columns(text: str) -> tuple[list[str], list[list[str]]]:
+    """A CSV text's header and its columns of cells. A file of plain cells (no quote, no blank
+    line: every bundled series) is split in one pass over the text and sliced into columns,
+    several times faster than the csv module's rows; any other file goes through the csv module.
+    ValueError when a row has more or fewer cells than the header."""
+    text = text.replace("\r\n", "\n").strip("\n")
+    head, _, body = text.partition("\n")
+    header = head.split(",")
+    width = len(header)
+    if '"' not in text and body and all(line.count(",") == width - 1 for line in body.split("\n")):
+        cells = body.replace("\n", ",").split(",")
+        return header, [cells[i::width] for i in range(width)]
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows)
+    cells_by_row = [row for row in rows if row]
+    if not cells_by_row:
+        return header, [[] for _ in header]
+    return header, [list(column) for column in zip(*cells_by_row, strict=True)]
+
+
+def _opt_floats(cells: Sequence[str]) -> tuple[float | None, ...]:
     try:
         return tuple(map(float, cells))  # the common case: no empty cell
     except ValueError:
