@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import gzip
 import io
+import itertools
 import zlib
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -294,37 +295,38 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
     if history:
         earlier = _history_sessions(spec, history[0], directory)
         if earlier and sessions:
-            last, first = earlier[-1].date, sessions[0].date
+            last, first = earlier[-1]["date"], sessions[0].date
+            assert isinstance(last, dt.date)  # _history_sessions parsed it
             if first <= last:
                 raise ValueError(f"the curated closes start {first}, not after the history's last day {last}")
             if (first - last).days > 1:
                 breaks = ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),)
-        sessions = earlier + sessions
+        return IndexSessions.model_validate(
+            {"symbol": spec.symbol, "name": spec.name, "sessions": [*earlier, *sessions], "breaks": breaks}
+        )
     return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=tuple(sessions), breaks=breaks)
 
 
-def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[IndexSession]:
-    """A long daily history (date, open, high, low, close, volume) as sessions: the day change
-    from the previous row's close, which is the previous session's (the rows are every session)."""
+def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[dict[str, object]]:
+    """A long daily history (date, open, high, low, close, volume) as sessions, each a dict for
+    `IndexSessions` to validate with the rest in one call (pydantic's core builds the thousands of
+    models far faster than one constructor call a row): the day change from the previous row's
+    close, which is the previous session's (the rows are every session)."""
     provider = "Stooq" if "stooq" in name else "bundled"
     reference = f"{spec.stooq or spec.symbol} daily CSV ({name})"
     if provider == "Stooq":
         reference = f"{spec.stooq} daily CSV q/d/l/?s={spec.stooq}&i=d, as committed in {_STOOQ_KOSPI_REPO}"
     source = Source(provider=provider, reference=reference, note="day change computed from consecutive closes")
-    sessions: list[IndexSession] = []
-    previous: IndexSession | None = None
     columns = _columns(name, directory)
-    for day, close, low in zip(columns.dates, columns.closes, columns.lows, strict=True):
-        if previous is not None and day <= previous.date:
-            raise ValueError(f"{name}: {day} is not after {previous.date}")
-        change = None
-        if previous is not None and previous.close:
-            change = round((close / previous.close - 1) * 100, 2)
-        previous = IndexSession.model_construct(
-            date=day, close=close, change_pct=change, intraday_low=low, market_measure="", source=source
-        )
-        sessions.append(previous)
-    return sessions
+    dates, closes = columns.dates, columns.closes
+    for i in range(1, len(dates)):
+        if dates[i] <= dates[i - 1]:
+            raise ValueError(f"{name}: {dates[i]} is not after {dates[i - 1]}")
+    changes = [None, *(round((c / p - 1) * 100, 2) if p else None for p, c in itertools.pairwise(closes))]
+    return [
+        {"date": d, "close": c, "change_pct": ch, "intraday_low": lo, "market_measure": "", "source": source}
+        for d, c, ch, lo in zip(dates, closes, changes[: len(dates)], columns.lows, strict=True)
+    ]
 
 
 @functools.cache
