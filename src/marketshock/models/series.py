@@ -225,7 +225,7 @@ def normalise_columns(
     dates, closes = columns.dates, columns.closes
     ordered = all(map(operator.lt, dates, dates[1:]))
     complete = calendar != "utc-days" or not dates or (dates[-1] - dates[0]).days + 1 == len(dates)
-    placeholder = any(c <= 0 for c in closes) and any(b.is_placeholder for b in columns.bars())
+    placeholder = bool(closes) and min(closes) <= 0 and any(b.is_placeholder for b in columns.bars())
     flat = calendar != "utc-days" and bool(_flat_rows(columns))
     if ordered and complete and not gaps and not flat and not placeholder:
         return columns, gaps
