@@ -177,6 +177,12 @@ def test_diff_of_a_missing_date_is_a_usage_error(snapshots: Path):
     assert "no snapshot of 2026-01-01" in result.err
 
 
+def test_diff_of_a_path_under_an_unknown_users_home_is_a_usage_error_not_a_traceback(snapshots: Path):
+    # "~name" of no such user cannot be expanded (pathlib raises RuntimeError): it is a name like any other.
+    result = invoke("diff", "~no-such-user-of-marketshock/a.json", "2026-02-05", "--dir", str(snapshots))
+    assert (result.code, "no such snapshot file" in result.err, "Traceback" in result.err) == (2, True, False)
+
+
 def test_diff_of_a_corrupt_file_names_it_in_one_line(snapshots: Path):
     bad = snapshots / "2026-02-05.json"
     bad.write_text("{")

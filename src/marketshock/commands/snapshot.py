@@ -476,7 +476,10 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Sett
     from marketshock import store
     from marketshock.errors import PathError, UsageError, shown_path
 
-    path = Path(ref).expanduser()
+    try:
+        path = Path(ref).expanduser()
+    except RuntimeError:  # "~name" of no user: a name like any other, as the shell leaves it
+        path = Path(ref)
     if _DATE.match(ref) and not path.is_file():
         day = _date_option(ref, "date")
         assert day is not None
