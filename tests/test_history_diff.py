@@ -177,6 +177,12 @@ def test_diff_of_a_missing_date_is_a_usage_error(snapshots: Path):
     assert "no snapshot of 2026-01-01" in result.err
 
 
+def test_diff_of_a_path_under_an_unknown_users_home_is_a_usage_error_not_a_traceback(snapshots: Path):
+    # "~name" of no such user cannot be expanded (pathlib raises RuntimeError): it is a name like any other.
+    result = invoke("diff", "~no-such-user-of-marketshock/a.json", "2026-02-05", "--dir", str(snapshots))
+    assert (result.code, "no such snapshot file" in result.err, "Traceback" in result.err) == (2, True, False)
+
+
 def test_diff_of_a_corrupt_file_names_it_in_one_line(snapshots: Path):
     bad = snapshots / "2026-02-05.json"
     bad.write_text("{")
@@ -201,3 +207,26 @@ def test_history_list_shows_escapes_in_a_hand_edited_snapshot_as_inert_text(snap
     result = invoke("history", "--list", "--dir", str(snapshots))
     assert "\x1b" not in result.out and "\x07" not in result.out
     assert "crypto.BTC.price" in result.out.splitlines()
+
+
+def test_a_long_history_table_shows_the_latest_rows_and_says_where_the_rest_are(tmp_path: Path):
+    import datetime as dt
+
+    from marketshock import store
+    from marketshock.commands.snapshot import HISTORY_TABLE_ROWS
+
+    first = dt.date(2025, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range(HISTORY_TABLE_ROWS + 3)]
+    for i, day in enumerate(days):
+        doc = {"schema_version": 1, "command": "crypto", "as_of": day.isoformat(), "source": "bundled"}
+        doc |= {"generated_at": f"{day}T23:30:00Z", "data": {"assets": [{"symbol": "BTC", "price": 100.0 + i}]}}
+        store.write_snapshot(tmp_path, day, json.dumps(doc))
+    result = invoke("history", "crypto.BTC.price", "--dir", str(tmp_path))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[1] == f"the latest {HISTORY_TABLE_ROWS}; 3 earlier not shown (--csv or --json lists all)"
+    rows = [line.split() for line in lines if re.match(r"^\d{4}-\d{2}-\d{2} ", line)]
+    assert [r[0] for r in rows] == [d.isoformat() for d in days[3:]]
+    assert rows[0][1:] == ["103.00", "+1.00"]  # the change from the hidden day before it
+    assert "low 100.00, high" in lines[-1]  # the trend line covers every point
+    assert len(invoke("history", "crypto.BTC.price", "--dir", str(tmp_path), "--csv").out.splitlines()) == len(days) + 1

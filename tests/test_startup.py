@@ -25,14 +25,29 @@ HELP_RUNS = {
 CASES = [(run, package) for run, (_, packages) in HELP_RUNS.items() for package in packages]
 
 
+# `-X importtime` logs the `import` statement only: a module loaded by importlib.import_module
+# (the section registry's dotted paths) is missing from it. So the process also lists, on its
+# way out, every module it holds.
+MODULES_AT_EXIT = "modules at exit: "
+RUN_AND_LIST = (
+    "import atexit, runpy, sys\n"
+    f"atexit.register(lambda: print({MODULES_AT_EXIT!r} + ' '.join(sorted(sys.modules)), file=sys.stderr))\n"
+    "sys.argv[0] = 'marketshock'\n"
+    "runpy.run_module('marketshock', run_name='__main__', alter_sys=True)\n"
+)
+
+
 @functools.cache
 def imported_modules(*args: str) -> frozenset[str]:
-    run = process(*args, argv=[sys.executable, "-X", "importtime", "-m", "marketshock", *args])
+    run = process(*args, argv=[sys.executable, "-X", "importtime", "-c", RUN_AND_LIST, *args])
     assert run.code == 0, run.err[-2000:]
     names = set()
     for line in run.err.splitlines():
         if line.startswith("import time:") and line.count("|") == 2:
             names.add(line.rsplit("|", 1)[1].strip())
+        elif line.startswith(MODULES_AT_EXIT):
+            names.update(line.removeprefix(MODULES_AT_EXIT).split())
+    assert any(line.startswith(MODULES_AT_EXIT) for line in run.err.splitlines())  # the list was printed
     assert "marketshock.cli" in names  # the log was parsed: the CLI itself shows up
     return frozenset(names)
 
@@ -146,3 +161,32 @@ def test_diff_json_imports_no_table_machinery_nor_the_runner(indexed_snapshots):
     names = imported_modules("diff", "2026-02-05", "2026-02-06", "--dir", indexed_snapshots, "--json")
     unused = (*TABLE_ONLY, "marketshock.runner", "marketshock.providers", "asyncio")
     assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
+
+
+# A section command imports its own section and the machinery every run shares, not the other
+# sections, the report's headline rules or the move statistics (the shock section's and the report's).
+OTHER_SECTIONS = ("indices", "labor", "capex", "shock", "report", "compare")
+
+
+def test_crypto_json_imports_no_other_section_nor_the_move_statistics():
+    names = imported_modules("crypto", "--offline", "--json")
+    assert "marketshock.sections.crypto" in names
+    unused = [f"marketshock.sections.{s}" for s in OTHER_SECTIONS] + ["marketshock.move_stats", "marketshock.charts"]
+    assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
+
+
+def test_report_json_imports_no_snapshot_store_chart_csv_or_page_code():
+    # The report runs every section; writing its envelope needs none of the other outputs.
+    names = imported_modules("report", "--offline", "--json")
+    unused = ("marketshock.store", "marketshock.metrics_index", "sqlite3", "marketshock.charts", "marketshock.page")
+    unused += ("marketshock.csv_output", "marketshock.export", "marketshock.providers.live", "httpx")
+    assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
+
+
+def test_help_imports_no_section_module_nor_the_configuration():
+    # The registry's rows are data (dotted paths): listing the commands loads none of their code.
+    names = imported_modules("--help")
+    sections = sorted(
+        n for n in names if n.startswith("marketshock.sections.") and n != "marketshock.sections.registry"
+    )
+    assert (sections, "marketshock.config" in names) == ([], False)

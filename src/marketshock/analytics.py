@@ -260,8 +260,10 @@ def drawdown_from_high(dates: Sequence[dt.date], values: Sequence[float]) -> Dra
     """The last value against the highest value up to it (the latest, if tied)."""
     if not values:
         return None
-    peak_index = max(range(len(values)), key=lambda i: (values[i], dates[i]))
-    peak = values[peak_index]
+    # The dates increase, so the latest of tied highs is the last index of the maximum: found in C,
+    # not by a key function called per value.
+    peak = max(values)
+    peak_index = len(values) - 1 - list(reversed(values)).index(peak)
     pct = change_pct(values[-1], peak)
     return Drawdown(peak, dates[peak_index], pct if pct is not None else 0.0)
 

@@ -105,12 +105,12 @@ def price_chart(series: PriceSeries, ctx: RunContext, since: dt.date | None = No
     known = series.up_to(as_of)
     bars = known.bars
     if not bars:
-        raise Unavailable(f"{series.symbol}: no data on or before {as_of} (data starts {series.bars[0].date})")
+        raise Unavailable(f"{series.symbol}: no data on or before {as_of} (data starts {series.dates[0]})")
     unit = "index points" if series.calendar == "sessions" and not series.proxy_for else series.currency
     last = bars[-1]
     found = analytics.lowest_since(bars, known.gaps)
     low = found if isinstance(found, analytics.LowestSince) else None  # a gap leaves it unknown: no mark
-    high = analytics.drawdown_from_high([b.date for b in bars], [b.close for b in bars])
+    high = analytics.drawdown_from_high(known.dates, known.closes)
     assert high is not None  # bars is not empty
     start = since or default_start(last.date, low.date if low else None)
     window = [b for b in bars if b.date >= start]

@@ -229,9 +229,11 @@ def execute(request: Request) -> Outcome:
             warn(line)
     data, as_of = data_source(request, loaded.settings, universe)
     ctx = RunContext(as_of=as_of, data=data, universe=universe)
-    from marketshock.sections.report import Rules
+    rules = None
+    if request.command == "report":  # the headline rules, and move statistics with them, only for the report
+        from marketshock.sections.report import Rules
 
-    rules = Rules.of(loaded.settings.report)
+        rules = Rules.of(loaded.settings.report)
     try:
         with _spinner(request, data):
             collected = asyncio.run(_collect_and_close(ctx, request, rules))

@@ -38,6 +38,7 @@ Dir = Annotated[
     ),
 ]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+HISTORY_TABLE_ROWS = 200  # rows of the `history` table; --csv and --json have every point
 
 
 def _top(ctx: typer.Context) -> dict[str, Any]:
@@ -442,19 +443,28 @@ def _print_history(
     values = [float(p.value) for p in points]
     title = f"{metric}: {len(points)} snapshots, {points[0].as_of} .. {points[-1].as_of}"
     out.print(render.text(title, "bold" if out.is_terminal else ""))
+    # Years of daily snapshots make a table nobody reads, and laying out thousands of rows costs
+    # Rich a second: the latest rows, and where every point is. Trend, low and high cover them all.
+    hidden = max(0, len(points) - HISTORY_TABLE_ROWS)
+    if hidden:
+        out.print(
+            render.text(f"the latest {HISTORY_TABLE_ROWS}; {hidden:,} earlier not shown (--csv or --json lists all)")
+        )
     table = render.titled_table("", out)
     for header in ("as of", "value", "change"):
         table.add_column(header, justify="left" if header == "as of" else "right")
     previous: float | None = None
-    for point in points:
+    for n, point in enumerate(points):
         value = point.value
         change = None if previous is None else value - previous
+        previous = value
+        if n < hidden:
+            continue
         table.add_row(
             render.text(point.as_of),
             render.text(format_value(metric, value)),
             render.signed_text(format_value(metric, change, signed=True) if change is not None else "", change),
         )
-        previous = value
     low, high = min(p.value for p in points), max(p.value for p in points)  # keep ints as ints
     trend = Text(f"trend {f.sparkline(values)}  low {format_value(metric, low)}, high {format_value(metric, high)}")
     out.print(table)
@@ -466,7 +476,10 @@ def _resolve(ctx: typer.Context, ref: str, directory: str | None, settings: Sett
     from marketshock import store
     from marketshock.errors import PathError, UsageError, shown_path
 
-    path = Path(ref).expanduser()
+    try:
+        path = Path(ref).expanduser()
+    except RuntimeError:  # "~name" of no user: a name like any other, as the shell leaves it
+        path = Path(ref)
     if _DATE.match(ref) and not path.is_file():
         day = _date_option(ref, "date")
         assert day is not None

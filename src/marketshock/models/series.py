@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
-from typing import Literal
+import math
+import operator
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -61,8 +65,9 @@ class Source(_Frozen):
         return self.quality == "aggregator" and all(c.quality == "aggregator" for c in self.corroboration)
 
 
-class Bar(_Frozen):
-    """One daily OHLCV bar. Crypto bars are UTC calendar days; exchange bars are sessions.
+class Bar(NamedTuple):
+    """One daily OHLCV bar, a plain tuple (no validation of its own: its `PriceSeries` validates
+    the whole series once). Crypto bars are UTC calendar days; exchange bars are sessions.
     A null open, high or low is a gap in that field only; a day without a close is no bar
     but a gap of its series (`PriceSeries.gaps`)."""
 
@@ -77,6 +82,33 @@ class Bar(_Frozen):
     def is_placeholder(self) -> bool:
         """A row a provider fills in for a day without trading: every price zero."""
         return self.close <= 0 and not any((self.open, self.high, self.low))
+
+    @classmethod
+    def parse(cls, date: dt.date, open: object, high: object, low: object, close: object, volume: object = None) -> Bar:
+        """A bar from a provider's values: numbers or numeric strings, None for a missing open,
+        high, low or volume. ValueError for anything else (a bool, a non-numeric or non-finite
+        value, a missing close): the parser says which row of the answer does not fit."""
+        return cls(
+            date,
+            _number_or_none(open),
+            _number_or_none(high),
+            _number_or_none(low),
+            _number(close),
+            _number_or_none(volume),
+        )
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{value!r} is not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _number_or_none(value: object) -> float | None:
+    return None if value is None else _number(value)
 
 
 def normalise_bars(
@@ -160,36 +192,147 @@ def missing_days(days: list[dt.date] | tuple[dt.date, ...], step: dt.timedelta) 
     return missing
 
 
+class Columns(NamedTuple):
+    """A daily series in columns, one entry a day, in the order of `Bar`'s fields."""
+
+    dates: tuple[dt.date, ...]
+    opens: tuple[float | None, ...]
+    highs: tuple[float | None, ...]
+    lows: tuple[float | None, ...]
+    closes: tuple[float, ...]
+    volumes: tuple[float | None, ...]
+
+    @classmethod
+    def of_bars(cls, bars: Iterable[Bar]) -> Columns:
+        """The columns of rows in `Bar`'s field order (bars or plain tuples)."""
+        rows = tuple(bars)
+        if not rows:
+            return cls((), (), (), (), (), ())
+        dates, opens, highs, lows, closes, volumes = zip(*rows, strict=True)
+        return cls(dates, opens, highs, lows, closes, volumes)
+
+    def bars(self) -> tuple[Bar, ...]:
+        # tuple.__new__ makes each row a Bar in C; Bar._make would run Python code per row.
+        return tuple(map(functools.partial(tuple.__new__, Bar), zip(*self, strict=True)))
+
+
+def normalise_columns(
+    columns: Columns, gaps: tuple[dt.date, ...], calendar: str, exchange: str | None = None
+) -> tuple[Columns, tuple[dt.date, ...]]:
+    """`normalise_bars` for a series in columns. A series already normal (the bundled ones and
+    most providers' answers) is recognised from its columns and returned as it is, without a
+    row being built; any other goes through `normalise_bars` row by row."""
+    dates, closes = columns.dates, columns.closes
+    ordered = all(map(operator.lt, dates, dates[1:]))
+    complete = calendar != "utc-days" or not dates or (dates[-1] - dates[0]).days + 1 == len(dates)
+    placeholder = bool(closes) and min(closes) <= 0 and any(b.is_placeholder for b in columns.bars())
+    flat = calendar != "utc-days" and bool(_flat_rows(columns))
+    if ordered and complete and not gaps and not flat and not placeholder:
+        return columns, gaps
+    bars, gaps = normalise_bars(columns.bars(), gaps, calendar, exchange)
+    return Columns.of_bars(bars), gaps
+
+
+def _flat_rows(columns: Columns) -> list[int]:
+    """`_flat_days` by row number, read from the columns: only rows of zero volume can be flat."""
+    volumes = columns.volumes
+    if not any(volumes):
+        return []
+    o, h, lo, c = columns.opens, columns.highs, columns.lows, columns.closes
+    return [i for i, v in enumerate(volumes) if i and v == 0 and o[i] == h[i] == lo[i] == c[i] == c[i - 1]]
+
+
+def _finite(name: str, dates: tuple[dt.date, ...], values: tuple[float | None, ...]) -> None:
+    """ValueError naming the first day whose `name` is not a finite number (NaN or infinite)."""
+    try:
+        if all(map(math.isfinite, values)):  # type: ignore[arg-type]  # a column without a None: checked in C
+            return
+    except TypeError:  # a None (a missing field) in the column
+        if all(v is None or math.isfinite(v) for v in values):
+            return
+    day = next(d for d, v in zip(dates, values, strict=True) if v is not None and not math.isfinite(v))
+    raise ValueError(f"the {name} of {day} is not a finite number")
+
+
 class PriceSeries(_Frozen):
+    """A daily price history in columns (`dates`, `opens`, `highs`, `lows`, `closes`, `volumes`,
+    one entry a day): no model per bar. Prices in `currency`; a null open, high, low or volume is
+    a gap in that field only.
+
+    Validated once, on construction, whichever provider made it: equal columns, finite numbers,
+    then `normalise_bars`'s rules (date order, the later of two rows for a date, placeholders, flat
+    holiday bars, crypto's missing days as gaps), so `dates` are strictly increasing; and for an
+    exchange-traded series the suspect days of an unapplied split. A provider may pass `bars=`
+    (rows in `Bar`'s field order) instead of the columns. `bars` is a view built on first use."""
+
     symbol: str
     name: str
     currency: str = "USD"
     calendar: str  # "utc-days" (crypto) or "sessions" (exchange-traded)
-    bars: tuple[Bar, ...]
+    dates: tuple[dt.date, ...]
+    opens: tuple[float | None, ...]
+    highs: tuple[float | None, ...]
+    lows: tuple[float | None, ...]
+    closes: tuple[float, ...]
+    volumes: tuple[float | None, ...]
     source: Source
     proxy_for: str | None = None  # an ETF standing in for an index, named as such
     gaps: tuple[dt.date, ...] = ()  # days the series should have a close for and has none (sorted)
     exchange: str | None = None  # the trading calendar of a `sessions` series (ISO 10383 MIC, e.g. XNYS)
     suspect: tuple[dt.date, ...] = ()  # sessions with a move only an unapplied split explains (sorted)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_bars(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "bars" in data:
+            data = dict(data)
+            data.update(Columns.of_bars(data.pop("bars"))._asdict())
+        return data
+
     @model_validator(mode="after")
     def _normalised(self) -> PriceSeries:
-        bars, gaps = normalise_bars(self.bars, self.gaps, self.calendar, self.exchange)
-        if bars is not self.bars or gaps is not self.gaps:
-            object.__setattr__(self, "bars", bars)
+        columns = Columns(self.dates, self.opens, self.highs, self.lows, self.closes, self.volumes)
+        if len({len(c) for c in columns}) > 1:
+            raise ValueError("the columns of a price series differ in length")
+        for name, values in zip(("open", "high", "low", "close", "volume"), columns[1:], strict=True):
+            _finite(name, self.dates, values)
+        normal, gaps = normalise_columns(columns, self.gaps, self.calendar, self.exchange)
+        if normal is not columns or gaps is not self.gaps:
+            for field, values in normal._asdict().items():
+                object.__setattr__(self, field, values)
             object.__setattr__(self, "gaps", gaps)
         if self.calendar != "utc-days" and not self.suspect:
-            suspect = suspect_split_days(tuple(b.date for b in bars), tuple(b.close for b in bars))
-            object.__setattr__(self, "suspect", suspect)
+            object.__setattr__(self, "suspect", suspect_split_days(self.dates, self.closes))
         return self
+
+    @functools.cached_property
+    def bars(self) -> tuple[Bar, ...]:
+        """The series row by row, for the few readers that walk it by day (charts, analytics
+        of lows): plain tuples, built once per series."""
+        return Columns(self.dates, self.opens, self.highs, self.lows, self.closes, self.volumes).bars()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> PriceSeries:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("bars", None)  # the view belongs to the columns it was built from
+        return copied
 
     def up_to(self, as_of: dt.date) -> PriceSeries:
         """The series as it was known at the end of `as_of`: no later bar, no later gap."""
+        n = bisect.bisect_right(self.dates, as_of)  # dates are strictly increasing
+        g = bisect.bisect_right(self.gaps, as_of)
+        s = bisect.bisect_right(self.suspect, as_of)
+        if n == len(self.dates) and g == len(self.gaps) and s == len(self.suspect):
+            return self
         return self.model_copy(
             update={
-                "bars": tuple(b for b in self.bars if b.date <= as_of),
-                "gaps": tuple(d for d in self.gaps if d <= as_of),
-                "suspect": tuple(d for d in self.suspect if d <= as_of),
+                "dates": self.dates[:n],
+                "opens": self.opens[:n],
+                "highs": self.highs[:n],
+                "lows": self.lows[:n],
+                "closes": self.closes[:n],
+                "volumes": self.volumes[:n],
+                "gaps": self.gaps[:g],
+                "suspect": self.suspect[:s],
             }
         )
 
@@ -399,12 +542,14 @@ class DailyCloses(_Frozen):
 
     @classmethod
     def from_prices(cls, series: PriceSeries) -> DailyCloses:
-        return cls(
+        """The dates and closes of a price series, sharing its columns: the series was validated
+        and normalised once already (its gaps and suspect days included)."""
+        return cls.model_construct(
             symbol=series.symbol,
             name=series.name,
             calendar=series.calendar,
-            dates=tuple(b.date for b in series.bars),
-            closes=tuple(b.close for b in series.bars),
+            dates=series.dates,
+            closes=series.closes,
             source=series.source,
             proxy_for=series.proxy_for,
             gaps=series.gaps,

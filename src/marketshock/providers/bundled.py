@@ -14,7 +14,7 @@ import gzip
 import io
 import itertools
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -25,6 +25,7 @@ from marketshock.instruments import Instrument
 from marketshock.models.series import (
     CapexRecord,
     ClaimsFirstPrint,
+    Columns,
     Corroboration,
     DailyCloses,
     DailyFlow,
@@ -62,7 +63,6 @@ CLAIMS = {
     "CCSA": ("fred_ccsa_weekly.csv.gz", "Continuing claims (SA)"),
 }
 CLAIMS_VINTAGE = dt.date(2026, 3, 26)  # the day the bundled claims series were taken from FRED
-_BAR_FIELDS = ("date", "open", "high", "low", "close", "volume")
 
 
 def _text(name: str, directory: str | None = None) -> str:
@@ -182,30 +182,77 @@ def _opt_date(text: str) -> dt.date | None:
     return _date(text) if text.strip() else None
 
 
-@functools.cache
-@_checked("price history")
 def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
     """Daily bars of a `bars` row of the instrument table, from its bundled file (columns
-    date, open, high, low, close, volume; prices in USD). Raises UnknownSymbolError."""
+    date, open, high, low, close, volume; prices in USD), read column by column and validated
+    once as a `PriceSeries`. Cached per process by symbol and directory, however the call spells
+    them: every section asking for a symbol shares one parse. Raises UnknownSymbolError."""
+    return _cached_price_series(symbol, directory)
+
+
+@functools.cache
+def _cached_price_series(symbol: str, directory: str | None) -> PriceSeries:
+    return parse_price_series(symbol, directory)
+
+
+@_checked("price history")
+def parse_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
+    """`load_price_series` without the cache: the file read and validated anew."""
     spec = _instrument(symbol, "bars", "price history", directory)
     assert spec.file is not None  # _instrument checked it
-    rows = _rows(spec.file, directory)
-    bars: list[dict[str, str | None]] = [{field: r[field] for field in _BAR_FIELDS} for r in rows]
-    for bar in bars:
-        bar["volume"] = bar["volume"] if (bar["volume"] or "").strip() else None
-    # One validation for the whole series: pydantic parses the thousands of date and number
-    # strings in its core, much faster than a Bar(...) per row (start-up of `crypto --json`).
-    return PriceSeries.model_validate(
-        {
-            "symbol": spec.symbol,
-            "name": spec.name,
-            "calendar": spec.series_calendar,
-            "exchange": None if spec.series_calendar == "utc-days" else spec.calendar,  # judges doubtful rows
-            "bars": bars,
-            "proxy_for": spec.proxy_for,
-            "source": _daily_source(spec),
-        }
+    columns = _columns(spec.file, directory)
+    return PriceSeries(
+        symbol=spec.symbol,
+        name=spec.name,
+        calendar=spec.series_calendar,
+        exchange=None if spec.series_calendar == "utc-days" else spec.calendar,  # judges doubtful rows
+        proxy_for=spec.proxy_for,
+        source=_daily_source(spec),
+        **columns._asdict(),
     )
+
+
+def _columns(name: str, directory: str | None) -> Columns:
+    """A bundled daily file as columns: dates parsed, prices and volumes as floats (an empty
+    open, high, low or volume cell is None). Each column is converted at once, rather than a
+    dict and a model per row."""
+    header, by_column = _split_columns(_text(name, directory))
+    by_name = dict(zip(header, by_column, strict=True))
+    return Columns(
+        dates=tuple(map(_date, by_name["date"])),
+        opens=_opt_floats(by_name["open"]),
+        highs=_opt_floats(by_name["high"]),
+        lows=_opt_floats(by_name["low"]),
+        closes=tuple(map(float, by_name["close"])),
+        volumes=_opt_floats(by_name["volume"]),
+    )
+
+
+def _split_columns(text: str) -> tuple[list[str], list[list[str]]]:
+    """A CSV text's header and its columns of cells. A file of plain cells (no quote, no blank
+    line: every bundled series) is split in one pass over the text and sliced into columns,
+    several times faster than the csv module's rows; any other file goes through the csv module.
+    ValueError when a row has more or fewer cells than the header."""
+    text = text.replace("\r\n", "\n").strip("\n")
+    head, _, body = text.partition("\n")
+    header = head.split(",")
+    width = len(header)
+    if '"' not in text and body and all(line.count(",") == width - 1 for line in body.split("\n")):
+        cells = body.replace("\n", ",").split(",")
+        return header, [cells[i::width] for i in range(width)]
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows)
+    cells_by_row = [row for row in rows if row]
+    if not cells_by_row:
+        return header, [[] for _ in header]
+    return header, [list(column) for column in zip(*cells_by_row, strict=True)]
+
+
+def _opt_floats(cells: Sequence[str]) -> tuple[float | None, ...]:
+    try:
+        return tuple(map(float, cells))  # the common case: no empty cell
+    except ValueError:
+        return tuple(map(_opt_float, cells))
 
 
 def _daily_source(spec: Instrument) -> Source:
@@ -216,36 +263,10 @@ def _daily_source(spec: Instrument) -> Source:
     )
 
 
-@functools.cache
-@_checked("daily closes")
 def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
-    """Dates and closes only, parsed column-wise: the shock statistics read every long
-    history at once, where building a `Bar` per row would dominate the run time."""
-    spec = _instrument(symbol, "bars", "daily closes", directory)
-    assert spec.file is not None  # _instrument checked it
-    lines = _text(spec.file, directory).splitlines()
-    header = lines[0].split(",")
-    at_date, at_close = header.index("date"), header.index("close")
-    dates, closes = [], []
-    for line in lines[1:]:
-        if line:
-            cells = line.split(",")  # the bundled files are plain numbers and dates: no quoting
-            dates.append(_date(cells[at_date]))
-            closes.append(float(cells[at_close]))
-    if any(a >= b for a, b in itertools.pairwise(dates)):
-        # A file out of date order (a user's own): in order, and the later row of a date wins.
-        by_day = dict(zip(dates, closes, strict=True))
-        dates = sorted(by_day)
-        closes = [by_day[d] for d in dates]
-    return DailyCloses(
-        symbol=spec.symbol,
-        name=spec.name,
-        calendar=spec.series_calendar,
-        dates=tuple(dates),
-        closes=tuple(closes),
-        proxy_for=spec.proxy_for,
-        source=_daily_source(spec),
-    )
+    """Dates and closes only: the columns of the one cached `load_price_series` parse, so the
+    shock statistics and the sections read each file once."""
+    return DailyCloses.from_prices(load_price_series(symbol, directory))
 
 
 @functools.cache
@@ -274,38 +295,38 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
     if history:
         earlier = _history_sessions(spec, history[0], directory)
         if earlier and sessions:
-            last, first = earlier[-1].date, sessions[0].date
+            last, first = earlier[-1]["date"], sessions[0].date
+            assert isinstance(last, dt.date)  # _history_sessions parsed it
             if first <= last:
                 raise ValueError(f"the curated closes start {first}, not after the history's last day {last}")
             if (first - last).days > 1:
                 breaks = ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),)
-        sessions = earlier + sessions
+        return IndexSessions.model_validate(
+            {"symbol": spec.symbol, "name": spec.name, "sessions": [*earlier, *sessions], "breaks": breaks}
+        )
     return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=tuple(sessions), breaks=breaks)
 
 
-def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[IndexSession]:
-    """A long daily history (date, open, high, low, close, volume) as sessions: the day change
-    from the previous row's close, which is the previous session's (the rows are every session)."""
+def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[dict[str, object]]:
+    """A long daily history (date, open, high, low, close, volume) as sessions, each a dict for
+    `IndexSessions` to validate with the rest in one call (pydantic's core builds the thousands of
+    models far faster than one constructor call a row): the day change from the previous row's
+    close, which is the previous session's (the rows are every session)."""
     provider = "Stooq" if "stooq" in name else "bundled"
     reference = f"{spec.stooq or spec.symbol} daily CSV ({name})"
     if provider == "Stooq":
         reference = f"{spec.stooq} daily CSV q/d/l/?s={spec.stooq}&i=d, as committed in {_STOOQ_KOSPI_REPO}"
     source = Source(provider=provider, reference=reference, note="day change computed from consecutive closes")
-    sessions: list[IndexSession] = []
-    previous: IndexSession | None = None
-    for r in _rows(name, directory):
-        day, close = _date(r["date"]), float(r["close"])
-        if previous is not None and day <= previous.date:
-            raise ValueError(f"{name}: {day} is not after {previous.date}")
-        change = None
-        if previous is not None and previous.close:
-            change = round((close / previous.close - 1) * 100, 2)
-        low = _opt_float(r["low"])
-        previous = IndexSession.model_construct(
-            date=day, close=close, change_pct=change, intraday_low=low, market_measure="", source=source
-        )
-        sessions.append(previous)
-    return sessions
+    columns = _columns(name, directory)
+    dates, closes = columns.dates, columns.closes
+    for i in range(1, len(dates)):
+        if dates[i] <= dates[i - 1]:
+            raise ValueError(f"{name}: {dates[i]} is not after {dates[i - 1]}")
+    changes = [None, *(round((c / p - 1) * 100, 2) if p else None for p, c in itertools.pairwise(closes))]
+    return [
+        {"date": d, "close": c, "change_pct": ch, "intraday_low": lo, "market_measure": "", "source": source}
+        for d, c, ch, lo in zip(dates, closes, changes[: len(dates)], columns.lows, strict=True)
+    ]
 
 
 @functools.cache

@@ -61,13 +61,13 @@ def parse_candles(text: str, *, dataset: str) -> list[Bar]:
             continue  # no close: a gap day, which the series' normalisation finds (crypto trades every UTC day)
         try:
             bars.append(
-                Bar(
-                    date=dt.datetime.fromtimestamp(time, dt.UTC).date(),
-                    open=open_,
-                    high=high,
-                    low=low,
-                    close=close,
-                    volume=row[5] if len(row) > 5 else None,
+                Bar.parse(
+                    dt.datetime.fromtimestamp(time, dt.UTC).date(),
+                    open_,
+                    high,
+                    low,
+                    close,
+                    row[5] if len(row) > 5 else None,
                 )
             )
         except ValueError:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from marketshock import instruments
 from marketshock.errors import HttpStatusError, NoDataError
 from marketshock.instruments import Instrument
-from marketshock.models.series import Bar, MarketCapPoint, PriceSeries, Source
+from marketshock.models.series import Bar, Columns, MarketCapPoint, PriceSeries, Source
 from marketshock.providers import chain, coinbase, coingecko, sec, stooq, yahoo
 from marketshock.providers.http import Fetched, Http, utc_now
 from marketshock.providers.ttl import FILINGS_TTL, QUOTES_TTL, TICKER_MAP_TTL, daily_ttl
@@ -83,7 +83,7 @@ def price_series(
         symbol=inst.symbol,
         name=name if inst.kind == "stock" and name else inst.name,
         calendar=inst.series_calendar,
-        bars=bars,
+        **Columns.of_bars(bars)._asdict(),
         gaps=gaps,
         exchange=None if crypto else inst.calendar,  # its trading calendar (an ISO 10383 MIC)
         proxy_for=inst.proxy_for,

@@ -57,13 +57,13 @@ def parse_daily_csv(text: str, *, dataset: str) -> tuple[Bar, ...]:
             raise BadResponse(PROVIDER, dataset, f"line {n} has {len(row)} fields, expected 5 or 6")
         try:
             bars.append(
-                Bar(
-                    date=dt.date.fromisoformat(row[0].strip()),
-                    open=_price(row[1]),  # an empty field is a gap in that field only
-                    high=_price(row[2]),
-                    low=_price(row[3]),
-                    close=float(row[4]),
-                    volume=float(row[5]) if len(row) > 5 and row[5].strip() else None,
+                Bar.parse(
+                    dt.date.fromisoformat(row[0].strip()),
+                    _price(row[1]),  # an empty field is a gap in that field only
+                    _price(row[2]),
+                    _price(row[3]),
+                    row[4],
+                    row[5] if len(row) > 5 and row[5].strip() else None,
                 )
             )
         except ValueError:

@@ -175,7 +175,7 @@ def parse_daily(text: str, *, symbol: str, dataset: str) -> Daily:
             continue
         gaps.discard(day)
         try:
-            bars[day] = Bar(date=day, open=o, high=h, low=lo, close=c, volume=cols["volume"][i])
+            bars[day] = Bar.parse(day, o, h, lo, c, cols["volume"][i])
         except ValueError:
             raise BadResponse(PROVIDER, dataset, f"bar {i} ({day}) has a non-numeric price") from None
     if not bars:
@@ -228,14 +228,12 @@ def adjust_for_splits(
         if abs(move + math.log(ratio)) >= abs(move):
             continue  # already adjusted
         earlier = tuple(
-            b.model_copy(
-                update={
-                    "open": b.open / ratio if b.open is not None else None,
-                    "high": b.high / ratio if b.high is not None else None,
-                    "low": b.low / ratio if b.low is not None else None,
-                    "close": b.close / ratio,
-                    "volume": b.volume * ratio if b.volume is not None else None,
-                }
+            b._replace(
+                open=b.open / ratio if b.open is not None else None,
+                high=b.high / ratio if b.high is not None else None,
+                low=b.low / ratio if b.low is not None else None,
+                close=b.close / ratio,
+                volume=b.volume * ratio if b.volume is not None else None,
             )
             for b in bars[:at]
         )

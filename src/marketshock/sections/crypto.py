@@ -26,12 +26,12 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 def asset_figures(series: PriceSeries, ctx: RunContext, section: str = "crypto") -> CryptoAsset:
     """Every figure of one asset, from its bars up to the as-of day. A figure that needs a day
     without a price (a gap) is null, and the gap is named in the envelope's `warnings`."""
-    whole = series.bars
+    whole = series.dates
     series = series.up_to(ctx.as_of)
     bars, gaps = series.bars, series.gaps
     if not bars:
-        data_first = whole[0].date if whole else None
-        data_last = whole[-1].date if whole else None
+        data_first = whole[0] if whole else None
+        data_last = whole[-1] if whole else None
         starts = f" (the data starts {data_first})" if data_first else ""
         raise NotCovered(
             series.source.provider,
@@ -42,17 +42,16 @@ def asset_figures(series: PriceSeries, ctx: RunContext, section: str = "crypto")
             last=data_last,
         )
     last = bars[-1]
-    closes = [b.close for b in bars]
+    closes, dates = series.closes, series.dates
     log = analytics.GapLog()
     ytd = analytics.year_to_date(bars, gaps, log.to("change_ytd_pct"))
     found = analytics.lowest_since(bars, gaps, log.to("lowest_since"))
     low = found if isinstance(found, analytics.LowestSince) else None
-    high = analytics.drawdown_from_high([b.date for b in bars], closes)
+    high = analytics.drawdown_from_high(dates, closes)
     assert high is not None  # bars is not empty
-    recent = bars[-60:]
     change_1d = analytics.change_over_days(bars, 1, gaps, log.to("change_1d_pct"))
     change_7d = analytics.change_over_days(bars, 7, gaps, log.to("change_7d_pct"))
-    streak = analytics.streak_over([b.date for b in recent], [b.close for b in recent], gaps, log.to("streak"))
+    streak = analytics.streak_over(dates[-60:], closes[-60:], gaps, log.to("streak"))
     for warning in gap_warnings(section, series, log, ctx.as_of):
         warn(warning)
     return CryptoAsset(
@@ -76,7 +75,7 @@ def asset_figures(series: PriceSeries, ctx: RunContext, section: str = "crypto")
         drawdown_pct=round(high.drawdown_pct, 2),
         streak=streak,
         gap_figures=log.figures,
-        data_starts=bars[0].date,
+        data_starts=dates[0],
         recent_closes=[round(c, 2) for c in closes[-SPARK_DAYS:]],
         source=series.source,
     )

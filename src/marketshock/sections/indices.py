@@ -82,13 +82,11 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
     """Figures of a daily series. A figure whose sessions include a gap (a session the provider
     sent without a close) is null, the gap named in the envelope's `warnings`."""
     series = series.up_to(ctx.as_of)
-    bars, gaps = series.bars, series.gaps
+    closes, dates, gaps = series.closes, series.dates, series.gaps
     kind = "ETF proxy" if series.proxy_for else "index"
-    if not bars:
+    if not dates:
         reason = f"no data on or before {ctx.as_of}"
         return no_figure_row(series.symbol, series.name, kind, reason, series.source, series.proxy_for)
-    closes = [b.close for b in bars]
-    dates = [b.date for b in bars]
     log = analytics.GapLog()
     change_1d = analytics.change_over_sessions(closes, 1, dates, gaps, log.to("change_1d_pct"))
     change_5d = analytics.change_over_sessions(closes, 5, dates, gaps, log.to("change_5d_pct"))
@@ -104,7 +102,7 @@ def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
         name=series.name,
         kind=kind,
         proxy_for=series.proxy_for,
-        date=bars[-1].date,
+        date=dates[-1],
         last=round(closes[-1], 2),
         change_1d_pct=_round(change_1d),
         change_5d_pct=_round(change_5d),

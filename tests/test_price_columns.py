@@ -1,0 +1,100 @@
+"""A price series is held in columns and validated once: finite numbers, equal columns, the
+normalisation rules; the row view is plain tuples built from the columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from pydantic import ValidationError
+
+from marketshock.errors import BadResponse, ConfigError
+from marketshock.models.series import Bar, Columns, PriceSeries, Source
+from marketshock.providers import bundled, coinbase
+
+D = dt.date
+SOURCE = Source(provider="test")
+
+
+def series(columns: Columns, calendar: str = "utc-days") -> PriceSeries:
+    return PriceSeries(symbol="BTC", name="Bitcoin", calendar=calendar, source=SOURCE, **columns._asdict())
+
+
+def columns_of(closes: list[float]) -> Columns:
+    days = tuple(D(2025, 6, 1) + dt.timedelta(days=i) for i in range(len(closes)))
+    return Columns(days, tuple(closes), tuple(closes), tuple(closes), tuple(closes), (1.0,) * len(closes))
+
+
+def test_a_series_given_as_columns_equals_the_same_series_given_as_bars():
+    columns = columns_of([100.0, 101.0, 99.5])
+    as_bars = PriceSeries(symbol="BTC", name="Bitcoin", calendar="utc-days", source=SOURCE, bars=columns.bars())
+    assert series(columns) == as_bars
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_close_that_is_not_a_finite_number_is_rejected_naming_its_day(bad):
+    columns = columns_of([100.0, 101.0, 99.5])
+    with pytest.raises(ValidationError, match="the close of 2025-06-02 is not a finite number"):
+        series(columns._replace(closes=(100.0, bad, 99.5)))
+
+
+def test_columns_of_different_lengths_are_rejected():
+    full = columns_of([100.0, 101.0])
+    with pytest.raises(ValidationError, match="differ in length"):
+        series(full._replace(volumes=(1.0,)))
+
+
+def test_columns_out_of_order_are_normalised_like_bars():
+    shuffled = Columns.of_bars(reversed(columns_of([100.0, 101.0, 102.0]).bars()))
+    assert series(shuffled).closes == (100.0, 101.0, 102.0)
+
+
+def test_the_row_view_reads_the_columns():
+    view = series(columns_of([100.0, 101.0])).bars
+    assert view[-1] == Bar(date=D(2025, 6, 2), open=101.0, high=101.0, low=101.0, close=101.0, volume=1.0)
+
+
+def test_up_to_cuts_every_column_and_a_copy_does_not_keep_the_longer_row_view():
+    whole = series(columns_of([100.0, 101.0, 102.0]))
+    assert len(whole.bars) == 3  # the view is built before the cut
+    known = whole.up_to(D(2025, 6, 2))
+    assert (known.dates, known.closes, len(known.bars)) == ((D(2025, 6, 1), D(2025, 6, 2)), (100.0, 101.0), 2)
+
+
+def test_a_provider_value_that_is_not_a_number_is_no_bar():
+    with pytest.raises(BadResponse, match="candle 0: a price is not a number"):
+        coinbase.parse_candles("[[1748822400, 1.0, 3.0, 2.0, true, 10]]", dataset="d")
+
+
+def test_two_readers_of_a_bundled_history_share_one_parse():
+    assert bundled.load_daily_closes("SPY").closes is bundled.load_price_series("SPY").closes
+    assert bundled.load_price_series("SPY") is bundled.load_price_series("SPY")
+
+
+PLAIN = "date,open,high,low,close,volume\n2025-06-01,1,2,0.5,1.5,10\n2025-06-02,,2,1,1.8,\n"
+
+
+def patched_history(monkeypatch, text: str) -> PriceSeries:
+    packaged = bundled._text
+    monkeypatch.setattr(bundled, "_text", lambda name, d=None: text if name.endswith(".csv.gz") else packaged(name, d))
+    return bundled.parse_price_series("BTC")  # uncached: the file is patched
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        PLAIN.replace("\n", "\r\n"),  # Windows line ends
+        PLAIN.replace("2025-06-02,,2", '"2025-06-02",,"2"'),  # quoted cells: through the csv module
+        PLAIN.replace("\n2025-06-02", "\n\n2025-06-02"),  # a blank line
+    ],
+)
+def test_a_history_file_in_another_csv_spelling_reads_as_the_plain_one(monkeypatch, variant):
+    plain = patched_history(monkeypatch, PLAIN)
+    assert patched_history(monkeypatch, variant) == plain
+    assert (plain.opens, plain.volumes, plain.closes) == ((1.0, None), (10.0, None), (1.5, 1.8))
+
+
+def test_a_history_row_with_a_cell_too_many_is_a_config_error(monkeypatch):
+    with pytest.raises(ConfigError, match="price history of BTC: the file does not fit"):
+        patched_history(monkeypatch, PLAIN.replace("1.8,", "1.8,7,"))
