@@ -85,6 +85,13 @@ def test_before_the_curated_reports_the_last_filed_10k_is_shown_for_every_compan
     assert companies["QCOM"]["date"] is None and companies["QCOM"]["age_days"] is None
 
 
+def test_an_sec_capex_fact_is_a_primary_source_published_the_day_its_10k_was_filed(replay, tmp_path):
+    companies, _ = capex(replay, tmp_path, "2026-02-06")
+    [sec] = [s for s in companies["GOOGL"]["sources"] if s["provider"] == "SEC EDGAR"]
+    assert (sec["quality"], sec["published"]) == ("primary", "2026-02-05")  # acc. 0001652044-26-000018
+    assert sec["reference"].startswith("https://data.sec.gov/api/xbrl/companyconcept/CIK0001652044/")
+
+
 def test_guidance_and_reactions_older_than_120_days_are_not_shown(replay, tmp_path):
     companies, _ = capex(replay, tmp_path, "2026-11-30")
     for ticker, c in companies.items():
