@@ -161,6 +161,14 @@ def test_a_users_capex_file_without_the_quality_columns_still_loads(tmp_path):
     assert records["GOOGL"].guidance_source is not None  # the bundled rows are still there
 
 
+def test_an_empty_bundled_table_still_gives_the_columns_a_users_file_must_have():
+    # The bundled ETF flow quotes hold no row since their figures were left out (issue 19).
+    assert bundled.load_etf_quoted_flows() == ()
+    assert bundled_columns("etf_flow_quotes_curated.csv") == [
+        "month", "net_flow_usd", "qualifier", "basis", "provider", "known_from", "source_url", "note",
+    ]  # fmt: skip
+
+
 def test_a_bad_quality_mark_in_a_users_file_is_a_curated_file_error(tmp_path):
     path = tmp_path / "cuts.csv"
     path.write_text(
