@@ -107,6 +107,20 @@ def invoke(*args: str, env: Env = None, input: str | None = None, cwd: Path | st
         return Run(tuple(args), code, out.getvalue().decode(), err.getvalue().decode())  # before they close
 
 
+def dataset_copy(directory: Path, **files: str) -> Path:
+    """A copy of the bundled dataset in `directory` (for `MARKETSHOCK_BUNDLED_DIR` or a loader's
+    `directory`), with the text of some files replaced: `dataset_copy(d, **{"a.csv": text})`.
+    Tests change the copy, never the package's files."""
+    from importlib import resources
+
+    for item in resources.files("marketshock.data").iterdir():
+        if item.is_file():
+            (directory / item.name).write_bytes(item.read_bytes())
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
 def command(*args: str, entry: str = "module") -> list[str]:
     """The argv of a real run: `python -m marketshock ...`, or the installed script with entry="script"."""
     if entry == "module":

@@ -14,6 +14,8 @@ import re
 import jsonschema
 import pytest
 
+from harness import dataset_copy, invoke
+
 COMMANDS = [("indices",), ("earnings-capex",), ("labor",), ("crypto",), ("crypto", "--ytd"), ("report",)]
 IDS = [" ".join(c) for c in COMMANDS]
 # A line of each command's table that proves the right table was printed.
@@ -142,8 +144,21 @@ def test_crypto_assets_carry_every_contract_field_as_numbers_or_dates(crypto_ytd
         assert asset["drawdown_pct"] <= 0
 
 
-def test_both_january_etf_flow_quotes_are_shown_and_neither_is_picked(crypto_ytd):
-    january = [m for m in crypto_ytd["etf_flows"] if m["month"] == "2026-01" and m["method"] == "quoted"]
+def test_two_quotes_of_one_months_etf_flows_are_both_shown_and_neither_is_picked(tmp_path):
+    # The bundled quotes rested on aggregator pages alone and were left out (issue 19): a copy's own.
+    quotes = (
+        "month,net_flow_usd,qualifier,basis,provider,known_from,source_url,note,"
+        "source_quality,published,corroboration,source_note\n"
+        "2026-01,-3000000000,over,US spot bitcoin ETFs,Deutsche Bank,2026-02-04,https://example.com/db,,"
+        "secondary,2026-02-04,,a news report\n"
+        "2026-01,-1600000000,about,US spot bitcoin ETFs,SoSoValue,2026-02-01,https://example.com/sv,,"
+        "primary,2026-02-01,,the tracker's page\n"
+    )
+    directory = dataset_copy(tmp_path, **{"etf_flow_quotes_curated.csv": quotes})
+    result = invoke("crypto", "--offline", "--json", env={"MARKETSHOCK_BUNDLED_DIR": str(directory)})
+    assert result.code == 0, result.err
+    flows = result.json()["data"]["etf_flows"]
+    january = [m for m in flows if m["month"] == "2026-01" and m["method"] == "quoted"]
     assert {(m["provider"], m["net_flow_usd"]) for m in january} == {
         ("Deutsche Bank", -3e9),
         ("SoSoValue", -1.6e9),
@@ -151,8 +166,8 @@ def test_both_january_etf_flow_quotes_are_shown_and_neither_is_picked(crypto_ytd
 
 
 def test_about_two_trillion_of_crypto_market_value_was_wiped_out(crypto_ytd):
-    coingecko = by(crypto_ytd["market_cap"], "provider", "CoinGecko")
-    assert coingecko["wiped_out_usd"] == pytest.approx(2e12)
+    coinmarketcap = by(crypto_ytd["market_cap"], "provider", "CoinMarketCap")
+    assert coinmarketcap["wiped_out_usd"] == pytest.approx(2.02e12)  # TASS: 'losing $2.02 trillion'
 
 
 def test_challenger_108435_job_cuts_the_most_for_a_january_since_2009(cli):

@@ -145,6 +145,12 @@ def test_a_broken_config_in_a_real_process_has_no_traceback(tmp_path: Path):
     assert "Traceback" not in result.err
 
 
+def test_a_config_path_under_a_user_with_no_home_directory_is_one_line_and_exit_2():
+    result = invoke("--config", "~0", "chart", "2026-02-06")  # found by the CLI fuzz test
+    assert result.code == 2
+    assert result.err == "marketshock: error: config file ~0 (from --config): no home directory for ~0\n"
+
+
 def test_a_bad_environment_variable_names_the_variable(monkeypatch):
     monkeypatch.setenv("MARKETSHOCK_HTTP_TIMEOUT", "soon")
     result = invoke("config", "show")

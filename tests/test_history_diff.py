@@ -68,7 +68,7 @@ def test_history_csv_is_date_and_raw_value(snapshots: Path):
 
 def test_history_since_and_until_cut_the_range(snapshots: Path):
     cut = ("--since", "2026-02-03", "--until", "2026-02-05")
-    result = invoke("history", "indices.KOSPI.last", *cut, "--dir", str(snapshots), "--csv")
+    result = invoke("history", "indices.SPY.last", *cut, "--dir", str(snapshots), "--csv")
     assert [r[0] for r in csv.reader(io.StringIO(result.out))][1:] == ["2026-02-03", "2026-02-04", "2026-02-05"]
 
 
@@ -80,7 +80,7 @@ def test_history_list_prints_the_metric_paths_one_a_line(snapshots: Path):
     for documented in (
         "crypto.BTC.price",
         "crypto.ETH.change_ytd_pct",
-        "crypto.market_cap.CoinGecko.wiped_out_usd",
+        "crypto.market_cap.CoinMarketCap.wiped_out_usd",
         "labor.job_cuts.value",
         "labor.claims.initial",
         "labor.claims_first_print.initial",

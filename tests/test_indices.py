@@ -100,13 +100,47 @@ def headline(row: IndexRow) -> str:
 
 
 def test_a_headline_says_at_least_when_the_streak_may_be_longer():
-    row = indices.moves_row(bundled.load_index_moves("MSCI-APXJ"), RunContext(D(2026, 2, 6), bundled.BundledData()))
+    moves = IndexMoves(
+        symbol="MSCI-APXJ",
+        name="MSCI AC Asia Pacific ex-Japan",
+        moves=tuple(
+            IndexMove(date=d, change_pct=p, measured_at="intraday", source=SOURCE)
+            for d, p in ((D(2026, 2, 5), -1.8), (D(2026, 2, 6), -1.0))
+        ),
+    )
+    row = indices.moves_row(moves, RunContext(D(2026, 2, 6), bundled.BundledData()))
     assert headline(row) == "MSCI AC Asia Pacific ex-Japan -1.00% on 2026-02-06, at least its second day of decline"
 
 
 def test_a_headline_names_a_complete_streak_exactly():
-    row = indices.session_row(bundled.load_index_sessions("KOSPI"), RunContext(D(2026, 2, 6), bundled.BundledData()))
-    assert headline(row).endswith("on 2026-02-06, its second day of decline")
+    index = sessions(
+        (D(2026, 2, 3), 5288.08, 6.84), (D(2026, 2, 4), 5300.0, 0.22), (D(2026, 2, 5), 5163.57, -3.86),
+        (D(2026, 2, 6), 5089.14, -1.44),
+    )  # fmt: skip
+    assert headline(row_on(index, D(2026, 2, 6))).endswith("on 2026-02-06, its second day of decline")
+
+
+def test_a_session_whose_close_was_left_out_makes_the_streak_after_it_a_lower_bound():
+    index = sessions(
+        (D(2026, 2, 3), 5288.08, 6.84), (D(2026, 2, 4), None, None), (D(2026, 2, 5), 5163.57, -3.86),
+        (D(2026, 2, 6), 5089.14, -1.44),
+    )  # fmt: skip
+    assert headline(row_on(index, D(2026, 2, 6))).endswith("on 2026-02-06, at least its second day of decline")
+
+
+def test_a_last_session_without_a_close_has_no_streak_and_says_why():
+    left_out = Source(provider="curated", note="no close: its only source was an aggregator")
+    index = IndexSessions(
+        symbol="KOSPI",
+        name="KOSPI",
+        sessions=(
+            IndexSession(date=D(2026, 2, 3), close=5288.08, change_pct=6.84, source=SOURCE),
+            IndexSession(date=D(2026, 2, 4), close=None, change_pct=None, source=left_out),
+        ),
+    )
+    row = row_on(index, D(2026, 2, 4))
+    assert (row.last, row.change_1d_pct, row.streak) == (None, None, None)
+    assert "2026-02-04: no close: its only source was an aggregator" in row.notes
 
 
 def test_an_unknown_last_change_is_no_streak_rather_than_a_partial_one():

@@ -309,8 +309,16 @@ def test_replay_indices_match_offline_with_curated_sidecar_notes(server, tmp_pat
     live = run(server, "indices", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path, datasets=ASIA_CURATED)
     off = offline("indices", "--as-of", "2026-02-06", "--json", tmp_path=tmp_path)
     assert live.code == 0, live.err
-    assert [without(r, "source") for r in live.json()["data"]["indices"]] == [
-        without(r, "source") for r in off.json()["data"]["indices"]
+    # The stand-in serves KOSPI bars from the curated closes, which leave out 2026-02-04 (its only
+    # source was an aggregator, issue 19): the figures that span that session are the stand-in's
+    # artefact, not a real Yahoo's. Everything else must match.
+    spanning = ("change_5d_pct", "streak", "streak_complete", "recent_closes")
+
+    def comparable(row: dict) -> dict:
+        return without(row, "source", *spanning) if row["symbol"] == "KOSPI" else without(row, "source")
+
+    assert [comparable(r) for r in live.json()["data"]["indices"]] == [
+        comparable(r) for r in off.json()["data"]["indices"]
     ]
     kospi = live.json()["data"]["indices"][0]
     assert kospi["source"]["provider"] == "Yahoo Finance"

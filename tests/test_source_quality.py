@@ -1,5 +1,6 @@
-"""Every curated figure names its best source, that source's quality and publication date; a figure
-resting on aggregator pages alone says why, is marked in its table and is never a headline."""
+"""Every curated figure names its best source, that source's quality and publication date; no figure of
+the bundled dataset rests on aggregator pages alone (issue 19: such figures were left out). A user's
+figure that does is marked in its table and is never a headline."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from importlib import resources
 
 import pytest
 
-from harness import invoke
+from harness import dataset_copy, invoke
 from marketshock import instruments
 from marketshock.config import CuratedSettings
 from marketshock.errors import CuratedFileError
@@ -24,26 +25,37 @@ from marketshock.sections import report
 DATA = resources.files("marketshock.data")
 
 
-def curated_figures() -> list[tuple[str, Source]]:
-    """(what, source) for every sourced figure of the bundled curated tables."""
+def curated_figures(directory: str | None = None) -> list[tuple[str, Source]]:
+    """(what, source) for every sourced figure of the curated tables of a dataset (None: the bundled)."""
     figures: list[tuple[str, Source]] = []
-    figures += [(f"job cuts {v.label}", v.source) for v in bundled.load_job_cuts().values]
-    figures += [(f"claims w/e {c.week_ending}", c.source) for c in bundled.load_claims_first_prints()]
-    table = instruments.load()
+    figures += [(f"job cuts {v.label}", v.source) for v in bundled.load_job_cuts(directory).values]
+    figures += [(f"claims w/e {c.week_ending}", c.source) for c in bundled.load_claims_first_prints(directory)]
+    table = instruments.load(directory)
     for row in table.bundled("sessions"):
-        # The curated closes only: a provider's own series before them (Stooq's KOSPI) is data.
-        sessions = bundled.load_index_sessions(row.symbol).sessions
-        figures += [(f"{row.symbol} {s.date}", s.source) for s in sessions if s.source.provider == "curated"]
+        # The curated closes only: a provider's own series before them (Stooq's KOSPI) is data. A
+        # session whose close was left out has no figure to source.
+        sessions = bundled.load_index_sessions(row.symbol, directory).sessions
+        figures += [
+            (f"{row.symbol} {s.date}", s.source)
+            for s in sessions
+            if s.source.provider == "curated" and (s.close is not None or s.change_pct is not None)
+        ]
     for row in table.bundled("moves"):
-        figures += [(f"{row.symbol} {m.date}", m.source) for m in bundled.load_index_moves(row.symbol).moves]
-    for ticker, record in bundled.load_capex().items():
+        moves = bundled.load_index_moves(row.symbol, directory).moves
+        figures += [(f"{row.symbol} {m.date}", m.source) for m in moves]
+    for ticker, record in bundled.load_capex(directory).items():
         for part in ("capex_actual_source", "guidance_source", "reaction_source"):
             source = getattr(record, part)
             if source is not None:
                 figures.append((f"{ticker} {part}", source))
-    figures += [(f"ETF flows {q.month} {q.source.provider}", q.source) for q in bundled.load_etf_quoted_flows()]
-    figures += [(f"market value {p.provider} {p.kind}", p.source) for p in bundled.load_market_cap_points()]
+    quotes = bundled.load_etf_quoted_flows(directory)
+    figures += [(f"ETF flows {q.month} {q.source.provider}", q.source) for q in quotes]
+    figures += [(f"market value {p.provider} {p.kind}", p.source) for p in bundled.load_market_cap_points(directory)]
     return figures
+
+
+def resting_on_aggregators_alone(figures: list[tuple[str, Source]]) -> list[str]:
+    return [what for what, source in figures if source.aggregator_only]
 
 
 FIGURES = curated_figures()
@@ -57,22 +69,35 @@ def test_every_curated_figure_has_a_marked_and_dated_source(what: str, source: S
     assert all(c.quality in QUALITIES and c.reference.strip() for c in source.corroboration)
     if source.quality != "primary":
         assert source.quality_note.strip(), f"{what}: not primary, and the row does not say why"
-    if source.aggregator_only:
-        assert source.quality_note.strip(), f"{what}: rests on aggregators alone without a note saying why"
 
 
-def test_the_bundled_data_has_its_sources_and_no_forum_or_aggregator_alone_without_a_reason():
+def test_no_figure_of_the_bundled_data_rests_on_a_forum_or_on_aggregators_alone():
     assert len(FIGURES) >= 50  # every table is walked
     forum = [w for w, s in FIGURES if "democraticunderground" in s.reference]
     assert forum == []  # a forum post may corroborate, never be a figure's best source
-    qualities = {s.quality for _, s in FIGURES}
-    assert qualities == set(QUALITIES)
+    assert resting_on_aggregators_alone(FIGURES) == []
+    # Aggregator pages still stand beside better sources, and as the best source where a news report
+    # corroborates the figure.
+    assert {s.quality for _, s in FIGURES} == set(QUALITIES)
+
+
+AGGREGATOR_ONLY_MOVE = (
+    "2026-02-05,-1.8,intraday,https://aggregator.example/asia,,aggregator,2026-02-05,"
+    "aggregator - https://copy.example/asia,no news report found\n"
+)
+
+
+def test_a_figure_resting_on_aggregators_alone_in_a_copy_of_the_data_is_found(tmp_path):
+    moves = DATA.joinpath("msci_apxj_moves_curated.csv").read_text(encoding="utf-8") + AGGREGATOR_ONLY_MOVE
+    directory = dataset_copy(tmp_path, **{"msci_apxj_moves_curated.csv": moves})
+    assert resting_on_aggregators_alone(curated_figures(str(directory))) == ["MSCI-APXJ 2026-02-05"]
 
 
 def test_every_row_of_every_curated_file_carries_the_quality_columns():
     for name in sorted(n.name for n in DATA.iterdir() if n.name.endswith(".csv")):
-        rows = list(csv.DictReader(io.StringIO(DATA.joinpath(name).read_text(encoding="utf-8"))))
-        quality = [c for c in rows[0] if c.endswith("quality")]
+        reader = csv.DictReader(io.StringIO(DATA.joinpath(name).read_text(encoding="utf-8")))
+        rows = list(reader)
+        quality = [c for c in reader.fieldnames or () if c.endswith("quality")]
         if name in ("instruments.csv", "shocks_catalogue.csv") or name.startswith("farside_"):
             # not curated figures: the instrument table, the catalogue of named shocks (event dates
             # whose figures `compare` computes from the series) and Farside's exports
@@ -136,6 +161,14 @@ def test_a_users_capex_file_without_the_quality_columns_still_loads(tmp_path):
     assert records["GOOGL"].guidance_source is not None  # the bundled rows are still there
 
 
+def test_an_empty_bundled_table_still_gives_the_columns_a_users_file_must_have():
+    # The bundled ETF flow quotes hold no row since their figures were left out (issue 19).
+    assert bundled.load_etf_quoted_flows() == ()
+    assert bundled_columns("etf_flow_quotes_curated.csv") == [
+        "month", "net_flow_usd", "qualifier", "basis", "provider", "known_from", "source_url", "note",
+    ]  # fmt: skip
+
+
 def test_a_bad_quality_mark_in_a_users_file_is_a_curated_file_error(tmp_path):
     path = tmp_path / "cuts.csv"
     path.write_text(
@@ -150,12 +183,22 @@ def test_a_bad_quality_mark_in_a_users_file_is_a_curated_file_error(tmp_path):
 # --- tables and headlines ----------------------------------------------------------------------
 
 
-def test_a_table_marks_a_figure_resting_on_aggregators_alone_and_says_why_in_full():
-    out = invoke("crypto", "--offline").out
+AGGREGATOR_ONLY_QUOTE = (
+    "month,net_flow_usd,qualifier,basis,provider,known_from,source_url,note,"
+    "source_quality,published,corroboration,source_note\n"
+    "2026-01,-3000000000,over,US spot bitcoin ETFs,Deutsche Bank,2026-02-04,https://aggregator.example/db,,"
+    "aggregator,2026-02-04,aggregator - https://copy.example/db,the bank's note is not public\n"
+)
+
+
+def test_a_table_marks_a_figure_resting_on_aggregators_alone_and_says_why_in_full(tmp_path):
+    directory = dataset_copy(tmp_path, **{"etf_flow_quotes_curated.csv": AGGREGATOR_ONLY_QUOTE})
+    env = {"MARKETSHOCK_BUNDLED_DIR": str(directory)}
+    out = invoke("crypto", "--offline", env=env).out
     flows = [line for line in out.splitlines() if "quoted" in line]
-    assert flows and all(re.search(r"\[\d+ agg\]", line) for line in flows)  # Deutsche Bank, SoSoValue
+    assert flows and all(re.search(r"\[\d+ agg\]", line) for line in flows)
     assert "agg: resting on aggregator pages alone" in out and "ETF flows" in out
-    verbose = invoke("-v", "crypto", "--offline").out
+    verbose = invoke("-v", "crypto", "--offline", env=env).out
     assert "aggregator, published 2026-02-04" in verbose and "not public" in verbose
 
 

@@ -285,10 +285,20 @@ def default_config_path() -> Path:
 def config_path(explicit: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     if explicit:
-        return Path(explicit).expanduser()
+        return _expanded(explicit, "--config")
     if environ.get(CONFIG_ENV):
-        return Path(environ[CONFIG_ENV]).expanduser()
+        return _expanded(environ[CONFIG_ENV], CONFIG_ENV)
     return default_config_path()
+
+
+def _expanded(path: str | Path, source: str) -> Path:
+    """`~` and `~user` expanded; a user with no home directory (`~0`) is a ConfigError, not a
+    RuntimeError from pathlib."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        user = str(path).split("/")[0]
+        raise ConfigError(f"config file {path} (from {source}): no home directory for {user}") from None
 
 
 def _is_config_file(path: Path, source: str | None) -> bool:

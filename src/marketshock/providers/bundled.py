@@ -84,6 +84,11 @@ def _rows(name: str, directory: str | None = None) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(_text(name, directory))))
 
 
+def columns(name: str, directory: str | None = None) -> list[str]:
+    """The header of a bundled table, which may hold no rows (the ETF flow quotes, issue 19)."""
+    return list(csv.DictReader(io.StringIO(_text(name, directory))).fieldnames or ())
+
+
 # Columns of a curated table that say how good a figure's source is. A row names its best source
 # (the table's source column), its quality mark, when that page was published, the other pages
 # that report the same figure ("quality date reference" entries, " | " between them, "-" for an

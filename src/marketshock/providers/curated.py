@@ -94,4 +94,4 @@ class Curated:
 def bundled_columns(name: str) -> list[str]:
     """The columns a user's file must have: the bundled table's, but for the optional ones saying
     how good a source is (quality, publication date, corroboration, why no primary source)."""
-    return [c for c in bundled._rows(name)[0] if not bundled.quality_column(c)]
+    return [c for c in bundled.columns(name) if not bundled.quality_column(c)]

@@ -440,6 +440,10 @@ class LiveData:
             note=f"filed {fact.filed}",
             fetched_at=fresh.fetched_at.replace(microsecond=0),
             stale=fresh.stale,
+            # The filer's own 10-K fact as EDGAR serves it: the primary source, published the day
+            # the filing was filed (which is also what --as-of goes by).
+            quality="primary",
+            published=fact.filed,
         )
         update: dict[str, Any] = {  # for model_copy and for the constructor's keywords alike
             "actual_fiscal_year": fact.fiscal_year,

@@ -149,10 +149,16 @@ def session_row(index: IndexSessions, ctx: RunContext) -> IndexRow:
         before = dates[start - 1] if start >= 1 else dates[0] - dt.timedelta(days=7)
         if analytics.first_gap(index.gaps, before, last.date) is not None:
             streak = None  # the run meets a session without a close: its length is unknown, not a lower bound
+    if last.change_pct is None and last.close is None:
+        # A session whose close was left out of the data (its only source was an aggregator):
+        # the day is known to have traded, its move is not, so neither is any streak into it.
+        streak = None
     change_5d = None
     if run >= 6 and tail[-1].close is not None and tail[-6].close is not None:
         change_5d = analytics.change_pct(tail[-1].close, tail[-6].close)
     notes = []
+    if last.close is None and last.source.note:
+        notes.append(f"{last.date}: {last.source.note}")
     low_note = intraday_note(last, sessions[-2] if run >= 2 else None)
     if low_note:
         notes.append(low_note)
