@@ -61,3 +61,10 @@ def test_the_brief_report_fits_the_screen_and_is_not_paged():
     lines = ANSI.sub("", brief).splitlines()
     assert lines[0].startswith("marketshock report: as of 2026-02-06")
     assert len(lines) <= 24
+
+
+def test_a_terminal_that_reports_no_width_is_laid_out_80_wide_not_left_empty():
+    # Some CI runners and containers give a pseudo-terminal of 0 columns: Rich would print nothing.
+    lines = ANSI.sub("", on_a_terminal("crypto", "--offline", cols=0)).splitlines()
+    assert any("BTC" in line for line in lines)
+    assert max(len(line) for line in lines) <= 80

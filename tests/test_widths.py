@@ -125,3 +125,11 @@ def test_no_line_is_wider_than_the_screen(screens, name, width):
 def test_no_cell_is_cut_short_with_an_ellipsis(screens, width):
     for name in COMMANDS:
         assert "…" not in screens[name, width][1], name
+
+
+@pytest.mark.parametrize("columns", ["0", "", "wide"])
+def test_a_columns_value_that_is_no_width_is_ignored_not_laid_out_at_zero(columns):
+    from harness import process  # a real process: Rich reads COLUMNS from its own environment
+
+    out = process("crypto", "--offline", env={"COLUMNS": columns}).out
+    assert out and out == process("crypto", "--offline", env={"COLUMNS": "160"}).out

@@ -23,6 +23,26 @@ if TYPE_CHECKING:
     from marketshock.runner import Outcome, Request
 
 
+FALLBACK_WIDTH = 80  # a terminal that reports no width (0 columns: some CI runners and containers)
+
+
+def usable_width(file: Any, is_tty: bool, pipe_width: int) -> int | None:
+    """The width to lay out for, or None to let Rich follow the terminal: COLUMNS when it is a
+    positive number (0, empty or text is ignored: Rich would lay out nothing at 0 columns and print
+    nothing at all), a terminal's own width, FALLBACK_WIDTH for a terminal that reports 0 columns,
+    and `pipe_width` for a pipe or a file."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    if not is_tty:
+        return pipe_width
+    try:
+        columns = os.get_terminal_size(file.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        columns = 0
+    return None if columns > 0 and raw == "" else (columns if columns > 0 else FALLBACK_WIDTH)
+
+
 def console(no_color: bool, file: Any = None, width: int | None = None, pipe_width: int = 160) -> Console:
     """stdout (or `file`) as Rich sees it. A terminal gets its own width and colours; a pipe or a
     file gets plain text `pipe_width` wide, wide enough to keep table rows on one line (COLUMNS
@@ -38,8 +58,8 @@ def console(no_color: bool, file: Any = None, width: int | None = None, pipe_wid
 
     file = file or sys.stdout
     is_tty = file.isatty()
-    if width is None and not is_tty and not os.environ.get("COLUMNS"):
-        width = pipe_width
+    if width is None:
+        width = usable_width(file, is_tty, pipe_width)
     plain = no_color or os.environ.get("NO_COLOR", "") != ""
     return _Console(
         file=file,
