@@ -142,6 +142,17 @@ def test_a_failed_section_exits_3_and_the_file_still_records_it(tmp_path: Path, 
     assert_valid_envelope(doc)
 
 
+def test_failures_with_one_cause_are_one_stderr_line_as_in_the_report(tmp_path: Path, monkeypatch):
+    async def broken(ctx, **options):
+        raise NoDataError("bundled", "closes", "file missing")
+
+    for name in ("labor", "earnings-capex"):
+        monkeypatch.setitem(registry.BY_NAME, name, dataclasses.replace(registry.get(name), build=broken))
+    result = snapshot(tmp_path)
+    assert result.code == 3
+    assert result.err_lines == ["marketshock: earnings-capex, labor: bundled: closes: file missing"]
+
+
 def test_nothing_produced_exits_1_and_keeps_the_previous_file(tmp_path: Path, monkeypatch):
     async def broken(ctx, **options):
         raise NoDataError("bundled", "everything", "gone")

@@ -151,8 +151,10 @@ def snapshot(
         raise Unavailable(
             f"no provider reachable ({tried} tried): check the network, or use --offline; no snapshot written"
         )
-    for e in outcome.errors:
-        _warn(ctx, f"{e.section}: {e.message}")
+    from marketshock.present import error_lines
+
+    for line in error_lines(outcome.errors):  # one line per cause, as `report` prints them
+        _warn(ctx, line)
     if outcome.result is None:
         raise Unavailable(f"nothing could be produced as of {outcome.as_of}; no snapshot written")
     content = output.to_json(outcome.envelope()) + "\n"
