@@ -8,6 +8,7 @@ connect must not spend in backoff.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -103,6 +104,27 @@ def test_with_packets_dropped_the_default_timeouts_still_end_in_one_line_within_
     env = env_for(tmp_path, dropping_hosts())
     del env["MARKETSHOCK_HTTP_TIMEOUT"]
     result, took = timed("report", env=env)
+    assert result.code == 1, result.err
+    assert result.err_lines == [DOWN]
+    assert took < 6, took
+
+
+def test_a_resolver_that_never_answers_still_ends_in_one_line_within_6_seconds(tmp_path, monkeypatch):
+    # A name server that drops queries: each lookup blocks in a thread that a timed-out request
+    # cannot cancel; the run must not wait for those threads before it exits.
+    release = threading.Event()
+
+    def unanswered(*args, **kwargs):
+        release.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered)
+    env = env_for(tmp_path, {p: f"http://{p}.example.invalid" for p in PROVIDERS})
+    del env["MARKETSHOCK_HTTP_TIMEOUT"]  # the defaults: a 3 s connect timeout, 3 retries
+    try:
+        result, took = timed("report", env=env)
+    finally:
+        release.set()
     assert result.code == 1, result.err
     assert result.err_lines == [DOWN]
     assert took < 6, took

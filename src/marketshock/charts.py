@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from marketshock import analytics
+from marketshock import aio, analytics
 from marketshock import formatting as f
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, Unavailable, UnknownSymbolError, UsageError
@@ -857,7 +857,7 @@ def build_many(request: Request, series: Sequence[str]) -> list[ChartResult]:
             if close is not None:
                 await close()
 
-    results = asyncio.run(all_of())
+    results = aio.run(all_of())
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, UsageError):
             raise result
@@ -899,7 +899,7 @@ def run(
             if close is not None:
                 await close()
 
-    result = asyncio.run(build_and_close())
+    result = aio.run(build_and_close())
     if request.json:
         output.write_json(output.envelope("chart", as_of, data.name, result, []))
     else:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from marketshock import config, instruments
+from marketshock import aio, config, instruments
 from marketshock.config import LoadedSettings, Settings
 from marketshock.context import RunContext
 from marketshock.dates import parse_day
@@ -236,7 +236,7 @@ def execute(request: Request) -> Outcome:
         rules = Rules.of(loaded.settings.report)
     try:
         with _spinner(request, data):
-            collected = asyncio.run(_collect_and_close(ctx, request, rules))
+            collected = aio.run(_collect_and_close(ctx, request, rules))
     except UnknownSymbolError as error:
         raise UsageError(error.cause) from None
     c = collected
