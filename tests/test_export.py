@@ -123,6 +123,22 @@ def test_report_text_export_is_the_plain_report_with_its_date_and_sources(tmp_pa
     assert "Sources: Yahoo Finance; " in text.splitlines()[-1] or "Sources: Yahoo Finance; " in text
 
 
+@pytest.mark.parametrize("suffix", ["txt", "html"])
+def test_an_export_says_how_many_figures_are_out_of_date_as_the_terminal_does(tmp_path, suffix):
+    # 2026-03-26, the bundled data's last day: the curated events of February are weeks old.
+    outcome = runner.execute(Request(command="report", offline=True, as_of="2026-03-26"))
+    terminal = invoke("report", "--offline", "--as-of", "2026-03-26").out.splitlines()[0]
+    old = int(terminal.rsplit("; ", 1)[1].split()[0])
+    assert old > 0
+    path = tmp_path / f"r.{suffix}"
+    export.export_outcome(outcome, export.target(str(path)))
+    text = path.read_text(encoding="utf-8")
+    if suffix == "txt":
+        assert text.splitlines()[0].endswith(f"from the bundled dataset; {old} figures out of date")
+    else:
+        assert f"{old} figures are out of date: older than their cadence allows" in text
+
+
 def test_export_keeps_the_colours_unless_no_color(tmp_path):
     red = SVG_EXPORT_THEME.ansi_colors[1].hex  # ANSI red, as the theme draws it
     assert red in export_report(tmp_path / "colour.term.svg")

@@ -135,13 +135,24 @@ def providers_line(sources: Sequence[Source]) -> str:
     return "Sources: " + "; ".join(named) if named else ""
 
 
-def heading(title: str, as_of: dt.date, source: str) -> str:
+def heading(title: str, as_of: dt.date, source: str, out_of_date: int = 0) -> str:
+    """'marketshock report: data as of 2026-11-30, from live data; 35 figures out of date': a file
+    read later says what the terminal's header line said (`freshness.count` of the result)."""
     data = "the bundled dataset" if source == "bundled" else f"{source} data"
-    return f"{title}: data as of {as_of}, from {data}"
+    old = f"; {out_of_date} figure{'s' if out_of_date > 1 else ''} out of date" if out_of_date else ""
+    return f"{title}: data as of {as_of}, from {data}{old}"
 
 
 def record(
-    draw: Draw, *, title: str, as_of: dt.date, source: str, sources: Sequence[Source], width: int | None, no_color: bool
+    draw: Draw,
+    *,
+    title: str,
+    as_of: dt.date,
+    source: str,
+    sources: Sequence[Source],
+    width: int | None,
+    no_color: bool,
+    out_of_date: int = 0,
 ) -> Console:
     """Draw on a recording console that behaves like a colour terminal of `width` columns
     (default: as wide as the drawing, within MIN_WIDTH..MAX_WIDTH). Environment variables
@@ -167,7 +178,7 @@ def record(
         legacy_windows=False,
         soft_wrap=False,
     )
-    head = Text(formatting.safe_text(heading(title, as_of, source)), style="bold")
+    head = Text(formatting.safe_text(heading(title, as_of, source, out_of_date)), style="bold")
     body = draw(console)
     provenance = Text(formatting.safe_text(providers_line(sources)), style="dim")
     page = Group(head, Text(""), body, Text(""), provenance)
@@ -273,8 +284,11 @@ def outcome_picture(
 
     if outcome.result is None:
         raise ValueError("nothing to export: the run produced no result")
+    from marketshock.sections import freshness
+
     result = outcome.result
     title = f"marketshock {outcome.command}"
+    old = freshness.count(result)
     if fmt in PICTURES:
         from marketshock import plot
 
@@ -283,7 +297,7 @@ def outcome_picture(
             shown[0] if shown else None,
             fmt,
             title=f"marketshock {outcome.command}, {outcome.as_of}",
-            header=heading(title, outcome.as_of, outcome.source).split(": ", 1)[1]
+            header=heading(title, outcome.as_of, outcome.source, old).split(": ", 1)[1]
             + (f"; {len(outcome.errors)} section(s) failed" if outcome.errors else ""),
             headlines=headline_lines(result),
             as_of=outcome.as_of,
@@ -301,6 +315,7 @@ def outcome_picture(
         sources=sources_of(result),
         width=None,
         no_color=no_color,
+        out_of_date=old,
     )
     return render(console, RECORDINGS.get(fmt, fmt), title, outcome.as_of)
 

@@ -240,10 +240,17 @@ def _console() -> Console:
     return Console(width=160, force_terminal=True, color_system="truecolor", highlight=False, emoji=False)
 
 
-def status(as_of: dt.date, source: str, sources: Sequence[Source], errors: Sequence[str]) -> list[str]:
+def status(
+    as_of: dt.date, source: str, sources: Sequence[Source], errors: Sequence[str], out_of_date: int = 0
+) -> list[str]:
     """The header card's lines: the data's date and origin, then what is out of date or missing."""
     origin = "the bundled dataset (offline)" if source == "bundled" else f"live data ({source})"
     lines = [f"Data as of {as_of}, from {origin}."]
+    if out_of_date:
+        lines.append(
+            f"{out_of_date} figure{'s are' if out_of_date > 1 else ' is'} out of date: older than "
+            f"{'their' if out_of_date > 1 else 'its'} cadence allows, marked in the tables."
+        )
     stale = sorted({s.provider for s in sources if s.stale})
     if stale:
         lines.append(f"Out of date: {', '.join(stale)} failed; cached values are shown and marked stale.")
@@ -257,6 +264,7 @@ def report_page(outcome: Outcome, shown: Sequence[ChartResult]) -> str:
     """The report (or one section) as a self-contained page."""
     from marketshock import export
     from marketshock.models.results import ReportResult
+    from marketshock.sections import freshness
 
     result = outcome.result
     if result is None:
@@ -276,7 +284,13 @@ def report_page(outcome: Outcome, shown: Sequence[ChartResult]) -> str:
     )
     return render_page(
         title=f"marketshock {outcome.command}, {outcome.as_of}",
-        status=status(outcome.as_of, outcome.source, every, [f"{e.section}: {e.message}" for e in outcome.errors]),
+        status=status(
+            outcome.as_of,
+            outcome.source,
+            every,
+            [f"{e.section}: {e.message}" for e in outcome.errors],
+            freshness.count(result),
+        ),
         headlines=headlines,
         charts=loose,
         sections=parts,
