@@ -41,6 +41,24 @@ def test_the_second_host_has_its_own_setting(tmp_path):
     assert (live.base_urls(s)["sec"], live.base_urls(s)["sec-2"]) == ("http://a", "http://b")
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1", "not a url"),
+        ("http://127.0.0.1:99999", "port out of range"),
+        ("ftp://mirror", "expected http:// or https://"),
+        ("127.0.0.1:8080", "expected http:// or https://"),
+        ("", "expected http:// or https://"),
+    ],
+)
+def test_a_malformed_base_url_is_a_config_error_before_any_request(url, why):
+    with pytest.raises(ConfigError, match=why) as error:
+        settings({"MARKETSHOCK_FRED_BASE_URL": url})
+    assert error.value.exit_code == 2
+    with pytest.raises(ConfigError, match=r"providers\.sec\.files_base_url"):
+        settings({"MARKETSHOCK_SEC_FILES_BASE_URL": url})
+
+
 def test_datasets_default_to_the_documented_fallback_order():
     d = settings().datasets
     assert d.crypto_history == ["yahoo", "coinbase"]

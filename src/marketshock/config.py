@@ -47,8 +47,31 @@ class HttpSettings(_Section):
     )
 
 
+def checked_base_url(value: str | None) -> str | None:
+    """An http(s) URL with a host and a valid port, else ValueError (a config error, exit 2),
+    before any request: a malformed one would otherwise fail every request of its provider."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port  # raises on a port out of range or not a number
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a URL: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r}: expected http:// or https:// and a host name (e.g. https://example.com)")
+    del port
+    return value.strip()
+
+
 class ProviderSettings(_Section):
     base_url: str = Field(description="scheme and host; the adapter adds the real path")
+
+    @field_validator("base_url", "api_base_url", "files_base_url", check_fields=False)
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return checked_base_url(value)
 
 
 class FredProviderSettings(ProviderSettings):
