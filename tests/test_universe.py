@@ -166,6 +166,17 @@ def test_a_symbol_given_offline_without_bundled_data_is_exit_2_listing_what_is_b
     ]
 
 
+@pytest.mark.parametrize(
+    ("args", "option"), [(("crypto", "-s", ""), "--symbols"), (("earnings-capex", "-t", " , "), "--tickers")]
+)
+def test_a_symbol_option_that_names_no_symbol_is_exit_2_not_the_default_list(args, option):
+    result = invoke(*args, "--offline")
+    assert (result.code, result.out) == (2, "")
+    assert result.err_lines == [
+        f"marketshock: error: {option} {args[2]!r} names no symbol: give a comma-separated list such as BTC,ETH"
+    ]
+
+
 def test_a_watchlist_entry_that_is_no_ticker_is_a_config_error(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[watchlist]\ncrypto = ["BTC", "../etc"]\n')

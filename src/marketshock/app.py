@@ -295,10 +295,17 @@ def run_command(
     raise typer.Exit(run_request(request))
 
 
-def parse_symbols(text: str | None) -> tuple[str, ...] | None:
+def parse_symbols(text: str | None, option: str = "symbols") -> tuple[str, ...] | None:
+    """'btc, eth' -> ('BTC', 'ETH'); None when the option was not given. UsageError (exit 2) when
+    it was given and names no symbol (`-t ''`, `-s ,`): that is no request for the default list."""
     if text is None:
         return None
-    return tuple(s.strip().upper() for s in text.split(",") if s.strip())
+    symbols = tuple(s.strip().upper() for s in text.split(",") if s.strip())
+    if not symbols:
+        from marketshock.errors import UsageError
+
+        raise UsageError(f"--{option} {text!r} names no symbol: give a comma-separated list such as BTC,ETH")
+    return symbols
 
 
 def section_options(name: str, key: str, text: str | None) -> dict[str, dict[str, Any]]:

@@ -40,7 +40,7 @@ def _command(section: Section) -> Callable[..., None]:
         for option in section.options:
             value = given.get(option.name)
             if option.target == "universe":
-                symbols = parse_symbols(value)
+                symbols = parse_symbols(value, option.flags[0].lstrip("-"))
                 if symbols:
                     build["symbols"] = symbols
             elif option.target == "build":
