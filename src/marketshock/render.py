@@ -618,7 +618,10 @@ def capex(result: CapexResult, console: Console, legend: Legend | None = None, v
             )
         session = f"{c.reaction_session} {c.reaction_date}" if c.reaction_date else "n/a"
         if c.out_of_date and c.date is not None:
-            session += f" (report {old(c.date, c.age_days, True)})"
+            # The row's day is the report's while its event is shown, else the actual's (sections/capex.py).
+            event = c.capex_guidance_high_usd is not None or c.reaction_pct is not None
+            shown = "report" if event else "actual"
+            session += f" ({shown} {old(c.date, c.age_days, True)})"
         table.add_row(
             text(c.ticker),
             text(c.name),

@@ -139,7 +139,9 @@ class CapexCompany(DatedRow):
     reaction_text: str
     gaps: list[str]
     sources: list[Source]
-    date: dt.date | None = None  # the curated event the row is about: the earnings report
+    # The day of what the row shows: the earnings report while its guidance or reaction is shown
+    # (at most 120 days old), else the day the shown actual became public (the 10-K's filing).
+    date: dt.date | None = None
     # The reaction from data (live): the latest 8-K with Item 2.02 accepted by the as-of date
     # (SEC submissions API) and the stock's daily closes around it. Each null, with its reason
     # in `gaps` (or, offline, in `reaction_from_data_basis`), when it cannot be computed.

@@ -57,9 +57,9 @@ def stamp(result: BaseModel | None, as_of: dt.date) -> None:
             _stamp(row, row.date, as_of, CURATED_DAYS if curated else EXCHANGE_DAYS)
     elif isinstance(result, r.CapexResult):
         for c in result.companies:
-            # A report after the as-of date was not known then: no date. A row showing a curated
-            # event (guidance, a reaction) ages as one; a row of the 10-K actual alone as a yearly filing.
-            c.date = c.report_date if c.reported else None
+            # `date` is the section's (sections/capex.py): the report while its event is shown,
+            # else the day the shown actual became public. A row showing a curated event
+            # (guidance, a reaction) ages as one; a row of the actual alone as a yearly filing.
             event = c.capex_guidance_high_usd is not None or c.reaction_pct is not None
             _stamp(c, c.date, as_of, CURATED_DAYS if event else ANNUAL_DAYS)
     elif isinstance(result, r.LaborResult):
