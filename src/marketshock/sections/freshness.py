@@ -72,9 +72,18 @@ def stamp(result: BaseModel | None, as_of: dt.date) -> None:
                 week.date = week.week_ending
                 _stamp(week, week.date, as_of, WEEKLY_DAYS)
     elif isinstance(result, r.ShockResult):
+        kinds = {move.symbol: move.kind for move in result.moves}
         for move in result.moves:
             curated = move.kind == "index (moves only)"
             _stamp(move, move.date, as_of, CURATED_DAYS if curated else _move_days(move.kind))
+        # A window change and a correlation age with their series' last close; a pair with an
+        # exchange-traded series has a common return on its sessions only.
+        for change in result.window_changes:
+            change.date = change.end_date
+            _stamp(change, change.date, as_of, _move_days(kinds.get(change.symbol, "")))
+        for pair in result.correlations:
+            days = max(_move_days(kinds.get(pair.a, "")), _move_days(kinds.get(pair.b, "")))
+            _stamp(pair, pair.date, as_of, days)
 
 
 def _stamp_months(rows: list[r.EtfFlowMonth], as_of: dt.date) -> None:
