@@ -139,3 +139,94 @@ def test_a_row_of_the_users_own_curated_file_is_shown_whatever_its_age(replay, t
     assert companies["AMZN"]["capex_guidance_high_usd"] == 200e9  # the user's own row: shown, 298 days on
     assert companies["AMZN"]["out_of_date"] is True  # and marked as old
     assert companies["GOOGL"]["capex_guidance_high_usd"] is None  # the bundled table's: past 120 days
+
+
+def msft_last_10k_filed(as_of: dt.date) -> dt.date:
+    """Straight from the recorded body: the filing day of the latest full-year 10-K fact filed by as_of."""
+    body = json.loads((FIXTURES / "sec_companyfacts_MSFT_trimmed_us-gaap.json").read_text())
+    facts = [
+        f
+        for concept in body["facts"]["us-gaap"].values()
+        for f in concept["units"].get("USD", [])
+        if f.get("form") in ("10-K", "10-K/A") and f.get("fp") == "FY" and dt.date.fromisoformat(f["filed"]) <= as_of
+    ]
+    end = max(f["end"] for f in facts)
+    return max(dt.date.fromisoformat(f["filed"]) for f in facts if f["end"] == end)
+
+
+def test_a_row_showing_the_actual_alone_is_dated_by_the_day_its_10k_was_filed(replay, tmp_path):
+    companies, _ = capex(replay, tmp_path, "2026-11-30")
+    msft = companies["MSFT"]
+    assert msft["capex_guidance_high_usd"] is None and msft["reaction_pct"] is None  # the report is 306 days old
+    filed = dt.date.fromisoformat(msft["date"])
+    assert filed == msft_last_10k_filed(dt.date(2026, 11, 30)) == dt.date(2026, 7, 29)
+    assert msft["age_days"] == (dt.date(2026, 11, 30) - filed).days == 124
+    assert msft["out_of_date"] is False  # a yearly figure 124 days after its filing is the latest there is
+
+
+def test_a_curated_guidance_note_is_not_shown_once_its_report_is_older_than_120_days(replay, tmp_path):
+    old, _ = capex(replay, tmp_path, "2026-11-30")
+    recent, _ = capex(replay, tmp_path, "2026-02-15")
+    note = "guidance: Microsoft gave no dollar figure for FY2026 capex"
+    assert note in recent["MSFT"]["gaps"]  # 18 days after the report: it explains the n/a guidance
+    assert note not in old["MSFT"]["gaps"]
+
+
+NVDA_CIK = 1045810  # in the SEC's ticker map (tests/fixtures/real/sec_company_tickers.json); no curated row
+
+
+@pytest.fixture
+def nvda_10k(replay):
+    """NVIDIA's FY2025 10-K capex fact (filed 2025-02-26), as the company-concept API gives it."""
+    fact = {"start": "2024-01-29", "end": "2025-01-26", "val": 3236000000, "accn": "0001045810-25-000023",
+            "fy": 2025, "fp": "FY", "form": "10-K", "filed": "2025-02-26"}  # fmt: skip
+    replay.answers.extra_sec[NVDA_CIK] = {"PaymentsToAcquirePropertyPlantAndEquipment": {"USD": [fact]}}
+    try:
+        yield replay
+    finally:
+        replay.reset()  # the stand-in keeps the answers it built: gone with the fact
+
+
+def nvda_capex(srv: ReplayServer, tmp_path: Path, *args: str):
+    env = {
+        **srv.env(),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "MARKETSHOCK_HTTP_RETRIES": "0",
+    }
+    return invoke("earnings-capex", *args, env=env)
+
+
+def test_an_annual_actual_is_out_of_date_more_than_410_days_after_its_filing(nvda_10k, tmp_path):
+    result = nvda_capex(nvda_10k, tmp_path, "-t", "NVDA", "--json", "--as-of", "2026-11-30")
+    [nvda] = result.json()["data"]["companies"]
+    assert nvda["capex_actual_usd"] == 3_236_000_000
+    assert (nvda["date"], nvda["age_days"], nvda["out_of_date"]) == ("2025-02-26", 642, True)
+
+
+def test_the_table_marks_an_out_of_date_actual_by_the_day_it_was_filed(nvda_10k, tmp_path):
+    result = nvda_capex(nvda_10k, tmp_path, "-t", "NVDA", "--as-of", "2026-11-30")
+    assert "(actual 2025-02-26, 642 days old)" in result.out
+
+
+def test_a_company_the_sec_knows_with_no_capex_fact_is_a_row_of_absences(replay, tmp_path):
+    # The stand-in answers 404 for both capex concepts of NVIDIA: never filed under them.
+    result = nvda_capex(replay, tmp_path, "-t", "NVDA", "--json", "--as-of", "2025-12-01")
+    assert result.code == 0, result.err
+    [nvda] = result.json()["data"]["companies"]
+    assert (nvda["ticker"], nvda["name"], nvda["capex_actual_usd"]) == ("NVDA", "NVIDIA CORP", None)
+    assert "SEC: no full-year 10-K capex fact filed on or before 2025-12-01" in nvda["gaps"]
+    assert result.json()["errors"] == []
+
+
+def test_a_company_with_no_capex_fact_leaves_the_other_rows_and_the_exit_code_alone(replay, tmp_path):
+    result = nvda_capex(replay, tmp_path, "-t", "NVDA,AMZN", "--as-of", "2025-12-01")
+    assert result.code == 0, result.err
+    assert "NVDA: n/a, SEC: no full-year 10-K capex fact filed on or before 2025-12-01" in result.out
+    assert "$83B (FY2024)" in result.out  # Amazon's row
+
+
+def test_a_ticker_the_sec_map_does_not_know_is_still_a_usage_error(replay, tmp_path):
+    result = nvda_capex(replay, tmp_path, "-t", "NOSUCHCO", "--as-of", "2025-12-01")
+    assert result.code == 2
+    assert "NOSUCHCO" in result.err and result.out == ""

@@ -133,10 +133,12 @@ def test_an_exchange_close_and_a_curated_move_are_out_of_date_past_their_cadence
 @pytest.mark.parametrize(("kind", "allowed"), [("crypto", 1), ("ETF proxy", 4), ("index", 4)])
 def test_a_move_ages_by_its_market(kind, allowed):
     moves = [
-        r.MoveStats.model_construct(kind=kind, date=AS_OF - dt.timedelta(days=d), age_days=None, out_of_date=False)
+        r.MoveStats.model_construct(
+            symbol=f"S{d}", kind=kind, date=AS_OF - dt.timedelta(days=d), age_days=None, out_of_date=False
+        )
         for d in (allowed, allowed + 1)
     ]
-    freshness.stamp(r.ShockResult.model_construct(moves=moves), AS_OF)
+    freshness.stamp(r.ShockResult.model_construct(moves=moves, window_changes=[], correlations=[]), AS_OF)
     assert [m.out_of_date for m in moves] == [False, True]
 
 
@@ -161,3 +163,74 @@ def test_the_count_adds_every_out_of_date_row():
     freshness.stamp(result, AS_OF)
     assert freshness.count(result) == 2
     assert json.loads(json.dumps([x.out_of_date for x in rows])) == [False, True, True]
+
+
+def shock_of(kinds: dict[str, str], **rows: list) -> r.ShockResult:
+    """A shock result with a move of each symbol's kind (the market its other rows age by)."""
+    moves = [r.MoveStats.model_construct(symbol=s, kind=k, date=None) for s, k in kinds.items()]
+    return r.ShockResult.model_construct(moves=moves, **{"window_changes": [], "correlations": [], **rows})
+
+
+@pytest.mark.parametrize(("kind", "allowed"), [("crypto", 1), ("ETF proxy", 4), ("index", 4)])
+def test_a_window_change_is_dated_by_its_last_close_and_ages_by_its_market(kind, allowed):
+    changes = [
+        r.WindowChange.model_construct(symbol="X", end_date=AS_OF - dt.timedelta(days=d), date=None)
+        for d in (allowed, allowed + 1)
+    ]
+    freshness.stamp(shock_of({"X": kind}, window_changes=changes), AS_OF)
+    assert [(c.date, c.age_days, c.out_of_date) for c in changes] == [
+        (AS_OF - dt.timedelta(days=allowed), allowed, False),
+        (AS_OF - dt.timedelta(days=allowed + 1), allowed + 1, True),
+    ]
+
+
+@pytest.mark.parametrize(("b_kind", "allowed"), [("crypto", 1), ("ETF proxy", 4)])
+def test_a_correlation_ages_by_its_latest_common_return_on_the_slower_market(b_kind, allowed):
+    pairs = [
+        r.PairCorrelation.model_construct(a="BTC", b="B", date=AS_OF - dt.timedelta(days=d))
+        for d in (allowed, allowed + 1)
+    ]
+    freshness.stamp(shock_of({"BTC": "crypto", "B": b_kind}, correlations=pairs), AS_OF)
+    assert [(p.age_days, p.out_of_date) for p in pairs] == [(allowed, False), (allowed + 1, True)]
+
+
+def test_a_correlation_is_dated_by_its_latest_common_return_not_by_the_as_of_date(replay, tmp_path):
+    data = live(replay, tmp_path, "shock", "--json", "--as-of", AS_OF.isoformat()).json()["data"]
+    last_close = {c["symbol"]: c["end_date"] for c in data["window_changes"]}
+    pair = next(p for p in data["correlations"] if (p["a"], p["b"]) == ("BTC", "SPY"))
+    assert pair["end"] == AS_OF.isoformat()  # the window still ends on the as-of date
+    # Bitcoin trades every day: the latest common return is SPY's last session.
+    assert pair["date"] == last_close["SPY"]
+    assert pair["age_days"] == (AS_OF - dt.date.fromisoformat(last_close["SPY"])).days
+    assert pair["out_of_date"] is True
+
+
+def test_the_shock_window_title_and_rows_are_marked_when_its_last_session_is_out_of_date(replay, tmp_path):
+    data = live(replay, tmp_path, "shock", "--json", "--as-of", AS_OF.isoformat()).json()["data"]
+    end = data["window"]["end"]
+    aged = f"{end}, {(AS_OF - dt.date.fromisoformat(end)).days} days old"
+    table = live(replay, tmp_path, "shock", "--as-of", AS_OF.isoformat()).out
+    title = next(line for line in table.splitlines() if line.startswith("Shock window:"))
+    assert f"to {aged}" in title
+    spy = next(line for line in table.splitlines() if line.split()[1:2] == ["SPY"])
+    assert f"({aged})" in spy
+
+
+def test_the_shock_window_title_has_no_age_when_its_last_session_is_fresh(replay, tmp_path):
+    table = live(replay, tmp_path, "shock", "--as-of", "2026-02-10").out
+    title = next(line for line in table.splitlines() if line.startswith("Shock window:"))
+    assert "days old" not in title
+
+
+def test_labor_csv_carries_each_rows_date_age_and_out_of_date(replay, tmp_path):
+    import csv
+    import io
+
+    as_json = live(replay, tmp_path, "labor", "--json", "--as-of", AS_OF.isoformat()).json()["data"]
+    rows = list(csv.DictReader(io.StringIO(live(replay, tmp_path, "labor", "--csv", "--as-of", AS_OF.isoformat()).out)))
+    expected = {"challenger_job_cuts": as_json["job_cuts"], "initial_claims": as_json["claims"]}
+    assert rows and {row["series"] for row in rows} == set(expected)
+    for row in rows:
+        figure = expected[row["series"]]
+        assert (row["date"], int(row["age_days"])) == (figure["date"], figure["age_days"]), row["series"]
+        assert row["out_of_date"] == ("true" if figure["out_of_date"] else "false"), row["series"]

@@ -26,7 +26,7 @@ from marketshock.formatting import safe_text
 from marketshock.sections import registry
 
 if TYPE_CHECKING:  # the result models only where a result is written: `history --csv` needs none
-    from marketshock.models.results import LaborResult
+    from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
 
 
 def cell(value: Any) -> str:
@@ -112,7 +112,16 @@ LABOR_HEADER = [
     "vintage",
     "source",
     "source_reference",
+    # How fresh the figure is, as in the other sections' CSVs (issue 12): its day, its age, out of date.
+    "date",
+    "age_days",
+    "out_of_date",
 ]
+
+
+def fresh(row: JobCuts | ClaimsWeek) -> list[str]:
+    """A labor row's `date`, `age_days` and `out_of_date` cells."""
+    return [cell(row.date), cell(row.age_days), cell(row.out_of_date)]
 
 
 def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
@@ -134,6 +143,7 @@ def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
                 "",
                 cell(cuts.source.provider),
                 cell(cuts.source.reference),
+                *fresh(cuts),
             ]
         )
     for week in (result.claims, result.claims_later_revision):
@@ -152,6 +162,7 @@ def labor_table(result: LaborResult) -> tuple[list[str], list[list[str]]]:
                     cell(week.vintage),
                     cell(week.source.provider),
                     cell(week.source.reference),
+                    *fresh(week),
                 ]
             )
     return LABOR_HEADER, rows

@@ -430,6 +430,11 @@ def dated(day: object, row: DatedRow) -> Text:
     return text(old(day, row.age_days, row.out_of_date), "yellow" if row.out_of_date else "")
 
 
+def _aged(row: DatedRow) -> str:
+    """The style of a cell showing an out-of-date row's day (as `dated` styles it)."""
+    return "yellow" if row.out_of_date else ""
+
+
 def _signed(value: float | None, decimals: int = 1) -> Text:
     return signed_text(f.pct(value, decimals), value)
 
@@ -618,7 +623,10 @@ def capex(result: CapexResult, console: Console, legend: Legend | None = None, v
             )
         session = f"{c.reaction_session} {c.reaction_date}" if c.reaction_date else "n/a"
         if c.out_of_date and c.date is not None:
-            session += f" (report {old(c.date, c.age_days, True)})"
+            # The row's day is the report's while its event is shown, else the actual's (sections/capex.py).
+            event = c.capex_guidance_high_usd is not None or c.reaction_pct is not None
+            shown = "report" if event else "actual"
+            session += f" ({shown} {old(c.date, c.age_days, True)})"
         table.add_row(
             text(c.ticker),
             text(c.name),
@@ -789,6 +797,9 @@ def _correlations(result: ShockResult, decorated: bool) -> Grid:
     left = list(dict.fromkeys(c.a for c in pairs))
     rows = list(dict.fromkeys(c.b for c in pairs))
     title = f"{days}-day correlation of returns (n: common dates), now"
+    # "Now" is the as-of date's window; where its latest common return is out of date, say how old.
+    aged = sorted((c.date, c.age_days) for c in pairs if c.out_of_date and c.date)
+    title += f" (data to {old(aged[-1][0], aged[-1][1], True)})" if aged else ""
     title += f" and then, at {prior}" if prior else ""
     columns = [Col("with", "left", key=True)]
     for a in left:
@@ -897,7 +908,11 @@ def shock(
         parts += [Text(""), block]
     if result.window and result.window_changes:
         w = result.window
-        title = f"Shock window: last {w.sessions} sessions from the close of {w.start}, largest fall first"
+        title = f"Shock window: last {w.sessions} sessions from the close of {w.start}"
+        # Marked like the other tables when the window's last session is out of date.
+        last = next((c for c in result.window_changes if c.end_date == w.end and c.out_of_date), None)
+        title += f" to {old(w.end, last.age_days, True)}" if last else ""
+        title += ", largest fall first"
         changes = Grid(
             title,
             [
@@ -916,7 +931,7 @@ def shock(
                 text(c.symbol),
                 text(f"{c.proxy_for} proxy" if c.proxy_for else c.name),
                 text(f"{f.price(c.start_close)} ({c.start_date})"),
-                text(f"{f.price(c.end_close)} ({c.end_date})"),
+                text(f"{f.price(c.end_close)} ({old(c.end_date, c.age_days, c.out_of_date)})", _aged(c)),
                 _signed(c.change_pct),
             )
         parts += [Text(""), changes]

@@ -202,7 +202,8 @@ def dataset_sources(directory: str | None = None) -> list[DatasetSource]:
     )
     capex = bundled.load_capex(directory).values()
     figures = [s for r in capex for s in (r.capex_actual_source, r.guidance_source, r.reaction_source) if s]
-    curated("capex and reactions", ["capex_curated.csv"], figures, [r.report_date for r in capex], len(capex))
+    reports = [r.report_date for r in capex if r.report_date]  # a curated row always has its report's
+    curated("capex and reactions", ["capex_curated.csv"], figures, reports, len(capex))
     for flows, file in zip(
         bundled.load_etf_daily_flows(directory),
         ("farside_btc_etf_total_daily.csv", "farside_ibit_daily.csv"),

@@ -139,7 +139,9 @@ class CapexCompany(DatedRow):
     reaction_text: str
     gaps: list[str]
     sources: list[Source]
-    date: dt.date | None = None  # the curated event the row is about: the earnings report
+    # The day of what the row shows: the earnings report while its guidance or reaction is shown
+    # (at most 120 days old), else the day the shown actual became public (the 10-K's filing).
+    date: dt.date | None = None
     # The reaction from data (live): the latest 8-K with Item 2.02 accepted by the as-of date
     # (SEC submissions API) and the stock's daily closes around it. Each null, with its reason
     # in `gaps` (or, offline, in `reaction_from_data_basis`), when it cannot be computed.
@@ -287,7 +289,7 @@ class ShockWindow(_Result):
     calendar: str  # which dates count as sessions
 
 
-class WindowChange(_Result):
+class WindowChange(DatedRow):
     rank: int  # 1: the largest fall
     symbol: str
     name: str
@@ -297,18 +299,22 @@ class WindowChange(_Result):
     end_date: dt.date
     end_close: float
     change_pct: float
+    date: dt.date | None = None  # the day of the change's last close: `end_date`
 
 
-class PairCorrelation(_Result):
+class PairCorrelation(DatedRow):
     a: str
     b: str
     window_days: int
-    end: dt.date
+    end: dt.date  # the window's last day: the as-of date
     correlation: float | None  # null below the minimum of common returns
     observations: int
     prior_end: dt.date | None  # the same correlation at the start of the shock window
     prior_correlation: float | None
     prior_observations: int
+    # The day of the latest common return on or before `end`: how fresh the correlation is
+    # (null: no common return). A window of old data still has an `end` of the as-of date.
+    date: dt.date | None = None
 
 
 class ShockResult(_Result):

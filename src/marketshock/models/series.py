@@ -460,11 +460,14 @@ class MonthlySeries(_Frozen):
 
 
 class CapexRecord(_Frozen):
-    """One company's capex story around its report: curated where no API has it."""
+    """One company's capex story around its report: curated where no API has it.
+
+    `report_date` is null for a company with neither a curated report nor a 10-K capex fact:
+    a row whose figures are all absent, with the reason in `gaps`."""
 
     ticker: str
     name: str
-    report_date: dt.date
+    report_date: dt.date | None
     report_timing: str
     actual_fiscal_year: int | None
     capex_actual_usd: float | None
@@ -481,6 +484,9 @@ class CapexRecord(_Frozen):
     reaction_text: str
     reaction_source: Source | None
     gaps: tuple[str, ...] = ()
+    # The day the actual became public: the 10-K's filing date when it comes from the SEC
+    # (null: the actual source's `published` date, else the report's, tells it).
+    actual_published: dt.date | None = None
     # From the user's own curated file ([curated] capex_file): shown whatever its age.
     user_file: bool = False
 

@@ -349,7 +349,10 @@ class LiveData:
             try:
                 fact, company, freshness = await self._sec_capex(ticker)
             except NoDataError as error:
-                if curated is not None and curated.capex_actual_usd is None:
+                if curated is None:
+                    # No fact filed (or none by the as-of date) is an answer: a row of absences.
+                    return await self._sec_absent(ticker, error)
+                if curated.capex_actual_usd is None:
                     # Nothing to fall back to: the absence is the answer, shown as a gap.
                     return curated.model_copy(update={"gaps": (*curated.gaps, f"SEC: {error.cause}")})
                 errors.append(error)
@@ -361,7 +364,7 @@ class LiveData:
             except ProviderError as error:
                 errors.append(error)
                 continue
-            if curated is not None and curated.report_date > self.as_of:
+            if curated is not None and curated.report_date is not None and curated.report_date > self.as_of:
                 # The curated report came later: on the as-of date the 10-K is all there was
                 # (the curated name kept, its guidance and reaction not yet known).
                 gap = f"no guidance in the curated table as of {self.as_of}"
@@ -419,6 +422,33 @@ class LiveData:
         releases = await self._fetched(attempts)
         return sec.latest_release(releases.value, self.as_of, ticker=ticker)
 
+    async def _sec_absent(self, ticker: str, error: NoDataError) -> CapexRecord:
+        """A company the SEC knows with no full-year capex fact filed by the as-of date, and no
+        curated row: every figure null, the SEC's answer in `gaps`. The ticker map is the run's
+        (fetched once), so naming the company costs no request."""
+        company, _ = await self._sec_company(ticker, "capex")
+        return CapexRecord(
+            ticker=ticker,
+            name=company.title,
+            report_date=None,
+            report_timing="",
+            actual_fiscal_year=None,
+            capex_actual_usd=None,
+            capex_actual_basis="",
+            capex_actual_source=None,
+            guidance_year=None,
+            guidance_low_usd=None,
+            guidance_high_usd=None,
+            guidance_text="",
+            guidance_source=None,
+            reaction_pct=None,
+            reaction_session=None,
+            reaction_date=None,
+            reaction_text="",
+            reaction_source=None,
+            gaps=(f"SEC: {error.cause}", "no curated guidance or reaction for this ticker"),
+        )
+
     def _with_sec_actual(
         self,
         ticker: str,
@@ -450,6 +480,7 @@ class LiveData:
             "capex_actual_usd": fact.value_usd,
             "capex_actual_basis": basis,
             "capex_actual_source": source,
+            "actual_published": fact.filed,
         }
         if curated is not None:
             return curated.model_copy(update=update)

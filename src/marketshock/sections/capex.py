@@ -24,6 +24,7 @@ from marketshock.sections.shock import move_figures
 from marketshock.sections.universe import each_symbol
 
 EVENT_DAYS = 120  # guidance and a reaction older than this are no longer the story of the day
+CURATED_EVENT_NOTES = ("guidance:", "reaction:")  # the curated table's notes on its event's figures
 OFFLINE = "offline: no SEC submissions (the reaction from data is live only)"
 
 
@@ -136,15 +137,24 @@ async def _after_hours(data: ReleasesSource, ticker: str, day: dt.date, out: Fro
     out.fields["after_hours_pct"] = round(change, 2)
 
 
+def actual_public(record: CapexRecord) -> dt.date | None:
+    """The day the record's capex actual became public: the 10-K's filing date where the SEC
+    gave it, else the curated source's publication date, else the report's date."""
+    source = record.capex_actual_source
+    return record.actual_published or (source.published if source else None) or record.report_date
+
+
 def company_figures(record: CapexRecord, ctx: RunContext, found: FromData | None = None) -> CapexCompany:
     """What was known on the as-of date: nothing from a report that came later, and guidance
     and the reaction only while their report is at most EVENT_DAYS old (the actual stays: it
     is the last fiscal year known); a row of the user's own curated file whatever its age."""
-    reported = record.report_date <= ctx.as_of
-    recent = reported and (record.user_file or (ctx.as_of - record.report_date).days <= EVENT_DAYS)
+    report = record.report_date
+    reported = report is not None and report <= ctx.as_of
+    recent = report is not None and reported and (record.user_file or (ctx.as_of - report).days <= EVENT_DAYS)
     reaction_known = recent and record.reaction_date is not None and record.reaction_date <= ctx.as_of
-    gaps = list(record.gaps)
-    if not reported:
+    # The curated notes on guidance and the reaction go with them: not shown once they are old.
+    gaps = [g for g in record.gaps if recent or not g.startswith(CURATED_EVENT_NOTES)]
+    if report is not None and not reported:
         # What the SEC said (no 10-K fact by then) stays: it is of the as-of date too.
         sec = [g for g in record.gaps if g.startswith("SEC:")]
         gaps = [f"reported on {record.report_date}, after the as-of date {ctx.as_of}", *sec]
@@ -154,6 +164,9 @@ def company_figures(record: CapexRecord, ctx: RunContext, found: FromData | None
             f"(the last curated report, {record.report_date}, is older)"
         )
     actual = record.capex_actual_usd if reported else None
+    # The row is of the day of what it shows: the report while its guidance and reaction are
+    # shown, else the day the actual became public; nothing shown, no day.
+    day = report if recent else (actual_public(record) if actual is not None else None)
     low = record.guidance_low_usd if recent else None
     high = record.guidance_high_usd if recent else None
     # Sources are cited once what they report is known: before the report, even the links
@@ -166,6 +179,7 @@ def company_figures(record: CapexRecord, ctx: RunContext, found: FromData | None
         name=record.name,
         report_date=record.report_date,
         reported=reported,
+        date=day,
         capex_actual_usd=actual,
         capex_actual_year=record.actual_fiscal_year if actual is not None else None,
         capex_actual_basis=record.capex_actual_basis if actual is not None else "",

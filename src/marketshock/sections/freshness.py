@@ -57,9 +57,9 @@ def stamp(result: BaseModel | None, as_of: dt.date) -> None:
             _stamp(row, row.date, as_of, CURATED_DAYS if curated else EXCHANGE_DAYS)
     elif isinstance(result, r.CapexResult):
         for c in result.companies:
-            # A report after the as-of date was not known then: no date. A row showing a curated
-            # event (guidance, a reaction) ages as one; a row of the 10-K actual alone as a yearly filing.
-            c.date = c.report_date if c.reported else None
+            # `date` is the section's (sections/capex.py): the report while its event is shown,
+            # else the day the shown actual became public. A row showing a curated event
+            # (guidance, a reaction) ages as one; a row of the actual alone as a yearly filing.
             event = c.capex_guidance_high_usd is not None or c.reaction_pct is not None
             _stamp(c, c.date, as_of, CURATED_DAYS if event else ANNUAL_DAYS)
     elif isinstance(result, r.LaborResult):
@@ -72,9 +72,18 @@ def stamp(result: BaseModel | None, as_of: dt.date) -> None:
                 week.date = week.week_ending
                 _stamp(week, week.date, as_of, WEEKLY_DAYS)
     elif isinstance(result, r.ShockResult):
+        kinds = {move.symbol: move.kind for move in result.moves}
         for move in result.moves:
             curated = move.kind == "index (moves only)"
             _stamp(move, move.date, as_of, CURATED_DAYS if curated else _move_days(move.kind))
+        # A window change and a correlation age with their series' last close; a pair with an
+        # exchange-traded series has a common return on its sessions only.
+        for change in result.window_changes:
+            change.date = change.end_date
+            _stamp(change, change.date, as_of, _move_days(kinds.get(change.symbol, "")))
+        for pair in result.correlations:
+            days = max(_move_days(kinds.get(pair.a, "")), _move_days(kinds.get(pair.b, "")))
+            _stamp(pair, pair.date, as_of, days)
 
 
 def _stamp_months(rows: list[r.EtfFlowMonth], as_of: dt.date) -> None:

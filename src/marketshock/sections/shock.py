@@ -351,6 +351,7 @@ def pair_correlation(a: DailyCloses, b: DailyCloses, as_of: dt.date, prior_end: 
     aligned = ms.aligned_returns(*_recent(a, earliest), *_recent(b, earliest))
     now = ms.correlation_ending(aligned, as_of)
     prior = ms.correlation_ending(aligned, prior_end) if prior_end else ms.WindowCorrelation(None, 0)
+    last = ms.last_on_or_before(aligned.dates, as_of)
     return PairCorrelation(
         a=a.symbol,
         b=b.symbol,
@@ -361,6 +362,7 @@ def pair_correlation(a: DailyCloses, b: DailyCloses, as_of: dt.date, prior_end: 
         prior_end=prior_end,
         prior_correlation=_round(prior.correlation),
         prior_observations=prior.observations,
+        date=aligned.dates[last] if last is not None else None,
     )
 
 
