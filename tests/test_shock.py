@@ -108,10 +108,18 @@ def test_every_series_the_tool_knows_is_in_the_moves():
 
 
 def test_curated_index_rows_say_why_they_are_not_ranked():
-    kospi = moves_by_symbol(build(SHOCK_DAY)[0])["KOSPI"]
-    assert kospi.change_pct == -3.86
+    kospi = moves_by_symbol(build(dt.date(2026, 2, 6))[0])["KOSPI"]
+    assert kospi.change_pct == -1.44
     assert kospi.zscore is None
     assert "not ranked" in kospi.note and "60" in kospi.note
+
+
+def test_a_curated_session_without_a_day_change_shows_none_not_an_older_sessions():
+    # 2026-02-05's close is sourced, its change is not (the prior close is left out): the row is
+    # that session's, with no change, never 2026-02-03's +6.84% under the shock day.
+    kospi = moves_by_symbol(build(SHOCK_DAY)[0])["KOSPI"]
+    assert (kospi.date, kospi.close, kospi.change_pct) == (SHOCK_DAY, 5163.57, None)
+    assert "no day change for 2026-02-05" in kospi.note
 
 
 def test_volatility_states_its_annualization_convention():

@@ -255,8 +255,9 @@ def session_move(index: IndexSessions, as_of: dt.date) -> MoveStats:
             data_starts=known[0].date,
             observations=len(known),
         )
-    with_change = [s for s in known if s.change_pct is not None]
-    last = with_change[-1] if with_change else None
+    # The last session's own close and day change: an older session's change is not this day's
+    # move (a session whose prior close is not in the data has no change, and the note says so).
+    last = known[-1] if known else None
     curated = not known or known[-1].source.provider == "curated"
     note = (
         f"not ranked: {len(known)} curated closes that skip sessions, too few for a z-score "
@@ -265,6 +266,8 @@ def session_move(index: IndexSessions, as_of: dt.date) -> MoveStats:
         else f"not ranked: {len(known)} daily closes from {known[0].source.provider}; the ranking reads "
         "the daily-bar series only"
     )
+    if last is not None and last.change_pct is None:
+        note += f"; no day change for {last.date}: the data states none and has no prior close beside it"
     return _unranked(
         index.symbol,
         index.name,
