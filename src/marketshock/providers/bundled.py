@@ -13,6 +13,8 @@ import functools
 import gzip
 import io
 import itertools
+import math
+import operator
 import zlib
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -42,6 +44,7 @@ from marketshock.models.series import (
     Source,
     WeeklyObservation,
     WeeklySeries,
+    suspect_split_days,
 )
 
 NAME = "bundled"
@@ -192,12 +195,15 @@ def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
     date, open, high, low, close, volume; prices in USD), read column by column and validated
     once as a `PriceSeries`. Cached per process by symbol and directory, however the call spells
     them: every section asking for a symbol shares one parse. Raises UnknownSymbolError."""
-    return _cached_price_series(symbol, directory)
+    series = _PRICE_SERIES.get((symbol, directory))
+    if series is None:
+        series = _PRICE_SERIES[symbol, directory] = parse_price_series(symbol, directory)
+    return series
 
 
-@functools.cache
-def _cached_price_series(symbol: str, directory: str | None) -> PriceSeries:
-    return parse_price_series(symbol, directory)
+# The parsed series by (symbol, directory): a dict rather than functools.cache, so that
+# `load_daily_closes` can share a series already parsed instead of reading the file again.
+_PRICE_SERIES: dict[tuple[str, str | None], PriceSeries] = {}
 
 
 @_checked("price history")
@@ -224,7 +230,7 @@ def _columns(name: str, directory: str | None) -> Columns:
     header, by_column = _split_columns(_text(name, directory))
     by_name = dict(zip(header, by_column, strict=True))
     return Columns(
-        dates=tuple(map(_date, by_name["date"])),
+        dates=tuple(map(dt.date.fromisoformat, by_name["date"])),
         opens=_opt_floats(by_name["open"]),
         highs=_opt_floats(by_name["high"]),
         lows=_opt_floats(by_name["low"]),
@@ -269,9 +275,59 @@ def _daily_source(spec: Instrument) -> Source:
 
 
 def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
-    """Dates and closes only: the columns of the one cached `load_price_series` parse, so the
-    shock statistics and the sections read each file once."""
-    return DailyCloses.from_prices(load_price_series(symbol, directory))
+    """Dates and closes only (the shock statistics, the index rows), cached per process like
+    `load_price_series`. The open, high, low and volume cells are not converted: a figure of
+    closes never reads them, and they cost more to parse than the closes (four columns of a few
+    thousand floats each, held for the whole run). Where `PriceSeries`'s normalisation could
+    change a row (dates out of order, a missing crypto day, a non-positive close that may be a
+    placeholder, a repeated close on a day of zero volume that may be a flat holiday bar), the
+    whole series is parsed and normalised instead and its closes returned, so either way the
+    closes are those of `load_price_series`; a series parsed whole already is shared.
+    Raises UnknownSymbolError, ConfigError."""
+    parsed = _PRICE_SERIES.get((symbol, directory))
+    closes = _closes_only(symbol, directory) if parsed is None else None
+    return closes if closes is not None else DailyCloses.from_prices(load_price_series(symbol, directory))
+
+
+@functools.cache
+@_checked("price history")
+def _closes_only(symbol: str, directory: str | None) -> DailyCloses | None:
+    """The closes of a bundled daily file already normal; None when `PriceSeries` would have
+    to normalise it (see `load_daily_closes`)."""
+    spec = _instrument(symbol, "bars", "price history", directory)
+    assert spec.file is not None  # _instrument checked it
+    header, by_column = _split_columns(_text(spec.file, directory))
+    by_name = dict(zip(header, by_column, strict=True))
+    volumes = by_name["volume"]
+    for name in ("open", "high", "low"):  # a missing column is an error whichever figure reads the file
+        by_name[name]
+    dates = tuple(map(dt.date.fromisoformat, by_name["date"]))
+    closes = tuple(map(float, by_name["close"]))
+    crypto = spec.series_calendar == "utc-days"
+    if not closes or not all(map(math.isfinite, closes)) or min(closes) <= 0:
+        return None
+    if not all(map(operator.lt, dates, dates[1:])):
+        return None
+    if crypto and (dates[-1] - dates[0]).days + 1 != len(dates):
+        return None
+    # A flat holiday bar repeats the previous close with zero volume, in a series that has volume
+    # (VIX reports none): only such rows need a look, and the volume column only when there is one.
+    repeats = not crypto and any(
+        closes[i] == closes[i - 1] and _opt_float(volumes[i]) == 0 for i in range(1, len(closes))
+    )
+    if repeats and any(_opt_floats(volumes)):
+        return None
+    return DailyCloses.model_construct(
+        symbol=spec.symbol,
+        name=spec.name,
+        calendar=spec.series_calendar,
+        dates=dates,
+        closes=closes,
+        source=_daily_source(spec),
+        proxy_for=spec.proxy_for,
+        gaps=(),
+        suspect=() if crypto else suspect_split_days(dates, closes),
+    )
 
 
 @functools.cache
