@@ -248,7 +248,7 @@ def _split_columns(text: str) -> tuple[list[str], list[list[str]]]:
     head, _, body = text.partition("\n")
     header = head.split(",")
     width = len(header)
-    if '"' not in text and body and all(line.count(",") == width - 1 for line in body.split("\n")):
+    if '"' not in text and body and set(map(str.count, body.split("\n"), itertools.repeat(","))) == {width - 1}:
         cells = body.replace("\n", ",").split(",")
         return header, [cells[i::width] for i in range(width)]
     rows = csv.reader(io.StringIO(text))
@@ -312,9 +312,8 @@ def _closes_only(symbol: str, directory: str | None) -> DailyCloses | None:
         return None
     # A flat holiday bar repeats the previous close with zero volume, in a series that has volume
     # (VIX reports none): only such rows need a look, and the volume column only when there is one.
-    repeats = not crypto and any(
-        closes[i] == closes[i - 1] and _opt_float(volumes[i]) == 0 for i in range(1, len(closes))
-    )
+    repeated = [] if crypto else [i for i, (p, c) in enumerate(itertools.pairwise(closes), 1) if p == c]
+    repeats = any(_opt_float(volumes[i]) == 0 for i in repeated)
     if repeats and any(_opt_floats(volumes)):
         return None
     return DailyCloses.model_construct(
