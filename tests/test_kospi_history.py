@@ -9,6 +9,7 @@ import gzip
 from importlib import resources
 
 from harness import invoke
+from marketshock.models.series import IndexSession
 from marketshock.providers import bundled
 
 
@@ -70,3 +71,14 @@ def test_the_shock_row_inside_the_gap_has_no_move():
 def test_the_default_date_reads_the_curated_closes_as_before():
     row = _kospi("--as-of", "2026-02-06")
     assert (row["date"], row["last"], row["change_1d_pct"]) == ("2026-02-06", 5089.14, -1.44)
+
+
+def test_every_history_session_is_what_validating_the_same_values_gives():
+    sessions = bundled.load_index_sessions("KOSPI").sessions
+    assert all(IndexSession.model_validate(s.model_dump()) == s for s in sessions)
+
+
+def test_a_copy_of_a_history_session_with_a_change_leaves_the_others_fields_as_they_were():
+    first, second = bundled.load_index_sessions("KOSPI").sessions[:2]
+    first.model_copy(update={"close": 1.0}).model_fields_set.add("not a field")
+    assert second.model_fields_set == set(IndexSession.model_fields)

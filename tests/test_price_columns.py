@@ -9,8 +9,9 @@ import math
 import pytest
 from pydantic import ValidationError
 
+from marketshock import instruments
 from marketshock.errors import BadResponse, ConfigError
-from marketshock.models.series import Bar, Columns, PriceSeries, Source
+from marketshock.models.series import Bar, Columns, DailyCloses, PriceSeries, Source
 from marketshock.providers import bundled, coinbase
 
 D = dt.date
@@ -68,7 +69,7 @@ def test_a_provider_value_that_is_not_a_number_is_no_bar():
 
 
 def test_two_readers_of_a_bundled_history_share_one_parse():
-    assert bundled.load_daily_closes("SPY").closes is bundled.load_price_series("SPY").closes
+    assert bundled.load_price_series("SPY").closes is bundled.load_daily_closes("SPY").closes
     assert bundled.load_price_series("SPY") is bundled.load_price_series("SPY")
 
 
@@ -98,3 +99,39 @@ def test_a_history_file_in_another_csv_spelling_reads_as_the_plain_one(monkeypat
 def test_a_history_row_with_a_cell_too_many_is_a_config_error(monkeypatch):
     with pytest.raises(ConfigError, match="price history of BTC: the file does not fit"):
         patched_history(monkeypatch, PLAIN.replace("1.8,", "1.8,7,"))
+
+
+@pytest.mark.parametrize("symbol", [r.symbol for r in instruments.load().bundled("bars")])
+def test_the_closes_alone_of_a_bundled_history_equal_those_of_the_whole_series(symbol):
+    closes_only = bundled._closes_only(symbol, None)
+    assert closes_only == bundled.DailyCloses.from_prices(bundled.parse_price_series(symbol))
+
+
+def closes_of_patched(monkeypatch, text: str, symbol: str = "BTC") -> DailyCloses:
+    packaged = bundled._text
+    monkeypatch.setattr(bundled, "_text", lambda name, d=None: text if name.endswith(".csv.gz") else packaged(name, d))
+    monkeypatch.setattr(bundled, "_PRICE_SERIES", {})
+    monkeypatch.setattr(bundled, "_closes_only", bundled._closes_only.__wrapped__)  # uncached: the file is patched
+    return bundled.load_daily_closes(symbol)
+
+
+FLAT = (
+    "date,open,high,low,close,volume\n2025-06-02,1,1,1,1.5,10\n2025-06-03,1.5,1.5,1.5,1.5,0\n2025-06-04,1,2,1,1.8,9\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "text"),
+    [
+        ("BTC", PLAIN.replace("2025-06-02", "2025-06-03")),  # a missing crypto day: a gap
+        ("BTC", PLAIN.replace("1.5,10", "0,10").replace("1,2,0.5", "0,0,0")),  # a placeholder of zeros
+        ("BTC", PLAIN + "2025-06-02,1,2,1,1.9,5\n"),  # a date twice: the later row wins
+        ("SPY", FLAT.replace("2025-06-03", "2025-06-07")),  # a flat bar on a Saturday: no session
+        ("SPY", FLAT),  # a flat bar on a session: kept
+    ],
+)
+def test_closes_of_a_history_to_normalise_are_those_of_the_normalised_series(monkeypatch, symbol, text):
+    closes = closes_of_patched(monkeypatch, text, symbol)
+    bundled._PRICE_SERIES.clear()  # the patched dict: parse anew
+    whole = bundled.parse_price_series(symbol)
+    assert (closes.dates, closes.closes, closes.gaps) == (whole.dates, whole.closes, whole.gaps)

@@ -44,10 +44,8 @@ PERIODS_PER_YEAR = {"utc-days": 365, "sessions": 252}
 def log_returns(closes: Sequence[float]) -> list[float | None]:
     """Log return of each row against the previous one; the first row (and any row next to
     a non-positive close, which has no log) has none."""
-    out: list[float | None] = [None]
-    for prev, cur in pairwise(closes):
-        out.append(math.log(cur / prev) if prev > 0 and cur > 0 else None)
-    return out
+    log = math.log
+    return [None, *[log(cur / prev) if prev > 0 and cur > 0 else None for prev, cur in pairwise(closes)]]
 
 
 def to_pct(log_change: float | None) -> float | None:
@@ -161,30 +159,33 @@ def rolling_volatility(
     """Annualized realized volatility, in percent, for every row: the sample standard deviation
     of the returns dated in the `window_days` calendar days ending on the row."""
     out: list[float | None] = []
+    append, sqrt = out.append, math.sqrt  # locals: this loop runs once per row of every series
     days = [d.toordinal() for d in dates]
+    need = max(min_observations, 2)
     s1 = s2 = 0.0
     n = 0
     lo = 0
     scale = math.sqrt(periods_per_year) * 100.0
-    for i, r in enumerate(returns):
+    for day, r in zip(days, returns, strict=True):
         if r is not None:
             s1 += r
             s2 += r * r
             n += 1
-        while days[lo] <= days[i] - window_days:
+        cutoff = day - window_days
+        while days[lo] <= cutoff:
             old = returns[lo]
             if old is not None:
                 s1 -= old
                 s2 -= old * old
                 n -= 1
             lo += 1
-        if n < max(min_observations, 2):
-            out.append(None)
+        if n < need:
+            append(None)
             continue
         # Running sums: returns are small (|r| < 1) and windows short, so cancellation stays
         # far below the figures' precision; a negative rounding residue is clamped to zero.
         var = max((s2 - s1 * s1 / n) / (n - 1), 0.0)
-        out.append(math.sqrt(var) * scale)
+        append(sqrt(var) * scale)
     return out
 
 
@@ -352,9 +353,12 @@ def what_followed(
         return Followed((), horizons, "the last day did not move")
     fall = move < 0
     odd = set(suspect)
+    # The rows whose one-day change spans a gap, found once per gap rather than a search per row:
+    # row j spans gap g when dates[j - 1] < g <= dates[j], that is j == bisect_left(dates, g).
+    across_gap = {bisect.bisect_left(dates, g) for g in gaps}
     candidates: list[tuple[int, float]] = []
     for j in range(1, last):
-        if dates[j] in odd or _spans_gap(gaps, dates[j - 1], dates[j]):
+        if j in across_gap or dates[j] in odd:
             continue
         change = closes[j] / closes[j - 1] - 1.0
         # Only a day whose shortest window ended by the last day: a recent one cannot count, nor

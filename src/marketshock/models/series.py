@@ -175,9 +175,9 @@ def suspect_split_days(dates: tuple[dt.date, ...], closes: tuple[float, ...]) ->
     """Sessions whose close is beyond -70% or +230% of the previous close: "suspect: possible
     unadjusted split", kept out of z-scores, superlatives and headlines."""
     return tuple(
-        dates[i]
-        for i in range(1, len(closes))
-        if closes[i - 1] > 0 and not SUSPECT_FALL <= closes[i] / closes[i - 1] <= SUSPECT_RISE
+        day
+        for day, (previous, close) in zip(dates[1:], itertools.pairwise(closes), strict=True)
+        if previous > 0 and not SUSPECT_FALL <= close / previous <= SUSPECT_RISE
     )
 
 

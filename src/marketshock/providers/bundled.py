@@ -13,6 +13,8 @@ import functools
 import gzip
 import io
 import itertools
+import math
+import operator
 import zlib
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -42,6 +44,7 @@ from marketshock.models.series import (
     Source,
     WeeklyObservation,
     WeeklySeries,
+    suspect_split_days,
 )
 
 NAME = "bundled"
@@ -192,12 +195,15 @@ def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
     date, open, high, low, close, volume; prices in USD), read column by column and validated
     once as a `PriceSeries`. Cached per process by symbol and directory, however the call spells
     them: every section asking for a symbol shares one parse. Raises UnknownSymbolError."""
-    return _cached_price_series(symbol, directory)
+    series = _PRICE_SERIES.get((symbol, directory))
+    if series is None:
+        series = _PRICE_SERIES[symbol, directory] = parse_price_series(symbol, directory)
+    return series
 
 
-@functools.cache
-def _cached_price_series(symbol: str, directory: str | None) -> PriceSeries:
-    return parse_price_series(symbol, directory)
+# The parsed series by (symbol, directory): a dict rather than functools.cache, so that
+# `load_daily_closes` can share a series already parsed instead of reading the file again.
+_PRICE_SERIES: dict[tuple[str, str | None], PriceSeries] = {}
 
 
 @_checked("price history")
@@ -224,7 +230,7 @@ def _columns(name: str, directory: str | None) -> Columns:
     header, by_column = _split_columns(_text(name, directory))
     by_name = dict(zip(header, by_column, strict=True))
     return Columns(
-        dates=tuple(map(_date, by_name["date"])),
+        dates=tuple(map(dt.date.fromisoformat, by_name["date"])),
         opens=_opt_floats(by_name["open"]),
         highs=_opt_floats(by_name["high"]),
         lows=_opt_floats(by_name["low"]),
@@ -242,7 +248,7 @@ def _split_columns(text: str) -> tuple[list[str], list[list[str]]]:
     head, _, body = text.partition("\n")
     header = head.split(",")
     width = len(header)
-    if '"' not in text and body and all(line.count(",") == width - 1 for line in body.split("\n")):
+    if '"' not in text and body and set(map(str.count, body.split("\n"), itertools.repeat(","))) == {width - 1}:
         cells = body.replace("\n", ",").split(",")
         return header, [cells[i::width] for i in range(width)]
     rows = csv.reader(io.StringIO(text))
@@ -269,9 +275,58 @@ def _daily_source(spec: Instrument) -> Source:
 
 
 def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
-    """Dates and closes only: the columns of the one cached `load_price_series` parse, so the
-    shock statistics and the sections read each file once."""
-    return DailyCloses.from_prices(load_price_series(symbol, directory))
+    """Dates and closes only (the shock statistics, the index rows), cached per process like
+    `load_price_series`. The open, high, low and volume cells are not converted: a figure of
+    closes never reads them, and they cost more to parse than the closes (four columns of a few
+    thousand floats each, held for the whole run). Where `PriceSeries`'s normalisation could
+    change a row (dates out of order, a missing crypto day, a non-positive close that may be a
+    placeholder, a repeated close on a day of zero volume that may be a flat holiday bar), the
+    whole series is parsed and normalised instead and its closes returned, so either way the
+    closes are those of `load_price_series`; a series parsed whole already is shared.
+    Raises UnknownSymbolError, ConfigError."""
+    parsed = _PRICE_SERIES.get((symbol, directory))
+    closes = _closes_only(symbol, directory) if parsed is None else None
+    return closes if closes is not None else DailyCloses.from_prices(load_price_series(symbol, directory))
+
+
+@functools.cache
+@_checked("price history")
+def _closes_only(symbol: str, directory: str | None) -> DailyCloses | None:
+    """The closes of a bundled daily file already normal; None when `PriceSeries` would have
+    to normalise it (see `load_daily_closes`)."""
+    spec = _instrument(symbol, "bars", "price history", directory)
+    assert spec.file is not None  # _instrument checked it
+    header, by_column = _split_columns(_text(spec.file, directory))
+    by_name = dict(zip(header, by_column, strict=True))
+    volumes = by_name["volume"]
+    for name in ("open", "high", "low"):  # a missing column is an error whichever figure reads the file
+        by_name[name]
+    dates = tuple(map(dt.date.fromisoformat, by_name["date"]))
+    closes = tuple(map(float, by_name["close"]))
+    crypto = spec.series_calendar == "utc-days"
+    if not closes or not all(map(math.isfinite, closes)) or min(closes) <= 0:
+        return None
+    if not all(map(operator.lt, dates, dates[1:])):
+        return None
+    if crypto and (dates[-1] - dates[0]).days + 1 != len(dates):
+        return None
+    # A flat holiday bar repeats the previous close with zero volume, in a series that has volume
+    # (VIX reports none): only such rows need a look, and the volume column only when there is one.
+    repeated = [] if crypto else [i for i, (p, c) in enumerate(itertools.pairwise(closes), 1) if p == c]
+    repeats = any(_opt_float(volumes[i]) == 0 for i in repeated)
+    if repeats and any(_opt_floats(volumes)):
+        return None
+    return DailyCloses.model_construct(
+        symbol=spec.symbol,
+        name=spec.name,
+        calendar=spec.series_calendar,
+        dates=dates,
+        closes=closes,
+        source=_daily_source(spec),
+        proxy_for=spec.proxy_for,
+        gaps=(),
+        suspect=() if crypto else suspect_split_days(dates, closes),
+    )
 
 
 @functools.cache
@@ -300,37 +355,44 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
     if history:
         earlier = _history_sessions(spec, history[0], directory)
         if earlier and sessions:
-            last, first = earlier[-1]["date"], sessions[0].date
-            assert isinstance(last, dt.date)  # _history_sessions parsed it
+            last, first = earlier[-1].date, sessions[0].date
             if first <= last:
                 raise ValueError(f"the curated closes start {first}, not after the history's last day {last}")
             if (first - last).days > 1:
                 breaks = ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),)
-        return IndexSessions.model_validate(
-            {"symbol": spec.symbol, "name": spec.name, "sessions": [*earlier, *sessions], "breaks": breaks}
-        )
+        return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=(*earlier, *sessions), breaks=breaks)
     return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=tuple(sessions), breaks=breaks)
 
 
-def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[dict[str, object]]:
-    """A long daily history (date, open, high, low, close, volume) as sessions, each a dict for
-    `IndexSessions` to validate with the rest in one call (pydantic's core builds the thousands of
-    models far faster than one constructor call a row): the day change from the previous row's
-    close, which is the previous session's (the rows are every session)."""
+def _history_sessions(spec: Instrument, name: str, directory: str | None) -> list[IndexSession]:
+    """A long daily history (date, open, high, low, close, volume) as sessions: the day change
+    from the previous row's close, which is the previous session's (the rows are every session).
+
+    Validated as columns (dates parsed and strictly increasing, prices parsed as floats: what
+    `IndexSession` would check of each row), then each session made with `model_construct`,
+    all sharing one fields-set: a validated model carries a set of its own, the largest part of
+    its size, and KOSPI's history since 1980 is some 11,700 sessions (12 MiB as validated
+    models, 4 MiB so). The shared set is never changed: the models are frozen, and pydantic's
+    copies copy it."""
     provider = "Stooq" if "stooq" in name else "bundled"
     reference = f"{spec.stooq or spec.symbol} daily CSV ({name})"
     if provider == "Stooq":
         reference = f"{spec.stooq} daily CSV q/d/l/?s={spec.stooq}&i=d, as committed in {_STOOQ_KOSPI_REPO}"
     source = Source(provider=provider, reference=reference, note="day change computed from consecutive closes")
-    columns = _columns(name, directory)
-    dates, closes = columns.dates, columns.closes
+    header, by_column = _split_columns(_text(name, directory))
+    by_name = dict(zip(header, by_column, strict=True))
+    dates = tuple(map(dt.date.fromisoformat, by_name["date"]))
+    closes = tuple(map(float, by_name["close"]))
+    lows = _opt_floats(by_name["low"])  # the intraday low; open, high and volume are not read
     for i in range(1, len(dates)):
         if dates[i] <= dates[i - 1]:
             raise ValueError(f"{name}: {dates[i]} is not after {dates[i - 1]}")
     changes = [None, *(round((c / p - 1) * 100, 2) if p else None for p, c in itertools.pairwise(closes))]
+    fields = set(IndexSession.model_fields)
+    construct = IndexSession.model_construct
     return [
-        {"date": d, "close": c, "change_pct": ch, "intraday_low": lo, "market_measure": "", "source": source}
-        for d, c, ch, lo in zip(dates, closes, changes[: len(dates)], columns.lows, strict=True)
+        construct(fields, date=d, close=c, change_pct=ch, intraday_low=lo, market_measure="", source=source)
+        for d, c, ch, lo in zip(dates, closes, changes[: len(dates)], lows, strict=True)
     ]
 
 
@@ -358,16 +420,22 @@ def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySe
     if series_id.upper() not in CLAIMS:
         raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
     file, name = CLAIMS[series_id.upper()]
-    rows = _rows(file, directory)
     column = series_id.upper()
+    header, by_column = _split_columns(_text(file, directory))
+    by_name = dict(zip(header, by_column, strict=True))
+    # Parsed as columns, then each observation made with model_construct sharing one fields-set
+    # (as KOSPI's history): the cells are what validating each row would check, a date and a
+    # float, and a validated model a row cost three times the time and memory.
+    weeks = map(dt.date.fromisoformat, by_name["week_ending"])
+    values = tuple(map(float, by_name[column]))
+    fields = set(WeeklyObservation.model_fields)
+    construct = WeeklyObservation.model_construct
     return WeeklySeries(
         series_id=column,
         name=name,
         vintage=f"FRED vintage of {CLAIMS_VINTAGE} (revised)",
         vintage_date=CLAIMS_VINTAGE,
-        observations=tuple(
-            WeeklyObservation(week_ending=_date(r["week_ending"]), value=float(r[column])) for r in rows
-        ),
+        observations=tuple(construct(fields, week_ending=w, value=v) for w, v in zip(weeks, values, strict=True)),
         source=Source(provider="FRED", reference=f"https://fred.stlouisfed.org/series/{column}"),
     )
 

@@ -14,8 +14,9 @@ from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
-from marketshock.models.series import IndexMoves, IndexSession, IndexSessions, PriceSeries, Source
+from marketshock.models.series import DailyCloses, IndexMoves, IndexSession, IndexSessions, PriceSeries, Source
 from marketshock.notes import warn
+from marketshock.providers.base import daily_closes
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
 from marketshock.sections.universe import each_symbol
 
@@ -78,8 +79,8 @@ def no_figure_row(
     )
 
 
-def bar_row(series: PriceSeries, ctx: RunContext) -> IndexRow:
-    """Figures of a daily series. A figure whose sessions include a gap (a session the provider
+def bar_row(series: PriceSeries | DailyCloses, ctx: RunContext) -> IndexRow:
+    """Figures of a daily series, from its closes alone. A figure whose sessions include a gap (a session the provider
     sent without a close) is null, the gap named in the envelope's `warnings`."""
     series = series.up_to(ctx.as_of)
     closes, dates, gaps = series.closes, series.dates, series.gaps
@@ -279,7 +280,8 @@ async def _row(ctx: RunContext, symbol: str) -> IndexRow:
         return session_row(await ctx.data.index_sessions(symbol), ctx)
     if kind == "moves":
         return moves_row(await ctx.data.index_moves(symbol), ctx)
-    return bar_row(await ctx.data.price_history(symbol), ctx)
+    # Closes only: a bundled series then never converts its open, high, low and volume columns.
+    return bar_row(await daily_closes(ctx.data, symbol), ctx)
 
 
 async def build(ctx: RunContext) -> IndicesResult:
