@@ -122,7 +122,7 @@ def test_the_curated_reaction_is_shown_beside_the_one_from_data(replay, tmp_path
     replay.answers.extra_submissions[AMZN] = submissions()
     _, companies = run(replay, tmp_path, "2026-02-09")
     amzn = companies["AMZN"]
-    assert amzn["reaction_pct"] == -11.5  # the curated row's, as the bundled table has it
+    assert amzn["reaction_pct"] == -11.0  # the curated row's, as the bundled table has it
     assert amzn["reaction_from_data_pct"] is not None
     assert {s["provider"] for s in amzn["sources"]} >= {"curated", "SEC EDGAR", "Yahoo Finance"}
 
@@ -179,7 +179,7 @@ def test_a_truncated_submissions_body_is_one_stderr_line_and_the_rest_still_show
     assert line.startswith("marketshock: ") and "AMZN earnings releases" in line
     assert [e["kind"] for e in result.json()["errors"]] == ["bad-response"]
     amzn = companies["AMZN"]
-    assert amzn["capex_actual_usd"] is not None and amzn["reaction_pct"] == -11.5  # the other figures stay
+    assert amzn["capex_actual_usd"] is not None and amzn["reaction_pct"] == -11.0  # the other figures stay
     assert amzn["reaction_from_data_pct"] is None and amzn["release_accepted_at"] is None
     assert companies["GOOGL"]["capex_actual_usd"] is not None
 
@@ -197,7 +197,7 @@ def test_the_table_shows_both_reactions_side_by_side(replay, tmp_path):
     result = invoke("earnings-capex", "--tickers", "AMZN", "--as-of", "2026-02-09", env=env)
     pct, z, _, _ = expected(rows, "2026-02-06")
     row = next(line for line in result.out.splitlines() if line.startswith("AMZN "))  # the table's row
-    assert "-11.5%" in row and f"{pct:+.2f}% z {z:+.2f}" in row  # curated, then from data
+    assert "-11.0%" in row and f"{pct:+.2f}% z {z:+.2f}" in row  # curated, then from data
     assert "AMZN from data: 8-K Item 2.02 accepted 2026-02-05 16:05 ET (after close)" in result.out
 
 

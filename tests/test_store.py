@@ -183,7 +183,7 @@ def test_report_metrics_are_named_section_row_field(report_snapshot: store.Snaps
     assert m["labor.claims_first_print.initial"] == 231000
     assert m["labor.claims_later_revision.initial"] == 230000
     assert m["indices.KOSPI.last"] == 5089.14
-    assert m["earnings-capex.AMZN.reaction_pct"] == -11.5
+    assert m["earnings-capex.AMZN.reaction_pct"] == -11.0
     assert m["crypto.market_cap.CoinMarketCap.value_usd"] == 2.26e12
     moves = {row["symbol"]: row for row in data["shock"]["moves"]}
     assert m["shock.moves.BTC.zscore"] == moves["BTC"]["zscore"]
