@@ -117,3 +117,18 @@ def at(day: str, clock: str) -> dt.datetime:
 def test_the_session_that_answers_a_release(accepted, timing, session, prior):
     found = analytics.release_session(accepted, "XNYS")
     assert found == analytics.ReleaseSession(timing, dt.date.fromisoformat(session), dt.date.fromisoformat(prior))
+
+
+@pytest.mark.parametrize(
+    ("accepted", "timing", "session", "prior"),
+    [
+        # NYSE closes at 13:00 the day after Thanksgiving: 14:00 is after that close.
+        (at("2026-11-27", "14:00"), "after close", "2026-11-30", "2026-11-27"),
+        (at("2026-11-27", "12:30"), "during session", "2026-11-27", "2026-11-25"),
+        # Christmas Eve closes at 13:00 too, and Christmas Day (a Friday) has no session.
+        (at("2026-12-24", "14:00"), "after close", "2026-12-28", "2026-12-24"),
+    ],
+)
+def test_an_early_close_is_the_close_that_day(accepted, timing, session, prior):
+    found = analytics.release_session(accepted, "XNYS")
+    assert found == analytics.ReleaseSession(timing, dt.date.fromisoformat(session), dt.date.fromisoformat(prior))
