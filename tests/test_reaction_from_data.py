@@ -41,13 +41,13 @@ def replay(server):
     server.reset()
 
 
-def daily_rows(seed: int) -> list[dict[str, str]]:
-    """A stock's daily bars on every NYSE session of 2024-11 to 2026-06, a seeded random walk
+def daily_rows(seed: int, end: str = "2026-06-30") -> list[dict[str, str]]:
+    """A stock's daily bars on every NYSE session from 2024-11 to `end`, a seeded random walk
     (no real prices: only their arithmetic is under test), as the replay server serves them."""
     rng = random.Random(seed)
     with warnings.catch_warnings():  # the library's pandas deprecation notices
         warnings.simplefilter("ignore")
-        sessions = [ts.date() for ts in xcals.get_calendar("XNYS", start="2024-11-01", end="2026-06-30").sessions]
+        sessions = [ts.date() for ts in xcals.get_calendar("XNYS", start="2024-11-01", end=end).sessions]
     close, rows = 180.0, []
     for day in sessions:
         close *= math.exp(rng.gauss(0.0004, 0.018))
@@ -255,3 +255,34 @@ def test_after_hours_older_than_yahoos_intraday_bars_is_not_asked_for(replay, tm
     assert companies["AMZN"]["after_hours_pct"] is None
     assert replay.paths.count("/v8/finance/chart/AMZN") == 1  # the daily bars alone
     assert not any(g.startswith("after hours") for g in companies["AMZN"]["gaps"])
+
+
+def test_a_session_not_yet_closed_is_a_gap_not_its_close(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    # 10:00 in New York on 2026-11-30: the session opened, its bar on Yahoo is still moving.
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=8, end="2026-11-30"), -18000)
+    # 12:00 UTC is 07:00 in New York: before today's open.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-30T12:00:00.000Z"})
+    result, companies = run(replay, tmp_path, "2026-11-30")
+    amzn = companies["AMZN"]
+    assert result.code == 0, result.err
+    assert amzn["reaction_from_data_session"] is None and amzn["reaction_from_data_pct"] is None
+    assert amzn["reaction_zscore"] is None
+    assert "from data: the 2026-11-30 session has not closed yet" in amzn["gaps"]
+
+
+def test_an_early_closed_session_is_closed_at_its_early_close(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    # 13:30 in New York on 2026-11-27: NYSE closed at 13:00 that day (the day after Thanksgiving).
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 27, 18, 30, tzinfo=dt.UTC))
+    rows = daily_rows(seed=9, end="2026-11-27")
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-27T12:00:00.000Z"})
+    _, companies = run(replay, tmp_path, "2026-11-27")
+    pct, _, _, prior = expected(rows, "2026-11-27")
+    amzn = companies["AMZN"]
+    assert (amzn["reaction_from_data_session"], amzn["reaction_from_data_prior_session"]) == ("2026-11-27", prior)
+    assert amzn["reaction_from_data_pct"] == pct

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from marketshock.models.series import Bar
 
@@ -341,6 +342,16 @@ class ReleaseSession(NamedTuple):
 
 # New York's regular session (NYSE and Nasdaq), local clock.
 SESSION_OPENS, SESSION_CLOSES = dt.time(9, 30), dt.time(16, 0)
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def session_close(day: dt.date, exchange: str | None, closes: dt.time = SESSION_CLOSES) -> dt.datetime:
+    """When `exchange`'s session on `day` closes (aware): the exchange calendar's close, early
+    closes included; without the calendar, `closes` New York time."""
+    from marketshock import calendars  # exchange_calendars only when a session is judged
+
+    hours = calendars.session_hours(exchange, day) if exchange else None
+    return hours[1] if hours else dt.datetime.combine(day, closes, NEW_YORK)
 
 
 def release_session(

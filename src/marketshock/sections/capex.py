@@ -78,6 +78,9 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
     pending = []
     if timing.session > ctx.as_of:
         move.gaps.append(f"from data: the reaction session {timing.session} is after the as-of date {ctx.as_of}")
+    elif analytics.session_close(timing.session, "XNYS") > data.now:
+        # As of today, before the close: Yahoo's bar for the day is the last trade so far, not a close.
+        move.gaps.append(f"from data: the {timing.session} session has not closed yet")
     else:
         pending.append(_session_move(ticker, timing, ctx, move))
     if timing.timing == "after close":  # the evening of the release: known on the as-of date
