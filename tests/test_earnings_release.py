@@ -132,3 +132,39 @@ def test_the_session_that_answers_a_release(accepted, timing, session, prior):
 def test_an_early_close_is_the_close_that_day(accepted, timing, session, prior):
     found = analytics.release_session(accepted, "XNYS")
     assert found == analytics.ReleaseSession(timing, dt.date.fromisoformat(session), dt.date.fromisoformat(prior))
+
+
+def submissions_body(*filings: tuple[str, str, str, str]) -> str:
+    """A submissions body with `filings` (accession, acceptanceDateTime, form, items), newest
+    first as EDGAR lists them, in the columnar shape of the fixture."""
+    return json.dumps(
+        {
+            "cik": "1018724",
+            "filings": {
+                "recent": {
+                    "accessionNumber": [f[0] for f in filings],
+                    "filingDate": [f[1][:10] for f in filings],
+                    "acceptanceDateTime": [f[1] for f in filings],
+                    "form": [f[2] for f in filings],
+                    "items": [f[3] for f in filings],
+                },
+                "files": [],
+            },
+        }
+    )
+
+
+def test_an_amendment_does_not_replace_the_release_it_amends():
+    body = submissions_body(
+        ("0000000001-26-000002", "2026-11-05T15:15:00.000Z", "8-K/A", "2.02,9.01"),  # 10:15 EST
+        ("0000000001-26-000001", "2026-10-29T20:05:00.000Z", "8-K", "2.02,9.01"),  # 16:05 EDT
+    )
+    found = sec.latest_release(sec.parse_earnings_releases(body, cik=1, dataset="x"), dt.date(2026, 11, 6), ticker="X")
+    assert (found.accession, found.form) == ("0000000001-26-000001", "8-K")
+    assert found.accepted_at == dt.datetime(2026, 10, 29, 16, 5, tzinfo=NY)
+
+
+def test_an_amendment_is_the_release_only_when_no_original_is_known():
+    body = submissions_body(("0000000001-26-000002", "2026-11-05T15:15:00.000Z", "8-K/A", "2.02"))
+    found = sec.latest_release(sec.parse_earnings_releases(body, cik=1, dataset="x"), dt.date(2026, 11, 6), ticker="X")
+    assert (found.accession, found.form) == ("0000000001-26-000002", "8-K/A")

@@ -64,12 +64,14 @@ def daily_rows(seed: int, end: str = "2026-06-30") -> list[dict[str, str]]:
     return rows
 
 
-def submissions(accepted: dict[str, str] | None = None) -> bytes:
-    """The fixture, with some acceptance times replaced (accession -> acceptanceDateTime)."""
+def submissions(accepted: dict[str, str] | None = None, forms: dict[str, str] | None = None) -> bytes:
+    """The fixture, with some acceptance times and forms replaced (accession -> value)."""
     body = json.loads(SUBMISSIONS.read_text())
     recent = body["filings"]["recent"]
     for accession, stamp in (accepted or {}).items():
         recent["acceptanceDateTime"][recent["accessionNumber"].index(accession)] = stamp
+    for accession, form in (forms or {}).items():
+        recent["form"][recent["accessionNumber"].index(accession)] = form
     return json.dumps(body).encode()
 
 
@@ -286,3 +288,13 @@ def test_an_early_closed_session_is_closed_at_its_early_close(replay, tmp_path, 
     amzn = companies["AMZN"]
     assert (amzn["reaction_from_data_session"], amzn["reaction_from_data_prior_session"]) == ("2026-11-27", prior)
     assert amzn["reaction_from_data_pct"] == pct
+
+
+def test_a_release_known_only_by_its_amendment_says_so_in_the_basis(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=10), -18000)
+    amended = {a: "8-K/A" for a in ("0001018724-26-000002", "0001018724-25-000123", "0001018724-26-000012")}
+    replay.answers.extra_submissions[AMZN] = submissions(forms=amended)
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    basis = companies["AMZN"]["reaction_from_data_basis"]
+    assert basis.startswith("8-K/A Item 2.02 accepted 2026-02-05 16:05 ET")
+    assert "an amendment: no original 8-K with Item 2.02 accepted by 2026-02-09" in basis

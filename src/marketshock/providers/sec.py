@@ -320,10 +320,14 @@ def parse_earnings_releases(text: str, *, cik: int, dataset: str) -> list[Earnin
 
 
 def latest_release(releases: list[EarningsRelease], as_of: dt.date, *, ticker: str) -> EarningsRelease:
-    """The last release accepted on or before `as_of` (New York date). Raises NoDataError when none."""
+    """The last original 8-K with Item 2.02 accepted on or before `as_of` (New York date): an
+    8-K/A amends a release days or weeks later (a corrected exhibit), it is not the news the
+    market reacted to, so it is taken only when no original 8-K is known then (its `form`
+    says so). `releases` oldest first. Raises NoDataError when none."""
     known = [r for r in releases if r.accepted_at.date() <= as_of]
     if not known:
         raise NoDataError(
             PROVIDER, f"{ticker} earnings release", f"no 8-K with Item 2.02 accepted on or before {as_of}"
         )
-    return known[-1]
+    originals = [r for r in known if r.form == "8-K"]
+    return (originals or known)[-1]

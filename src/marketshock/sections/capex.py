@@ -72,6 +72,8 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         )
     )
     basis = f"{accepted}: the {timing.session} close against the {timing.prior} close"
+    if release.form != "8-K":
+        basis += f" (an amendment: no original 8-K with Item 2.02 accepted by {ctx.as_of} among the filings read)"
     out.fields["reaction_from_data_basis"] = basis
     # Concurrently, each into its own part, merged in a fixed order (the gaps read the same every run).
     move, after = FromData(), FromData()
