@@ -168,3 +168,25 @@ def test_an_amendment_is_the_release_only_when_no_original_is_known():
     body = submissions_body(("0000000001-26-000002", "2026-11-05T15:15:00.000Z", "8-K/A", "2.02"))
     found = sec.latest_release(sec.parse_earnings_releases(body, cik=1, dataset="x"), dt.date(2026, 11, 6), ticker="X")
     assert (found.accession, found.form) == ("0000000001-26-000002", "8-K/A")
+
+
+def test_an_older_release_with_an_unreadable_date_is_skipped_not_fatal():
+    body = submissions_body(
+        ("0000000001-26-000003", "2026-10-29T20:05:00.000Z", "8-K", "2.02"),
+        ("0000000001-26-000002", "2026-07-3O", "8-K", "2.02"),  # a letter O for a zero
+        ("0000000001-26-000001", "2026-04-29T20:05:00.000Z", "8-K", "2.02"),
+    )
+    found = sec.parse_submissions(body, cik=1, dataset="x")
+    pick = sec.latest_release(found, dt.date(2026, 11, 6), ticker="X")
+    assert pick.accession == "0000000001-26-000003"
+    assert pick.skipped == ("0000000001-26-000002",)
+
+
+def test_a_latest_release_with_an_unreadable_date_is_a_bad_response():
+    body = submissions_body(
+        ("0000000001-26-000003", "yesterday", "8-K", "2.02"),
+        ("0000000001-26-000001", "2026-04-29T20:05:00.000Z", "8-K", "2.02"),
+    )
+    found = sec.parse_submissions(body, cik=1, dataset="x")
+    with pytest.raises(BadResponse, match="0000000001-26-000003"):
+        sec.latest_release(found, dt.date(2026, 11, 6), ticker="X")

@@ -298,3 +298,16 @@ def test_a_release_known_only_by_its_amendment_says_so_in_the_basis(replay, tmp_
     basis = companies["AMZN"]["reaction_from_data_basis"]
     assert basis.startswith("8-K/A Item 2.02 accepted 2026-02-05 16:05 ET")
     assert "an amendment: no original 8-K with Item 2.02 accepted by 2026-02-09" in basis
+
+
+def test_an_older_release_with_an_unreadable_date_is_one_warning_and_the_latest_is_used(replay, tmp_path):
+    rows = daily_rows(seed=11)
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-25-000123": "not a time"})
+    result, companies = run(replay, tmp_path, "2026-02-09")
+    assert result.code == 0, result.err
+    amzn = companies["AMZN"]
+    assert amzn["release_accepted_at"] == "2026-02-05T16:05:12-05:00"
+    assert amzn["reaction_from_data_pct"] == expected(rows, "2026-02-06")[0]
+    [warning] = [w for w in result.json()["warnings"] if w["kind"] == "unreadable-filing"]
+    assert warning["symbol"] == "AMZN" and "0001018724-25-000123" in warning["message"]

@@ -16,9 +16,10 @@ from typing import Any
 from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.errors import MissingSetting, NoDataError, ProviderError, UnknownSymbolError
+from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import CapexCompany, CapexResult
 from marketshock.models.series import CapexRecord, DailyCloses, Source
-from marketshock.notes import note
+from marketshock.notes import note, warn
 from marketshock.providers.base import ReleasesSource
 from marketshock.sections.shock import move_figures
 from marketshock.sections.universe import each_symbol
@@ -58,6 +59,17 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         note(error, "the reaction from data is left out")
         out.gaps.append(f"from data: no earnings release ({error.kind})")
         return out
+    if release.skipped:
+        count = len(release.skipped)
+        warn(
+            WarningEntry(
+                section="earnings-capex",
+                symbol=ticker,
+                kind="unreadable-filing",
+                message=f"{ticker}: {count} 8-K{'s' if count > 1 else ''} with Item 2.02 skipped, a date not "
+                f"ISO 8601 ({', '.join(release.skipped)}); the latest readable release is used",
+            )
+        )
     # SEC filers' shares trade in New York: NYSE and Nasdaq keep the same sessions (XNYS's calendar).
     timing = analytics.release_session(release.accepted_at, "XNYS")
     out.fields |= {
