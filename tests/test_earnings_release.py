@@ -190,3 +190,12 @@ def test_a_latest_release_with_an_unreadable_date_is_a_bad_response():
     found = sec.parse_submissions(body, cik=1, dataset="x")
     with pytest.raises(BadResponse, match="0000000001-26-000003"):
         sec.latest_release(found, dt.date(2026, 11, 6), ticker="X")
+
+
+def test_no_release_in_the_recent_list_does_not_claim_none_was_filed_when_older_files_exist():
+    body = json.loads(submissions_body(("0000000001-26-000001", "2026-04-29T20:05:00.000Z", "8-K", "2.02")))
+    body["filings"]["files"] = [{"name": "CIK0000000001-submissions-001.json", "filingFrom": "2001-01-02"}]
+    found = sec.parse_submissions(json.dumps(body), cik=1, dataset="x")
+    cause = "no 8-K with Item 2.02 by 2026-01-15 among the recent filings (from 2026-04-29); older filings not read"
+    with pytest.raises(NoDataError, match=re.escape(cause)):
+        sec.latest_release(found, dt.date(2026, 1, 15), ticker="X")

@@ -311,3 +311,16 @@ def test_an_older_release_with_an_unreadable_date_is_one_warning_and_the_latest_
     assert amzn["reaction_from_data_pct"] == expected(rows, "2026-02-06")[0]
     [warning] = [w for w in result.json()["warnings"] if w["kind"] == "unreadable-filing"]
     assert warning["symbol"] == "AMZN" and "0001018724-25-000123" in warning["message"]
+
+
+def test_an_as_of_date_before_the_recent_filings_says_the_older_ones_were_not_read(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=12), -18000)
+    body = json.loads(submissions())
+    body["filings"]["files"] = [{"name": "CIK0001018724-submissions-001.json", "filingFrom": "1997-05-15"}]
+    replay.answers.extra_submissions[AMZN] = json.dumps(body).encode()
+    oldest = min(body["filings"]["recent"]["filingDate"])
+    result, companies = run(replay, tmp_path, "2025-01-15")
+    assert result.code == 0, result.err
+    gap = "from data: no 8-K with Item 2.02 by 2025-01-15 among the recent filings"
+    gap += f" (from {oldest}); older filings not read"
+    assert gap in companies["AMZN"]["gaps"]

@@ -227,6 +227,8 @@ class Releases:
 
     releases: list[EarningsRelease]
     unreadable: tuple[Unreadable, ...] = ()
+    recent_from: dt.date | None = None  # the oldest filing date in `filings.recent`
+    older_files: tuple[str, ...] = ()  # `filings.files` names: older filings, not read
 
 
 def submissions_request(cik: int, base_url: str, user_agent: str | None, *, ttl: float) -> RequestSpec:
@@ -317,7 +319,8 @@ def parse_submissions(text: str, *, cik: int, dataset: str) -> Releases:
     `items` include 2.02, oldest first. The body is columnar: `filings.recent` holds parallel
     lists (`accessionNumber`, `filingDate`, `acceptanceDateTime`, `form`, `items`, ...), one
     element a filing. Older filings, in `filings.files`, are not read: the recent list holds at
-    least the last year, enough for the latest release. A filing whose date is no timestamp is
+    least the last year, enough for the latest release; when the as-of date is older, the answer
+    says which files were not read (`older_files`, `recent_from`). A filing whose date is no timestamp is
     set aside (`unreadable`), not a reason to drop the others. Raises BadResponse on another shape."""
     if text == "":
         return Releases([])  # a 404: no submissions file
@@ -356,7 +359,15 @@ def parse_submissions(text: str, *, cik: int, dataset: str) -> Releases:
                 row=i,
             )
         )
-    return Releases(sorted(releases, key=lambda r: r.accepted_at), tuple(unreadable))
+    files = body["filings"].get("files") or []
+    older = tuple(str(f.get("name", "")) for f in files if isinstance(f, dict)) if isinstance(files, list) else ()
+    dates = [d for d in map(_filed, cols["filingDate"]) if d is not None]
+    return Releases(
+        sorted(releases, key=lambda r: r.accepted_at),
+        tuple(unreadable),
+        recent_from=min(dates) if dates else None,
+        older_files=older,
+    )
 
 
 def latest_release(found: Releases | list[EarningsRelease], as_of: dt.date, *, ticker: str) -> EarningsRelease:
@@ -368,8 +379,11 @@ def latest_release(found: Releases | list[EarningsRelease], as_of: dt.date, *, t
     A filing with an unreadable date is passed over (listed in the answer's `skipped`) unless
     it may be the latest release itself: listed above the pick, filed (as far as can be told)
     by `as_of`, and of the form that would be picked. Then BadResponse, as nothing else can be
-    said for sure. NoDataError when there is no release."""
-    releases, unreadable = (found.releases, found.unreadable) if isinstance(found, Releases) else (found, ())
+    said for sure. NoDataError when there is no release (saying that the older filings, listed
+    in `filings.files`, were not read when there are any)."""
+    if not isinstance(found, Releases):
+        found = Releases(found)
+    releases, unreadable = found.releases, found.unreadable
     dataset = f"{ticker} earnings release"
     known = [r for r in releases if r.accepted_at.date() <= as_of]
     originals = [r for r in known if r.form == "8-K"]
@@ -378,6 +392,11 @@ def latest_release(found: Releases | list[EarningsRelease], as_of: dt.date, *, t
     for bad in maybe_known:
         if pick is None or (bad.row < pick.row and (bad.form == "8-K" or pick.form != "8-K")):
             raise BadResponse(PROVIDER, dataset, f"filing {bad.accession}: a date is not ISO 8601")
+    if pick is None and found.older_files:
+        # The recent list stops at `recent_from`: before it, nothing was read, so nothing is claimed.
+        since = f" (from {found.recent_from})" if found.recent_from else ""
+        cause = f"no 8-K with Item 2.02 by {as_of} among the recent filings{since}; older filings not read"
+        raise NoDataError(PROVIDER, dataset, cause)
     if pick is None:
         raise NoDataError(PROVIDER, dataset, f"no 8-K with Item 2.02 accepted on or before {as_of}")
     return replace(pick, skipped=tuple(bad.accession for bad in maybe_known))
