@@ -203,16 +203,20 @@ def test_the_table_shows_both_reactions_side_by_side(replay, tmp_path):
     assert "AMZN from data: 8-K Item 2.02 accepted 2026-02-05 16:05 ET (after close)" in result.out
 
 
-def intraday_body(symbol: str, day: dt.date, regular_close: float, post_last: float) -> bytes:
+def intraday_body(
+    symbol: str, day: dt.date, regular_close: float, post_last: float, late_post: float | None = None
+) -> bytes:
     """Yahoo's chart API answer for 5-minute bars with includePrePost=true on one day, in the
     recorded shape (yahoo_chart_TSLA_30m_2021-11-22_includePrePost-true.json): `meta.tradingPeriods`
     splits pre (04:00), regular (09:30) and post (16:00-20:00) New York time. Prices are placeholders
-    that end the regular session at `regular_close` and the post-market at `post_last`."""
+    that end the regular session at `regular_close` and the post-market at `post_last`, or at
+    `late_post` from 19:00 on when given."""
     offset = -18000  # EST
     start = int(dt.datetime.combine(day, dt.time(4, 0), tzinfo=dt.UTC).timestamp()) - offset
     opens, closes, post_ends = start + 5.5 * 3600, start + 12 * 3600, start + 16 * 3600
     stamps = list(range(start, int(post_ends), 300))
-    prices = [regular_close if t < closes else post_last for t in stamps]
+    late = start + 15 * 3600 if late_post is not None else post_ends  # 19:00 New York (EST)
+    prices = [regular_close if t < closes else post_last if t < late else late_post for t in stamps]
 
     def period(a: float, b: float) -> list[list[dict[str, object]]]:
         return [[{"timezone": "EST", "start": int(a), "end": int(b), "gmtoffset": offset}]]
@@ -324,3 +328,18 @@ def test_an_as_of_date_before_the_recent_filings_says_the_older_ones_were_not_re
     gap = "from data: no 8-K with Item 2.02 by 2025-01-15 among the recent filings"
     gap += f" (from {oldest}); older filings not read"
     assert gap in companies["AMZN"]["gaps"]
+
+
+def test_the_after_hours_move_runs_to_the_post_markets_20_00_close_in_winter(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=13, end="2026-11-30"), -18000)
+    # 21:30 UTC on 2026-11-02 is 16:30 EST (DST ended 2026-11-01): after the close.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-02T21:30:00.000Z"})
+    # 100 at the close, 95 in the post-market until 18:55, 90 from 19:00 to 19:55 New York time.
+    body = intraday_body("AMZN", dt.date(2026, 11, 2), 100.0, 95.0, late_post=90.0)
+    replay.answers.extra_yahoo_intraday["AMZN"] = body
+    _, companies = run(replay, tmp_path, "2026-11-05")
+    assert companies["AMZN"]["release_timing"] == "after close"
+    assert companies["AMZN"]["after_hours_pct"] == round((90.0 / 100.0 - 1) * 100, 2)
