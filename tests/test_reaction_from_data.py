@@ -343,3 +343,24 @@ def test_the_after_hours_move_runs_to_the_post_markets_20_00_close_in_winter(rep
     _, companies = run(replay, tmp_path, "2026-11-05")
     assert companies["AMZN"]["release_timing"] == "after close"
     assert companies["AMZN"]["after_hours_pct"] == round((90.0 / 100.0 - 1) * 100, 2)
+
+
+def test_a_release_on_a_holiday_evening_says_the_market_was_closed(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=14, end="2026-11-30"), -18000)
+    # 21:30 UTC on Thanksgiving 2026-11-26 is 16:30 EST: no session that day.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-26T21:30:00.000Z"})
+    env = {
+        **replay.env(),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "COLUMNS": "200",
+    }
+    result = invoke("earnings-capex", "--tickers", "AMZN", "--as-of", "2026-11-30", env=env)
+    said = "accepted 2026-11-26 16:30 ET (market closed; before the next session's open)"
+    assert f"8-K Item 2.02 {said}; 2026-11-27 close" in result.out, result.out
+    _, companies = run(replay, tmp_path, "2026-11-30")
+    assert companies["AMZN"]["release_timing"] == "before open"  # the JSON's value set is unchanged
+    assert said in companies["AMZN"]["reaction_from_data_basis"]

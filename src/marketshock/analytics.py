@@ -354,6 +354,15 @@ def session_close(day: dt.date, exchange: str | None, closes: dt.time = SESSION_
     return hours[1] if hours else dt.datetime.combine(day, closes, NEW_YORK)
 
 
+def timing_label(timing: str, accepted_on: dt.date, session: dt.date) -> str:
+    """`timing` in words beside the release's time: a release "before open" on a day without
+    a session (a holiday, a weekend) says the market was closed, as its evening clock time
+    ("16:30 ET (before open)") would otherwise read as a contradiction."""
+    if timing == "before open" and accepted_on != session:
+        return "market closed; before the next session's open"
+    return timing
+
+
 def release_session(
     accepted_at: dt.datetime, exchange: str | None, opens: dt.time = SESSION_OPENS, closes: dt.time = SESSION_CLOSES
 ) -> ReleaseSession:

@@ -77,7 +77,8 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         "release_url": release.url,
         "release_timing": timing.timing,
     }
-    accepted = f"{release.form} Item 2.02 accepted {release.accepted_at:%Y-%m-%d %H:%M} ET ({timing.timing})"
+    label = analytics.timing_label(timing.timing, release.accepted_at.date(), timing.session)
+    accepted = f"{release.form} Item 2.02 accepted {release.accepted_at:%Y-%m-%d %H:%M} ET ({label})"
     out.sources.append(
         Source(
             provider="SEC EDGAR", reference=release.url, note=f"{accepted}; acceptanceDateTime read as {release.clock}"
