@@ -364,3 +364,18 @@ def test_a_release_on_a_holiday_evening_says_the_market_was_closed(replay, tmp_p
     _, companies = run(replay, tmp_path, "2026-11-30")
     assert companies["AMZN"]["release_timing"] == "before open"  # the JSON's value set is unchanged
     assert said in companies["AMZN"]["reaction_from_data_basis"]
+
+
+def test_a_post_market_not_yet_closed_is_a_gap_not_its_last_trade(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    # 17:30 in New York (22:30 UTC) on 2026-11-30: the post-market runs to 20:00.
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=15, end="2026-11-30"), -18000)
+    # 21:05 UTC is 16:05 EST: after today's close.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-30T21:05:00.000Z"})
+    replay.answers.extra_yahoo_intraday["AMZN"] = intraday_body("AMZN", dt.date(2026, 11, 30), 100.0, 93.0)
+    _, companies = run(replay, tmp_path, "2026-11-30")
+    amzn = companies["AMZN"]
+    assert amzn["after_hours_pct"] is None
+    assert "after hours: the post-market of 2026-11-30 has not closed yet" in amzn["gaps"]

@@ -343,6 +343,8 @@ class ReleaseSession(NamedTuple):
 # New York's regular session (NYSE and Nasdaq), local clock.
 SESSION_OPENS, SESSION_CLOSES = dt.time(9, 30), dt.time(16, 0)
 NEW_YORK = ZoneInfo("America/New_York")
+# US stocks trade outside it from the pre-market's 04:00 to the post-market's 20:00.
+EXTENDED_OPENS, EXTENDED_CLOSES = dt.time(4, 0), dt.time(20, 0)
 
 
 def session_close(day: dt.date, exchange: str | None, closes: dt.time = SESSION_CLOSES) -> dt.datetime:

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
+from marketshock.analytics import EXTENDED_CLOSES, EXTENDED_OPENS, NEW_YORK
 from marketshock.errors import BadResponse, HttpStatusError, NoDataError
 from marketshock.models.series import Bar
 from marketshock.providers.http import RequestSpec, json_body
@@ -67,11 +67,6 @@ class SessionPrices:
 
 # Yahoo's chart API serves 5-minute bars (with pre/post-market) for the last 60 days only.
 INTRADAY_DAYS = 60
-
-
-# US stocks trade from the pre-market's 04:00 to the post-market's 20:00, New York time.
-NEW_YORK = ZoneInfo("America/New_York")
-EXTENDED_OPENS, EXTENDED_CLOSES = dt.time(4, 0), dt.time(20, 0)
 
 
 def _epoch(day: dt.date) -> int:

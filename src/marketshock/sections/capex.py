@@ -98,8 +98,13 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         move.gaps.append(f"from data: the {timing.session} session has not closed yet")
     else:
         pending.append(_session_move(ticker, timing, ctx, move))
+    day = release.accepted_at.date()
     if timing.timing == "after close":  # the evening of the release: known on the as-of date
-        pending.append(_after_hours(data, ticker, release.accepted_at.date(), after))
+        if dt.datetime.combine(day, analytics.EXTENDED_CLOSES, analytics.NEW_YORK) > data.now:
+            # As of today, before 20:00: the post-market's last trade so far is not its close.
+            after.gaps.append(f"after hours: the post-market of {day} has not closed yet")
+        else:
+            pending.append(_after_hours(data, ticker, day, after))
     await asyncio.gather(*pending)  # neither raises a provider's failure: each files it in its part
     for part in (move, after):
         out.fields |= part.fields
