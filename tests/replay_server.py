@@ -126,6 +126,20 @@ class Answer:
         self.stream = stream  # writes the body itself (no Content-Length, the connection closes after)
 
 
+def _intraday_window(body: bytes, q: dict[str, str]) -> Answer:
+    """An intraday chart body cut to the bars with period1 <= timestamp < period2, as Yahoo
+    serves them: a request whose window misses part of the day misses those bars."""
+    chart = json.loads(body)
+    p1, p2 = int(q.get("period1", "0")), int(q.get("period2", str(2**31)))
+    for result in chart["chart"]["result"] or []:
+        keep = [i for i, t in enumerate(result["timestamp"]) if p1 <= t < p2]
+        result["timestamp"] = [result["timestamp"][i] for i in keep]
+        for quote in result["indicators"]["quote"]:
+            for name, column in quote.items():
+                quote[name] = [column[i] for i in keep]
+    return _json(chart)
+
+
 def _json(obj: object, status: int = 200) -> Answer:
     return Answer(status, json.dumps(obj, separators=(",", ":")).encode(), "application/json")
 
@@ -160,7 +174,7 @@ class Provider:
                 )
             return Answer(404, YAHOO_NOT_FOUND, "application/json")
         if q.get("interval", "1d") != "1d" and symbol in self.extra_yahoo_intraday:
-            return Answer(200, self.extra_yahoo_intraday[symbol], "application/json")
+            return _intraday_window(self.extra_yahoo_intraday[symbol], q)
         if symbol == "^KS11":
             # Only curated closes exist for KOSPI (not every session): a bar per close.
             file, offset = "kospi_close_curated.csv", 32400

@@ -117,3 +117,85 @@ def at(day: str, clock: str) -> dt.datetime:
 def test_the_session_that_answers_a_release(accepted, timing, session, prior):
     found = analytics.release_session(accepted, "XNYS")
     assert found == analytics.ReleaseSession(timing, dt.date.fromisoformat(session), dt.date.fromisoformat(prior))
+
+
+@pytest.mark.parametrize(
+    ("accepted", "timing", "session", "prior"),
+    [
+        # NYSE closes at 13:00 the day after Thanksgiving: 14:00 is after that close.
+        (at("2026-11-27", "14:00"), "after close", "2026-11-30", "2026-11-27"),
+        (at("2026-11-27", "12:30"), "during session", "2026-11-27", "2026-11-25"),
+        # Christmas Eve closes at 13:00 too, and Christmas Day (a Friday) has no session.
+        (at("2026-12-24", "14:00"), "after close", "2026-12-28", "2026-12-24"),
+    ],
+)
+def test_an_early_close_is_the_close_that_day(accepted, timing, session, prior):
+    found = analytics.release_session(accepted, "XNYS")
+    assert found == analytics.ReleaseSession(timing, dt.date.fromisoformat(session), dt.date.fromisoformat(prior))
+
+
+def submissions_body(*filings: tuple[str, str, str, str]) -> str:
+    """A submissions body with `filings` (accession, acceptanceDateTime, form, items), newest
+    first as EDGAR lists them, in the columnar shape of the fixture."""
+    return json.dumps(
+        {
+            "cik": "1018724",
+            "filings": {
+                "recent": {
+                    "accessionNumber": [f[0] for f in filings],
+                    "filingDate": [f[1][:10] for f in filings],
+                    "acceptanceDateTime": [f[1] for f in filings],
+                    "form": [f[2] for f in filings],
+                    "items": [f[3] for f in filings],
+                },
+                "files": [],
+            },
+        }
+    )
+
+
+def test_an_amendment_does_not_replace_the_release_it_amends():
+    body = submissions_body(
+        ("0000000001-26-000002", "2026-11-05T15:15:00.000Z", "8-K/A", "2.02,9.01"),  # 10:15 EST
+        ("0000000001-26-000001", "2026-10-29T20:05:00.000Z", "8-K", "2.02,9.01"),  # 16:05 EDT
+    )
+    found = sec.latest_release(sec.parse_earnings_releases(body, cik=1, dataset="x"), dt.date(2026, 11, 6), ticker="X")
+    assert (found.accession, found.form) == ("0000000001-26-000001", "8-K")
+    assert found.accepted_at == dt.datetime(2026, 10, 29, 16, 5, tzinfo=NY)
+
+
+def test_an_amendment_is_the_release_only_when_no_original_is_known():
+    body = submissions_body(("0000000001-26-000002", "2026-11-05T15:15:00.000Z", "8-K/A", "2.02"))
+    found = sec.latest_release(sec.parse_earnings_releases(body, cik=1, dataset="x"), dt.date(2026, 11, 6), ticker="X")
+    assert (found.accession, found.form) == ("0000000001-26-000002", "8-K/A")
+
+
+def test_an_older_release_with_an_unreadable_date_is_skipped_not_fatal():
+    body = submissions_body(
+        ("0000000001-26-000003", "2026-10-29T20:05:00.000Z", "8-K", "2.02"),
+        ("0000000001-26-000002", "2026-07-3O", "8-K", "2.02"),  # a letter O for a zero
+        ("0000000001-26-000001", "2026-04-29T20:05:00.000Z", "8-K", "2.02"),
+    )
+    found = sec.parse_submissions(body, cik=1, dataset="x")
+    pick = sec.latest_release(found, dt.date(2026, 11, 6), ticker="X")
+    assert pick.accession == "0000000001-26-000003"
+    assert pick.skipped == ("0000000001-26-000002",)
+
+
+def test_a_latest_release_with_an_unreadable_date_is_a_bad_response():
+    body = submissions_body(
+        ("0000000001-26-000003", "yesterday", "8-K", "2.02"),
+        ("0000000001-26-000001", "2026-04-29T20:05:00.000Z", "8-K", "2.02"),
+    )
+    found = sec.parse_submissions(body, cik=1, dataset="x")
+    with pytest.raises(BadResponse, match="0000000001-26-000003"):
+        sec.latest_release(found, dt.date(2026, 11, 6), ticker="X")
+
+
+def test_no_release_in_the_recent_list_does_not_claim_none_was_filed_when_older_files_exist():
+    body = json.loads(submissions_body(("0000000001-26-000001", "2026-04-29T20:05:00.000Z", "8-K", "2.02")))
+    body["filings"]["files"] = [{"name": "CIK0000000001-submissions-001.json", "filingFrom": "2001-01-02"}]
+    found = sec.parse_submissions(json.dumps(body), cik=1, dataset="x")
+    cause = "no 8-K with Item 2.02 by 2026-01-15 among the recent filings (from 2026-04-29); older filings not read"
+    with pytest.raises(NoDataError, match=re.escape(cause)):
+        sec.latest_release(found, dt.date(2026, 1, 15), ticker="X")

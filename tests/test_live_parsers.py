@@ -30,6 +30,21 @@ def test_yahoo_request_asks_for_bars_up_to_the_end_of_the_as_of_day():
     assert spec.params["interval"] == "1d"
 
 
+@pytest.mark.parametrize(
+    ("day", "period1", "period2"),
+    [
+        # EST (UTC-5): 04:00 is 09:00Z, 20:00 is 01:00Z the next day.
+        (dt.date(2026, 11, 2), "1793610000", "1793667600"),  # 2026-11-02T09:00Z, 2026-11-03T01:00Z
+        # EDT (UTC-4): 04:00 is 08:00Z, 20:00 is 00:00Z the next day.
+        (dt.date(2026, 7, 1), "1782892800", "1782950400"),  # 2026-07-01T08:00Z, 2026-07-02T00:00Z
+    ],
+)
+def test_yahoo_intraday_request_spans_the_pre_market_open_to_the_post_market_close_new_york_time(day, period1, period2):
+    query = yahoo.ChartQuery("AMZN", day, day, interval="5m", include_prepost=True)
+    spec = yahoo.chart_request(query, "https://query1.finance.yahoo.com/", dataset="AMZN", ttl=60)
+    assert (spec.params["period1"], spec.params["period2"]) == (period1, period2)
+
+
 def test_yahoo_crypto_bars_are_utc_days_with_lows():
     daily = yahoo.parse_daily(real("yahoo_chart_BTC-USD_1d_2020-01-01_2020-01-03.json"), symbol="BTC-USD", dataset="d")
     assert [b.date for b in daily.bars] == [dt.date(2020, 1, 1), dt.date(2020, 1, 2), dt.date(2020, 1, 3)]

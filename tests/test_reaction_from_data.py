@@ -41,13 +41,13 @@ def replay(server):
     server.reset()
 
 
-def daily_rows(seed: int) -> list[dict[str, str]]:
-    """A stock's daily bars on every NYSE session of 2024-11 to 2026-06, a seeded random walk
+def daily_rows(seed: int, end: str = "2026-06-30") -> list[dict[str, str]]:
+    """A stock's daily bars on every NYSE session from 2024-11 to `end`, a seeded random walk
     (no real prices: only their arithmetic is under test), as the replay server serves them."""
     rng = random.Random(seed)
     with warnings.catch_warnings():  # the library's pandas deprecation notices
         warnings.simplefilter("ignore")
-        sessions = [ts.date() for ts in xcals.get_calendar("XNYS", start="2024-11-01", end="2026-06-30").sessions]
+        sessions = [ts.date() for ts in xcals.get_calendar("XNYS", start="2024-11-01", end=end).sessions]
     close, rows = 180.0, []
     for day in sessions:
         close *= math.exp(rng.gauss(0.0004, 0.018))
@@ -64,12 +64,14 @@ def daily_rows(seed: int) -> list[dict[str, str]]:
     return rows
 
 
-def submissions(accepted: dict[str, str] | None = None) -> bytes:
-    """The fixture, with some acceptance times replaced (accession -> acceptanceDateTime)."""
+def submissions(accepted: dict[str, str] | None = None, forms: dict[str, str] | None = None) -> bytes:
+    """The fixture, with some acceptance times and forms replaced (accession -> value)."""
     body = json.loads(SUBMISSIONS.read_text())
     recent = body["filings"]["recent"]
     for accession, stamp in (accepted or {}).items():
         recent["acceptanceDateTime"][recent["accessionNumber"].index(accession)] = stamp
+    for accession, form in (forms or {}).items():
+        recent["form"][recent["accessionNumber"].index(accession)] = form
     return json.dumps(body).encode()
 
 
@@ -201,16 +203,20 @@ def test_the_table_shows_both_reactions_side_by_side(replay, tmp_path):
     assert "AMZN from data: 8-K Item 2.02 accepted 2026-02-05 16:05 ET (after close)" in result.out
 
 
-def intraday_body(symbol: str, day: dt.date, regular_close: float, post_last: float) -> bytes:
+def intraday_body(
+    symbol: str, day: dt.date, regular_close: float, post_last: float, late_post: float | None = None
+) -> bytes:
     """Yahoo's chart API answer for 5-minute bars with includePrePost=true on one day, in the
     recorded shape (yahoo_chart_TSLA_30m_2021-11-22_includePrePost-true.json): `meta.tradingPeriods`
     splits pre (04:00), regular (09:30) and post (16:00-20:00) New York time. Prices are placeholders
-    that end the regular session at `regular_close` and the post-market at `post_last`."""
+    that end the regular session at `regular_close` and the post-market at `post_last`, or at
+    `late_post` from 19:00 on when given."""
     offset = -18000  # EST
     start = int(dt.datetime.combine(day, dt.time(4, 0), tzinfo=dt.UTC).timestamp()) - offset
     opens, closes, post_ends = start + 5.5 * 3600, start + 12 * 3600, start + 16 * 3600
     stamps = list(range(start, int(post_ends), 300))
-    prices = [regular_close if t < closes else post_last for t in stamps]
+    late = start + 15 * 3600 if late_post is not None else post_ends  # 19:00 New York (EST)
+    prices = [regular_close if t < closes else post_last if t < late else late_post for t in stamps]
 
     def period(a: float, b: float) -> list[list[dict[str, object]]]:
         return [[{"timezone": "EST", "start": int(a), "end": int(b), "gmtoffset": offset}]]
@@ -255,3 +261,121 @@ def test_after_hours_older_than_yahoos_intraday_bars_is_not_asked_for(replay, tm
     assert companies["AMZN"]["after_hours_pct"] is None
     assert replay.paths.count("/v8/finance/chart/AMZN") == 1  # the daily bars alone
     assert not any(g.startswith("after hours") for g in companies["AMZN"]["gaps"])
+
+
+def test_a_session_not_yet_closed_is_a_gap_not_its_close(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    # 10:00 in New York on 2026-11-30: the session opened, its bar on Yahoo is still moving.
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=8, end="2026-11-30"), -18000)
+    # 12:00 UTC is 07:00 in New York: before today's open.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-30T12:00:00.000Z"})
+    result, companies = run(replay, tmp_path, "2026-11-30")
+    amzn = companies["AMZN"]
+    assert result.code == 0, result.err
+    assert amzn["reaction_from_data_session"] is None and amzn["reaction_from_data_pct"] is None
+    assert amzn["reaction_zscore"] is None
+    assert "from data: the 2026-11-30 session has not closed yet" in amzn["gaps"]
+
+
+def test_an_early_closed_session_is_closed_at_its_early_close(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    # 13:30 in New York on 2026-11-27: NYSE closed at 13:00 that day (the day after Thanksgiving).
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 27, 18, 30, tzinfo=dt.UTC))
+    rows = daily_rows(seed=9, end="2026-11-27")
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-27T12:00:00.000Z"})
+    _, companies = run(replay, tmp_path, "2026-11-27")
+    pct, _, _, prior = expected(rows, "2026-11-27")
+    amzn = companies["AMZN"]
+    assert (amzn["reaction_from_data_session"], amzn["reaction_from_data_prior_session"]) == ("2026-11-27", prior)
+    assert amzn["reaction_from_data_pct"] == pct
+
+
+def test_a_release_known_only_by_its_amendment_says_so_in_the_basis(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=10), -18000)
+    amended = {a: "8-K/A" for a in ("0001018724-26-000002", "0001018724-25-000123", "0001018724-26-000012")}
+    replay.answers.extra_submissions[AMZN] = submissions(forms=amended)
+    _, companies = run(replay, tmp_path, "2026-02-09")
+    basis = companies["AMZN"]["reaction_from_data_basis"]
+    assert basis.startswith("8-K/A Item 2.02 accepted 2026-02-05 16:05 ET")
+    assert "an amendment: no original 8-K with Item 2.02 accepted by 2026-02-09" in basis
+
+
+def test_an_older_release_with_an_unreadable_date_is_one_warning_and_the_latest_is_used(replay, tmp_path):
+    rows = daily_rows(seed=11)
+    replay.answers.extra_yahoo["AMZN"] = (rows, -18000)
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-25-000123": "not a time"})
+    result, companies = run(replay, tmp_path, "2026-02-09")
+    assert result.code == 0, result.err
+    amzn = companies["AMZN"]
+    assert amzn["release_accepted_at"] == "2026-02-05T16:05:12-05:00"
+    assert amzn["reaction_from_data_pct"] == expected(rows, "2026-02-06")[0]
+    [warning] = [w for w in result.json()["warnings"] if w["kind"] == "unreadable-filing"]
+    assert warning["symbol"] == "AMZN" and "0001018724-25-000123" in warning["message"]
+
+
+def test_an_as_of_date_before_the_recent_filings_says_the_older_ones_were_not_read(replay, tmp_path):
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=12), -18000)
+    body = json.loads(submissions())
+    body["filings"]["files"] = [{"name": "CIK0001018724-submissions-001.json", "filingFrom": "1997-05-15"}]
+    replay.answers.extra_submissions[AMZN] = json.dumps(body).encode()
+    oldest = min(body["filings"]["recent"]["filingDate"])
+    result, companies = run(replay, tmp_path, "2025-01-15")
+    assert result.code == 0, result.err
+    gap = "from data: no 8-K with Item 2.02 by 2025-01-15 among the recent filings"
+    gap += f" (from {oldest}); older filings not read"
+    assert gap in companies["AMZN"]["gaps"]
+
+
+def test_the_after_hours_move_runs_to_the_post_markets_20_00_close_in_winter(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=13, end="2026-11-30"), -18000)
+    # 21:30 UTC on 2026-11-02 is 16:30 EST (DST ended 2026-11-01): after the close.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-02T21:30:00.000Z"})
+    # 100 at the close, 95 in the post-market until 18:55, 90 from 19:00 to 19:55 New York time.
+    body = intraday_body("AMZN", dt.date(2026, 11, 2), 100.0, 95.0, late_post=90.0)
+    replay.answers.extra_yahoo_intraday["AMZN"] = body
+    _, companies = run(replay, tmp_path, "2026-11-05")
+    assert companies["AMZN"]["release_timing"] == "after close"
+    assert companies["AMZN"]["after_hours_pct"] == round((90.0 / 100.0 - 1) * 100, 2)
+
+
+def test_a_release_on_a_holiday_evening_says_the_market_was_closed(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=14, end="2026-11-30"), -18000)
+    # 21:30 UTC on Thanksgiving 2026-11-26 is 16:30 EST: no session that day.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-26T21:30:00.000Z"})
+    env = {
+        **replay.env(),
+        "MARKETSHOCK_CACHE_DIR": str(tmp_path / "cache"),
+        "MARKETSHOCK_SEC_USER_AGENT": "marketshock tests tests@example.com",
+        "COLUMNS": "200",
+    }
+    result = invoke("earnings-capex", "--tickers", "AMZN", "--as-of", "2026-11-30", env=env)
+    said = "accepted 2026-11-26 16:30 ET (market closed; before the next session's open)"
+    assert f"8-K Item 2.02 {said}; 2026-11-27 close" in result.out, result.out
+    _, companies = run(replay, tmp_path, "2026-11-30")
+    assert companies["AMZN"]["release_timing"] == "before open"  # the JSON's value set is unchanged
+    assert said in companies["AMZN"]["reaction_from_data_basis"]
+
+
+def test_a_post_market_not_yet_closed_is_a_gap_not_its_last_trade(replay, tmp_path, monkeypatch):
+    from marketshock.providers import live
+
+    # 17:30 in New York (22:30 UTC) on 2026-11-30: the post-market runs to 20:00.
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=15, end="2026-11-30"), -18000)
+    # 21:05 UTC is 16:05 EST: after today's close.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-30T21:05:00.000Z"})
+    replay.answers.extra_yahoo_intraday["AMZN"] = intraday_body("AMZN", dt.date(2026, 11, 30), 100.0, 93.0)
+    _, companies = run(replay, tmp_path, "2026-11-30")
+    amzn = companies["AMZN"]
+    assert amzn["after_hours_pct"] is None
+    assert "after hours: the post-market of 2026-11-30 has not closed yet" in amzn["gaps"]

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from marketshock.models.series import Bar
 
@@ -341,22 +342,48 @@ class ReleaseSession(NamedTuple):
 
 # New York's regular session (NYSE and Nasdaq), local clock.
 SESSION_OPENS, SESSION_CLOSES = dt.time(9, 30), dt.time(16, 0)
+NEW_YORK = ZoneInfo("America/New_York")
+# US stocks trade outside it from the pre-market's 04:00 to the post-market's 20:00.
+EXTENDED_OPENS, EXTENDED_CLOSES = dt.time(4, 0), dt.time(20, 0)
+
+
+def session_close(day: dt.date, exchange: str | None, closes: dt.time = SESSION_CLOSES) -> dt.datetime:
+    """When `exchange`'s session on `day` closes (aware): the exchange calendar's close, early
+    closes included; without the calendar, `closes` New York time."""
+    from marketshock import calendars  # exchange_calendars only when a session is judged
+
+    hours = calendars.session_hours(exchange, day) if exchange else None
+    return hours[1] if hours else dt.datetime.combine(day, closes, NEW_YORK)
+
+
+def timing_label(timing: str, accepted_on: dt.date, session: dt.date) -> str:
+    """`timing` in words beside the release's time: a release "before open" on a day without
+    a session (a holiday, a weekend) says the market was closed, as its evening clock time
+    ("16:30 ET (before open)") would otherwise read as a contradiction."""
+    if timing == "before open" and accepted_on != session:
+        return "market closed; before the next session's open"
+    return timing
 
 
 def release_session(
     accepted_at: dt.datetime, exchange: str | None, opens: dt.time = SESSION_OPENS, closes: dt.time = SESSION_CLOSES
 ) -> ReleaseSession:
     """Which session's close answers a release accepted at `accepted_at` (New York clock, as
-    aware datetime). Before `opens`: that day's session against the prior close; during the
-    session: that session too (the close is the first after the news, the move is partly
-    before it); after `closes`: the next session against that day's close. A release on a day
+    aware datetime). Before the day's open: that day's session against the prior close; during
+    the session: that session too (the close is the first after the news, the move is partly
+    before it); after the close: the next session against that day's close. A release on a day
     without a session (a weekend, an exchange holiday) came before the next session's open.
-    Sessions are the exchange calendar's (calendars.closed_days: weekends only without it)."""
+    Sessions and their hours are the exchange calendar's (calendars.closed_days and
+    calendars.session_hours: a 13:00 early close is the close that day); without the calendar,
+    weekends only and `opens`/`closes` (New York clock) every day."""
     from marketshock import calendars  # exchange_calendars only when a release is placed
 
     day = accepted_at.date()
-    clock = accepted_at.timetz().replace(tzinfo=None)
-    timing = "before open" if clock < opens else "during session" if clock < closes else "after close"
+    hours = calendars.session_hours(exchange, day) if exchange else None
+    if hours is None:
+        zone = accepted_at.tzinfo
+        hours = (dt.datetime.combine(day, opens, zone), dt.datetime.combine(day, closes, zone))
+    timing = "before open" if accepted_at < hours[0] else "during session" if accepted_at < hours[1] else "after close"
     span = [day + dt.timedelta(days=k) for k in range(-14, 15)]  # two weeks holds a session either side
     closed = calendars.closed_days(exchange, span)
     sessions = [d for d in span if d not in closed]

@@ -50,3 +50,30 @@ def _sessions(exchange: str, first: dt.date, last: dt.date) -> frozenset[dt.date
             return None  # an unknown exchange or a range the calendar does not cover: weekends only
         sessions = [ts.date() for ts in calendar.sessions]
     return frozenset(d for d in sessions if first <= d <= last)
+
+
+def session_hours(exchange: str, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    """The open and close of `exchange`'s session on `day`, aware (UTC), as the exchange
+    calendar has them: early closes included (XNYS closes at 13:00 New York time the day after
+    Thanksgiving and on Christmas Eve). None when `day` held no session, the calendar does not
+    cover it, or the `calendars` extra is not installed."""
+    return _hours(exchange, day - dt.timedelta(days=14), day + dt.timedelta(days=14)).get(day)
+
+
+@functools.cache
+def _hours(exchange: str, first: dt.date, last: dt.date) -> dict[dt.date, tuple[dt.datetime, dt.datetime]]:
+    try:
+        import exchange_calendars as xcals  # heavy (pandas): only when needed
+    except ImportError:
+        return {}  # the `calendars` extra is not installed: the caller keeps its regular hours
+    with warnings.catch_warnings():  # the library's pandas deprecation notices are not the user's concern
+        warnings.simplefilter("ignore")
+        try:
+            calendar = xcals.get_calendar(exchange, start=first.isoformat(), end=last.isoformat())
+        except (xcals.errors.CalendarError, ValueError):
+            return {}
+        schedule = calendar.schedule
+        return {
+            day.date(): (opens.to_pydatetime(), closes.to_pydatetime())
+            for day, opens, closes in zip(schedule.index, schedule["open"], schedule["close"], strict=True)
+        }

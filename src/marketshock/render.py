@@ -18,6 +18,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from marketshock import analytics
 from marketshock import formatting as f
 from marketshock.models.results import (
     CapexCompany,
@@ -658,8 +659,10 @@ def _from_data(c: CapexCompany) -> Text:
 def _from_data_line(c: CapexCompany) -> str:
     """The reaction from data in words, under the table: the release, the session, the rank."""
     assert c.reaction_from_data_pct is not None and c.release_accepted_at is not None
+    assert c.release_timing is not None and c.reaction_from_data_session is not None
+    label = analytics.timing_label(c.release_timing, c.release_accepted_at.date(), c.reaction_from_data_session)
     line = (
-        f"8-K Item 2.02 accepted {c.release_accepted_at:%Y-%m-%d %H:%M} ET ({c.release_timing}); "
+        f"8-K Item 2.02 accepted {c.release_accepted_at:%Y-%m-%d %H:%M} ET ({label}); "
         f"{c.reaction_from_data_session} close {f.pct(c.reaction_from_data_pct, 2)} "
         f"vs {c.reaction_from_data_prior_session}"
     )

@@ -56,6 +56,8 @@ class ReleasesSource(Protocol):
     submissions API) and what traded after the close. The bundled data does not: offline, the
     reaction from data is left out and says so."""
 
+    @property
+    def now(self) -> dt.datetime: ...  # aware: whether a session has closed yet
     async def earnings_release(self, ticker: str) -> EarningsRelease: ...
     async def release_after_hours(self, ticker: str, day: dt.date) -> SessionPrices | None: ...
 

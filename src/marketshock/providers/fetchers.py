@@ -217,13 +217,13 @@ async def sec_capex_facts(
 
 async def sec_earnings_releases(
     q: Query, company: sec.Company, user_agent: str | None, mode: chain.Mode
-) -> Fetched[list[sec.EarningsRelease]]:
+) -> Fetched[sec.Releases]:
     """Every 8-K with Item 2.02 in a company's recent filings (the submissions API), oldest first."""
     spec = sec.submissions_request(company.cik, q.urls["sec"], user_agent, ttl=FILINGS_TTL)
     dataset = f"{company.ticker} earnings releases"
 
-    def parse(text: str) -> list[sec.EarningsRelease]:
-        return sec.parse_earnings_releases(text, cik=company.cik, dataset=dataset)
+    def parse(text: str) -> sec.Releases:
+        return sec.parse_submissions(text, cik=company.cik, dataset=dataset)
 
     return await q.http.fetch(spec, parse, stale=mode)
 

@@ -148,8 +148,13 @@ class LiveData:
         await self.http.aclose()
 
     @property
+    def now(self) -> dt.datetime:
+        """The clock of the run (aware, UTC): what has happened by now, such as a session's close."""
+        return utc_now()
+
+    @property
     def today(self) -> dt.date:
-        return utc_now().date()
+        return self.now.date()
 
     def instrument(self, symbol: str) -> Instrument:
         return instrument(symbol, self.table)

@@ -15,7 +15,7 @@ The SEC requires a User-Agent that names the requester and a contact. It comes f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -204,6 +204,31 @@ class EarningsRelease:
     accepted_at: dt.datetime
     clock: str
     url: str
+    row: int = 0  # its index in `filings.recent` (EDGAR lists newest first)
+    skipped: tuple[str, ...] = ()  # accessions of 2.02 filings with an unreadable date, passed over
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An 8-K (or 8-K/A) with Item 2.02 whose `acceptanceDateTime` or `filingDate` is no
+    timestamp: skipped, unless it may be the latest release (see `latest_release`).
+    `filed` is None when the filing date itself is unreadable."""
+
+    accession: str
+    form: str
+    filed: dt.date | None
+    row: int
+
+
+@dataclass(frozen=True)
+class Releases:
+    """What a submissions body says about a company's earnings releases: the readable ones,
+    oldest first, and the 2.02 filings whose dates could not be read."""
+
+    releases: list[EarningsRelease]
+    unreadable: tuple[Unreadable, ...] = ()
+    recent_from: dt.date | None = None  # the oldest filing date in `filings.recent`
+    older_files: tuple[str, ...] = ()  # `filings.files` names: older filings, not read
 
 
 def submissions_request(cik: int, base_url: str, user_agent: str | None, *, ttl: float) -> RequestSpec:
@@ -278,13 +303,27 @@ def _columns(recent: dict[str, Any], dataset: str) -> dict[str, list[Any]]:
 
 
 def parse_earnings_releases(text: str, *, cik: int, dataset: str) -> list[EarningsRelease]:
+    """The readable releases of `parse_submissions`, oldest first."""
+    return parse_submissions(text, cik=cik, dataset=dataset).releases
+
+
+def _filed(raw: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        return None
+
+
+def parse_submissions(text: str, *, cik: int, dataset: str) -> Releases:
     """Step three for the submissions API: every 8-K (or 8-K/A) in `filings.recent` whose
     `items` include 2.02, oldest first. The body is columnar: `filings.recent` holds parallel
     lists (`accessionNumber`, `filingDate`, `acceptanceDateTime`, `form`, `items`, ...), one
     element a filing. Older filings, in `filings.files`, are not read: the recent list holds at
-    least the last year, enough for the latest release. Raises BadResponse on another shape."""
+    least the last year, enough for the latest release; when the as-of date is older, the answer
+    says which files were not read (`older_files`, `recent_from`). A filing whose date is no timestamp is
+    set aside (`unreadable`), not a reason to drop the others. Raises BadResponse on another shape."""
     if text == "":
-        return []  # a 404: no submissions file
+        return Releases([])  # a 404: no submissions file
     body = json_body(PROVIDER, dataset, text)
     if not isinstance(body, dict) or not isinstance(body.get("filings"), dict):
         raise BadResponse(PROVIDER, dataset, "expected an object with `filings`")
@@ -292,17 +331,20 @@ def parse_earnings_releases(text: str, *, cik: int, dataset: str) -> list[Earnin
     if not isinstance(recent, dict):
         raise BadResponse(PROVIDER, dataset, "`filings.recent` is missing")
     cols = _columns(recent, dataset)
-    releases = []
+    releases, unreadable = [], []
     for i, form in enumerate(cols["form"]):
         items = tuple(s.strip() for s in str(cols["items"][i] or "").split(",") if s.strip())
         if form not in EARNINGS_FORMS or EARNINGS_ITEM not in items:
             continue
         accession = str(cols["accessionNumber"][i])
+        filed = _filed(cols["filingDate"][i])
         try:
             accepted, clock = accepted_clock(str(cols["acceptanceDateTime"][i]))
-            filed = dt.date.fromisoformat(str(cols["filingDate"][i]))
         except ValueError:
-            raise BadResponse(PROVIDER, dataset, f"filing {accession}: a date is not ISO 8601") from None
+            accepted = None
+        if accepted is None or filed is None:
+            unreadable.append(Unreadable(accession, str(form), filed, i))
+            continue
         folder = accession.replace("-", "")
         releases.append(
             EarningsRelease(
@@ -314,16 +356,47 @@ def parse_earnings_releases(text: str, *, cik: int, dataset: str) -> list[Earnin
                 accepted_at=accepted,
                 clock=clock,
                 url=f"https://www.sec.gov/Archives/edgar/data/{cik}/{folder}/{accession}-index.htm",
+                row=i,
             )
         )
-    return sorted(releases, key=lambda r: r.accepted_at)
+    files = body["filings"].get("files") or []
+    older = tuple(str(f.get("name", "")) for f in files if isinstance(f, dict)) if isinstance(files, list) else ()
+    dates = [d for d in map(_filed, cols["filingDate"]) if d is not None]
+    return Releases(
+        sorted(releases, key=lambda r: r.accepted_at),
+        tuple(unreadable),
+        recent_from=min(dates) if dates else None,
+        older_files=older,
+    )
 
 
-def latest_release(releases: list[EarningsRelease], as_of: dt.date, *, ticker: str) -> EarningsRelease:
-    """The last release accepted on or before `as_of` (New York date). Raises NoDataError when none."""
+def latest_release(found: Releases | list[EarningsRelease], as_of: dt.date, *, ticker: str) -> EarningsRelease:
+    """The last original 8-K with Item 2.02 accepted on or before `as_of` (New York date): an
+    8-K/A amends a release days or weeks later (a corrected exhibit), it is not the news the
+    market reacted to, so it is taken only when no original 8-K is known then (its `form`
+    says so). Releases oldest first.
+
+    A filing with an unreadable date is passed over (listed in the answer's `skipped`) unless
+    it may be the latest release itself: listed above the pick, filed (as far as can be told)
+    by `as_of`, and of the form that would be picked. Then BadResponse, as nothing else can be
+    said for sure. NoDataError when there is no release (saying that the older filings, listed
+    in `filings.files`, were not read when there are any)."""
+    if not isinstance(found, Releases):
+        found = Releases(found)
+    releases, unreadable = found.releases, found.unreadable
+    dataset = f"{ticker} earnings release"
     known = [r for r in releases if r.accepted_at.date() <= as_of]
-    if not known:
-        raise NoDataError(
-            PROVIDER, f"{ticker} earnings release", f"no 8-K with Item 2.02 accepted on or before {as_of}"
-        )
-    return known[-1]
+    originals = [r for r in known if r.form == "8-K"]
+    pick = (originals or known)[-1] if known else None
+    maybe_known = [bad for bad in unreadable if bad.filed is None or bad.filed <= as_of]
+    for bad in maybe_known:
+        if pick is None or (bad.row < pick.row and (bad.form == "8-K" or pick.form != "8-K")):
+            raise BadResponse(PROVIDER, dataset, f"filing {bad.accession}: a date is not ISO 8601")
+    if pick is None and found.older_files:
+        # The recent list stops at `recent_from`: before it, nothing was read, so nothing is claimed.
+        since = f" (from {found.recent_from})" if found.recent_from else ""
+        cause = f"no 8-K with Item 2.02 by {as_of} among the recent filings{since}; older filings not read"
+        raise NoDataError(PROVIDER, dataset, cause)
+    if pick is None:
+        raise NoDataError(PROVIDER, dataset, f"no 8-K with Item 2.02 accepted on or before {as_of}")
+    return replace(pick, skipped=tuple(bad.accession for bad in maybe_known))

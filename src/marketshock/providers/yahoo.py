@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from marketshock.analytics import EXTENDED_CLOSES, EXTENDED_OPENS, NEW_YORK
 from marketshock.errors import BadResponse, HttpStatusError, NoDataError
 from marketshock.models.series import Bar
 from marketshock.providers.http import RequestSpec, json_body
@@ -72,12 +73,25 @@ def _epoch(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
+def _period(query: ChartQuery) -> tuple[int, int]:
+    if query.include_prepost:
+        # Intraday bars of a New York stock with its pre- and post-market: 04:00 of `start` to
+        # 20:00 of `end` New York time. UTC midnights would cut the post-market at 19:00 under
+        # EST (and start the day at 19:00 or 20:00 the evening before).
+        start = dt.datetime.combine(query.start or query.end, EXTENDED_OPENS, NEW_YORK)
+        end = dt.datetime.combine(query.end, EXTENDED_CLOSES, NEW_YORK)
+        return int(start.timestamp()), int(end.timestamp())
+    return (_epoch(query.start) if query.start else 0), _epoch(query.end + dt.timedelta(days=1))
+
+
 def chart_request(query: ChartQuery, base_url: str, *, dataset: str, ttl: float) -> RequestSpec:
-    """Step 1. period2 is the midnight (UTC) after `end`, so `end`'s bar is included and
-    nothing later is asked for."""
+    """Step 1. For daily bars, period2 is the midnight (UTC) after `end`, so `end`'s bar is
+    included and nothing later is asked for; with `include_prepost` (a New York stock's
+    intraday bars), 04:00 of `start` to 20:00 of `end` New York time, DST included."""
+    period1, period2 = _period(query)
     params = {
-        "period1": str(_epoch(query.start) if query.start else 0),
-        "period2": str(_epoch(query.end + dt.timedelta(days=1))),
+        "period1": str(period1),
+        "period2": str(period2),
         "interval": query.interval,
         "includePrePost": "true" if query.include_prepost else "false",
         "events": "split",  # split events, to adjust earlier bars where Yahoo has not

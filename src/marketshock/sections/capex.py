@@ -16,9 +16,10 @@ from typing import Any
 from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.errors import MissingSetting, NoDataError, ProviderError, UnknownSymbolError
+from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import CapexCompany, CapexResult
 from marketshock.models.series import CapexRecord, DailyCloses, Source
-from marketshock.notes import note
+from marketshock.notes import note, warn
 from marketshock.providers.base import ReleasesSource
 from marketshock.sections.shock import move_figures
 from marketshock.sections.universe import each_symbol
@@ -58,6 +59,17 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         note(error, "the reaction from data is left out")
         out.gaps.append(f"from data: no earnings release ({error.kind})")
         return out
+    if release.skipped:
+        count = len(release.skipped)
+        warn(
+            WarningEntry(
+                section="earnings-capex",
+                symbol=ticker,
+                kind="unreadable-filing",
+                message=f"{ticker}: {count} 8-K{'s' if count > 1 else ''} with Item 2.02 skipped, a date not "
+                f"ISO 8601 ({', '.join(release.skipped)}); the latest readable release is used",
+            )
+        )
     # SEC filers' shares trade in New York: NYSE and Nasdaq keep the same sessions (XNYS's calendar).
     timing = analytics.release_session(release.accepted_at, "XNYS")
     out.fields |= {
@@ -65,23 +77,34 @@ async def reaction_from_data(ticker: str, ctx: RunContext) -> FromData:
         "release_url": release.url,
         "release_timing": timing.timing,
     }
-    accepted = f"{release.form} Item 2.02 accepted {release.accepted_at:%Y-%m-%d %H:%M} ET ({timing.timing})"
+    label = analytics.timing_label(timing.timing, release.accepted_at.date(), timing.session)
+    accepted = f"{release.form} Item 2.02 accepted {release.accepted_at:%Y-%m-%d %H:%M} ET ({label})"
     out.sources.append(
         Source(
             provider="SEC EDGAR", reference=release.url, note=f"{accepted}; acceptanceDateTime read as {release.clock}"
         )
     )
     basis = f"{accepted}: the {timing.session} close against the {timing.prior} close"
+    if release.form != "8-K":
+        basis += f" (an amendment: no original 8-K with Item 2.02 accepted by {ctx.as_of} among the filings read)"
     out.fields["reaction_from_data_basis"] = basis
     # Concurrently, each into its own part, merged in a fixed order (the gaps read the same every run).
     move, after = FromData(), FromData()
     pending = []
     if timing.session > ctx.as_of:
         move.gaps.append(f"from data: the reaction session {timing.session} is after the as-of date {ctx.as_of}")
+    elif analytics.session_close(timing.session, "XNYS") > data.now:
+        # As of today, before the close: Yahoo's bar for the day is the last trade so far, not a close.
+        move.gaps.append(f"from data: the {timing.session} session has not closed yet")
     else:
         pending.append(_session_move(ticker, timing, ctx, move))
+    day = release.accepted_at.date()
     if timing.timing == "after close":  # the evening of the release: known on the as-of date
-        pending.append(_after_hours(data, ticker, release.accepted_at.date(), after))
+        if dt.datetime.combine(day, analytics.EXTENDED_CLOSES, analytics.NEW_YORK) > data.now:
+            # As of today, before 20:00: the post-market's last trade so far is not its close.
+            after.gaps.append(f"after hours: the post-market of {day} has not closed yet")
+        else:
+            pending.append(_after_hours(data, ticker, day, after))
     await asyncio.gather(*pending)  # neither raises a provider's failure: each files it in its part
     for part in (move, after):
         out.fields |= part.fields
