@@ -217,6 +217,35 @@ def test_read_timeouts_are_reported_as_timeouts():
     assert error.value.kind == "timeout"
 
 
+def test_a_silent_read_is_retried_once_whatever_the_retry_budget():
+    # A host that accepts connections and answers nothing would otherwise cost every request
+    # timeout x (retries + 1) plus the backoffs.
+    handler, calls = counting([httpx.ReadTimeout("timed out")])
+    with pytest.raises(ProviderTimeout, match=r"no response within 0\.5 s, 2 attempts \(example\.test\)"):
+        fetch(make_http(handler, retries=3))
+    assert len(calls) == 2
+
+
+def test_a_host_that_never_answered_is_not_asked_again_in_the_run():
+    handler, calls = counting([httpx.ReadTimeout("timed out")])
+    http = make_http(handler, retries=3)
+    other = RequestSpec("yahoo", "ETH price history", "https://example.test/v8/finance/chart/ETH-USD", ttl=600)
+
+    async def go():
+        errors = []
+        for spec in (SPEC, other):
+            try:
+                await http.fetch(spec, lambda text: text)
+            except ProviderTimeout as error:
+                errors.append(str(error))
+        await http.aclose()
+        return errors
+
+    assert asyncio.run(go())[1] == "yahoo: ETH price history: no response within 0.5 s (example.test)"
+    assert len(calls) == 2  # both attempts of the first request; the second never left
+    assert http.unreachable == {"yahoo": "no response within 0.5 s, 2 attempts (example.test)"}
+
+
 def test_a_cut_connection_is_a_network_error():
     handler, _ = counting([httpx.RemoteProtocolError("peer closed connection without sending complete message body")])
     with pytest.raises(NetworkError, match="closed before the whole response"):

@@ -130,6 +130,48 @@ def test_a_resolver_that_never_answers_still_ends_in_one_line_within_6_seconds(t
     assert took < 6, took
 
 
+@pytest.fixture
+def silent_hosts():
+    """One listening port per provider that accepts every connection and never answers."""
+    listeners: list[socket.socket] = []
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve(listener: socket.socket) -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    def hole() -> str:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        listeners.append(listener)
+        threading.Thread(target=serve, args=(listener,), daemon=True).start()
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    try:
+        yield lambda: {p: hole() for p in PROVIDERS}
+    finally:
+        stop.set()
+        for s in [*accepted, *listeners]:
+            s.close()
+
+
+def test_providers_that_accept_and_never_answer_are_one_line_and_exit_1(tmp_path, silent_hosts):
+    # Two silent waits and not one answer: the host is not asked again, and its silence counts as
+    # unreachable (with 3 retries and backoffs, each request used to wait 4 timeouts).
+    env = env_for(tmp_path, silent_hosts())
+    env["MARKETSHOCK_HTTP_TIMEOUT"] = "0.5"
+    result, took = timed("report", env=env)
+    assert result.code == 1, result.err
+    assert result.err_lines == [DOWN]
+    assert took < 6, took
+
+
 def test_verbose_adds_the_details_under_the_one_line(tmp_path):
     result = invoke("report", "-v", env=all_down(tmp_path))
     assert result.code == 1

@@ -73,6 +73,10 @@ REFUSED_RETRIES = 1  # a refused connect is retried once (a server restarting), 
 # (packets dropped, not refused): every later connect gets this long, so a run without network ends
 # in seconds. Still tried, not skipped: a host that answers at all answers a handshake in well under 1 s.
 DOWN_AFTER = 2
+# A read that stays silent for the whole timeout is retried once (a stalled connection), not
+# `retries` times: a host that accepts connections and never answers would otherwise cost every
+# request timeout x (retries + 1) plus the backoffs (over a minute each with the defaults).
+SILENT_RETRIES = 1
 DOWN_CONNECT_TIMEOUT = 1.0
 
 
@@ -253,6 +257,8 @@ class Http:
         # not answer a SYN resent by the kernel will not answer the next request's either; the
         # requests queued behind it fail at once and fall back instead of each waiting its own timeout.
         self._down_hosts: dict[str, str] = {}
+        self._answered_hosts: set[str] = set()  # hosts that answered at least once in this run
+        self._silent: dict[str, int] = {}  # attempts per host that timed out waiting for a response
         # stamina logs every retry through `logging` by default, which would print on stderr;
         # retries are traced through `trace` (shown with --verbose) instead.
         stamina.instrumentation.set_on_retry_hooks([])
@@ -360,10 +366,11 @@ class Http:
         loop = asyncio.get_running_loop()
         started: float | None = None  # when this request first got its slot: the deadline runs from there
         connect = self.connect_timeout  # this attempt's connect timeout, for the message
+        silent = 0  # attempts that timed out waiting for the response so far
         refused = 0  # refused connects so far: nothing listens there, so retried only REFUSED_RETRIES times
 
         def backoff(error: BaseException) -> bool | float:
-            nonlocal refused
+            nonlocal refused, silent
             if isinstance(error, _RetryableStatus):
                 wait = error.retry_after
                 if wait is not None:
@@ -378,6 +385,18 @@ class Http:
                 # The kernel has resent the SYN within the connect timeout already: a host that
                 # did not answer it is down or filtered, and another attempt would wait as long.
                 return False
+            if isinstance(error, httpx.TimeoutException):
+                silent += 1
+                self._silent[host] = self._silent.get(host, 0) + 1
+                if host not in self._answered_hosts and self._silent[host] >= 2:
+                    # Two silent waits and not one answer from it in this run: a host that accepts
+                    # connections and answers nothing. Every request to it stops here, queued or
+                    # retrying, and falls back.
+                    self._down_hosts.setdefault(host, f"no response within {self.timeout:g} s ({host})")
+                if silent > SILENT_RETRIES:
+                    return False
+                self.trace(f"{spec.provider}: no response within {self.timeout:g} s, retrying")
+                return True
             if isinstance(error, httpx.TransportError) and not isinstance(error, httpx.UnsupportedProtocol):
                 cause = _describe_transport(error)
                 if cause == "host name not found":
@@ -422,6 +441,7 @@ class Http:
                             connect = self._connect_timeout()
                             response, text = await self._get(spec, connect)
                             self.answered += 1
+                            self._answered_hosts.add(host)
                             self.trace(
                                 f"{spec.provider}: GET {shown} -> {response.status_code} "
                                 f"({(time.monotonic() - sent) * 1000:.0f} ms)"
@@ -448,10 +468,14 @@ class Http:
             cause = f"no complete answer within the {self.deadline:g} s deadline (http.deadline)"
             raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
         except httpx.TimeoutException:
-            tries = f", {attempts} attempts" if attempts > 1 else ""
-            raise ProviderTimeout(
-                spec.provider, spec.dataset, f"no response within {self.timeout:g} s{tries}"
-            ) from None
+            tries = f", {min(attempts, SILENT_RETRIES + 1)} attempts" if attempts > 1 else ""
+            cause = f"no response within {self.timeout:g} s{tries} ({host})"
+            # It accepts connections and answers nothing: the run's other requests to it would
+            # wait as long; they fail at once and fall back instead.
+            self._down_hosts.setdefault(host, cause)
+            if host not in self._answered_hosts:  # not one answer in the run: as good as unreachable
+                self.unreachable.setdefault(spec.provider, cause)
+            raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
         except httpx.TransportError as error:
             host = urlsplit(spec.url).netloc
             raise NetworkError(spec.provider, spec.dataset, f"{_describe_transport(error)} ({host})") from None
