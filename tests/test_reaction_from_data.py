@@ -379,3 +379,18 @@ def test_a_post_market_not_yet_closed_is_a_gap_not_its_last_trade(replay, tmp_pa
     amzn = companies["AMZN"]
     assert amzn["after_hours_pct"] is None
     assert "after hours: the post-market of 2026-11-30 has not closed yet" in amzn["gaps"]
+
+
+def test_a_row_without_the_curated_event_is_dated_by_its_reactions_session(replay, tmp_path, monkeypatch):
+    # The curated report (2026-02-05) is months old: the row shows the actual and the reaction to
+    # the latest 8-K, and is of that reaction's session, not of the 10-K filed in February.
+    from marketshock.providers import live
+
+    monkeypatch.setattr(live, "utc_now", lambda: dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC))
+    replay.answers.extra_yahoo["AMZN"] = (daily_rows(seed=15, end="2026-11-30"), -18000)
+    # 21:30 UTC on 2026-11-02 is 16:30 EST: after the close, answered by 2026-11-03's session.
+    replay.answers.extra_submissions[AMZN] = submissions({"0001018724-26-000012": "2026-11-02T21:30:00.000Z"})
+    _, companies = run(replay, tmp_path, "2026-11-05")
+    amzn = companies["AMZN"]
+    assert amzn["reaction_from_data_session"] == "2026-11-03"
+    assert (amzn["date"], amzn["age_days"], amzn["out_of_date"]) == ("2026-11-03", 2, False)

@@ -190,6 +190,11 @@ def company_figures(record: CapexRecord, ctx: RunContext, found: FromData | None
     # The row is of the day of what it shows: the report while its guidance and reaction are
     # shown, else the day the actual became public; nothing shown, no day.
     day = report if recent else (actual_public(record) if actual is not None else None)
+    # A row without the curated event shows the actual and, where computed, the reaction to the
+    # latest 8-K: then it is of that reaction's session, not of a 10-K filed months before.
+    session = found.fields.get("reaction_from_data_session") if found is not None else None
+    if not recent and isinstance(session, dt.date) and (day is None or session > day):
+        day = session
     low = record.guidance_low_usd if recent else None
     high = record.guidance_high_usd if recent else None
     # Sources are cited once what they report is known: before the report, even the links
