@@ -2,11 +2,14 @@
 
     python bench/startup.py [--runs N]
 
-Prints `python -c pass` (the interpreter's floor), a bare Typer app (the floor for a
-Typer CLI), `python -c "import pandas"` (the yardstick of the issue's goals), `marketshock
---help`, `crypto --offline --json` and `report --offline --json`: median wall time, median
-CPU time (user + system of the process, less disturbed by a busy machine), peak memory,
-and the CPU ratio to the bare Typer app and to `import pandas`, all measured in the same run.
+Prints `python -c pass` (the interpreter's floor), a bare one-command Typer app (the floor for
+a Typer CLI), a bare Typer app with marketshock's commands (names and help lines, empty bodies:
+the yardstick of issue 18's `--help` goal, "within 1.2x a bare Typer app with the same
+commands"), `python -c "import pandas"` (the yardstick of the other goals), `marketshock
+--help`, `crypto --offline --json` and `report --offline --json`: median wall time, median CPU
+time (user + system of the process, less disturbed by a busy machine), peak memory, and the CPU
+ratios to the bare one-command app, to the bare app with the same commands and to `import
+pandas`, all measured in the same run.
 """
 
 from __future__ import annotations
@@ -21,6 +24,19 @@ import time
 # The floor: a one-command Typer app configured as marketshock's is (plain help, no Rich
 # markup), so the ratio measures what marketshock itself adds.
 BARE_TYPER = "import typer\napp = typer.Typer(rich_markup_mode=None)\n@app.command()\ndef main() -> None: pass\napp()"
+
+
+def same_commands_app(py: str) -> str:
+    """The source of a bare Typer app with the commands `marketshock --help` lists (each with its
+    help line and no body), configured as marketshock's is: what Typer alone costs for that menu."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    text = subprocess.run([py, "-m", "marketshock", "--help"], capture_output=True, text=True, env=env).stdout
+    lines = text.split("Commands:", 1)[1].splitlines() if "Commands:" in text else []
+    source = ["import typer", "app = typer.Typer(rich_markup_mode=None)"]
+    for n, line in enumerate(line for line in lines if line.strip()):
+        name, _, help_line = line.strip().partition(" ")
+        source += [f"@app.command({name!r}, help={help_line.strip()!r})", f"def c{n}() -> None: pass"]
+    return "\n".join([*source, "app()"])
 
 
 def measure(argv: list[str], runs: int) -> tuple[float, float, float]:
@@ -51,6 +67,7 @@ def main() -> None:
     cases = {
         "python -c pass": [py, "-c", "pass"],
         "bare Typer app --help": [py, "-c", BARE_TYPER, "--help"],
+        "bare Typer, same commands --help": [py, "-c", same_commands_app(py), "--help"],
         'python -c "import pandas"': [py, "-c", "import pandas"],
         "marketshock --help": [py, "-m", "marketshock", "--help"],
         "marketshock crypto --offline --json": [py, "-m", "marketshock", "crypto", "--offline", "--json"],
@@ -58,11 +75,12 @@ def main() -> None:
     }
     results = {name: measure(argv, runs) for name, argv in cases.items()}
     floor, pandas = results["bare Typer app --help"][1], results['python -c "import pandas"'][1]
+    same = results["bare Typer, same commands --help"][1]
     print(f"median of {runs} runs; CPU = user + system of the process; ratios are of CPU time")
     for name, (wall, cpu, rss) in results.items():
         print(
-            f"{name:40s} {wall * 1000:7.1f} ms wall {cpu * 1000:7.1f} ms CPU {rss:6.1f} MiB"
-            f"   {cpu / floor:4.2f}x bare Typer {cpu / pandas:4.2f}x import pandas"
+            f"{name:36s} {wall * 1000:6.1f} ms wall {cpu * 1000:6.1f} ms CPU {rss:5.1f} MiB"
+            f"  {cpu / floor:4.2f}x bare Typer {cpu / same:4.2f}x same commands {cpu / pandas:4.2f}x import pandas"
         )
 
 
