@@ -3,6 +3,7 @@ closes, with the years between a gap shown as one (issue 15)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import gzip
@@ -82,3 +83,30 @@ def test_a_copy_of_a_history_session_with_a_change_leaves_the_others_fields_as_t
     first, second = bundled.load_index_sessions("KOSPI").sessions[:2]
     first.model_copy(update={"close": 1.0}).model_fields_set.add("not a field")
     assert second.model_fields_set == set(IndexSession.model_fields)
+
+
+def test_past_the_break_the_figures_read_no_session_before_it_and_come_out_the_same():
+    # Issue 18: an as-of date past the gap between the 1980-2024 history and the curated closes
+    # leaves the history's 11,728 sessions unbuilt; every index row and shock row is unchanged.
+    from marketshock.context import RunContext
+    from marketshock.sections import indices, shock
+
+    full = bundled.load_index_sessions("KOSPI")
+    recent = bundled.load_recent_index_sessions("KOSPI")
+    assert recent.breaks == full.breaks and recent.sessions[0].date > recent.breaks[0][1]
+    assert len(recent.sessions) < 100 < len(full.sessions)
+    data = bundled.BundledData()
+    day, last = recent.breaks[0][1] + dt.timedelta(days=1), full.sessions[-1].date + dt.timedelta(days=5)
+    while day <= last:
+        ctx = RunContext(as_of=day, data=data)
+        assert asyncio.run(data.index_sessions_as_of("KOSPI", day)) == recent
+        assert indices.session_row(recent, ctx) == indices.session_row(full, ctx), day
+        assert shock.session_move(recent, day) == shock.session_move(full, day), day
+        day += dt.timedelta(days=1)
+
+
+def test_before_or_inside_the_break_the_whole_history_is_read():
+    data = bundled.BundledData()
+    full = bundled.load_index_sessions("KOSPI")
+    for day in (dt.date(2008, 10, 24), full.breaks[0][0], full.breaks[0][1]):
+        assert asyncio.run(data.index_sessions_as_of("KOSPI", day)) == full

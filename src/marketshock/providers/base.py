@@ -51,6 +51,15 @@ class ClosesSource(Protocol):
 
 
 @runtime_checkable
+class RecentSessionsSource(Protocol):
+    """Optional: a source that can leave out the part of a curated index's sessions before its
+    last break (a span with no sessions where two sources are joined) when the as-of date is
+    past it: no figure as of that date reads them (`IndexSessions.segment`)."""
+
+    async def index_sessions_as_of(self, symbol: str, as_of: dt.date) -> IndexSessions: ...
+
+
+@runtime_checkable
 class ReleasesSource(Protocol):
     """Optional: a source that knows when each company released its earnings (the SEC's
     submissions API) and what traded after the close. The bundled data does not: offline, the
@@ -60,6 +69,14 @@ class ReleasesSource(Protocol):
     def now(self) -> dt.datetime: ...  # aware: whether a session has closed yet
     async def earnings_release(self, ticker: str) -> EarningsRelease: ...
     async def release_after_hours(self, ticker: str, day: dt.date) -> SessionPrices | None: ...
+
+
+async def index_sessions(data: MarketData, symbol: str, as_of: dt.date) -> IndexSessions:
+    """The sessions of a curated index that figures as of `as_of` read, from whichever way the
+    source serves them (all of them, where it cannot leave out the part before a break)."""
+    if isinstance(data, RecentSessionsSource):
+        return await data.index_sessions_as_of(symbol, as_of)
+    return await data.index_sessions(symbol)
 
 
 async def daily_closes(data: MarketData, symbol: str) -> DailyCloses:

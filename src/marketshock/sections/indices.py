@@ -16,7 +16,7 @@ from marketshock.models.envelope import WarningEntry
 from marketshock.models.results import IndexRow, IndicesResult
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSession, IndexSessions, PriceSeries, Source
 from marketshock.notes import warn
-from marketshock.providers.base import daily_closes
+from marketshock.providers.base import daily_closes, index_sessions
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning
 from marketshock.sections.universe import each_symbol
 
@@ -277,7 +277,7 @@ def form(ctx: RunContext, symbol: str) -> str:
 async def _row(ctx: RunContext, symbol: str) -> IndexRow:
     kind = form(ctx, symbol)
     if kind == "sessions":
-        return session_row(await ctx.data.index_sessions(symbol), ctx)
+        return session_row(await index_sessions(ctx.data, symbol, ctx.as_of), ctx)
     if kind == "moves":
         return moves_row(await ctx.data.index_moves(symbol), ctx)
     # Closes only: a bundled series then never converts its open, high, low and volume columns.

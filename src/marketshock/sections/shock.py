@@ -26,7 +26,7 @@ from marketshock.models.results import (
 )
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
 from marketshock.notes import warn
-from marketshock.providers.base import daily_closes
+from marketshock.providers.base import daily_closes, index_sessions
 from marketshock.sections import indices
 from marketshock.sections.gaps import SUSPECT, gap_warnings, suspect_warning
 from marketshock.sections.universe import each_symbol
@@ -381,7 +381,7 @@ def correlations(series: list[DailyCloses], as_of: dt.date, prior_end: dt.date |
 async def _fetch(ctx: RunContext, symbol: str) -> DailyCloses | IndexSessions | IndexMoves:
     kind = indices.form(ctx, symbol)
     if kind == "sessions":
-        return await ctx.data.index_sessions(symbol)
+        return await index_sessions(ctx.data, symbol, ctx.as_of)
     if kind == "moves":
         return await ctx.data.index_moves(symbol)
     return await daily_closes(ctx.data, symbol)
