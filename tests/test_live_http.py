@@ -337,6 +337,16 @@ def test_secret_parameters_never_reach_errors_or_traces():
     assert "api_key=%2A%2A%2A" in spec.display_url()
 
 
+def test_a_value_no_date_can_hold_is_a_bad_response_not_a_crash():
+    # e.g. Yahoo's gmtoffset or a split's date far beyond any calendar: an OverflowError in the parser.
+    def parse(text):
+        return dt.datetime.fromtimestamp(1e20)
+
+    handler, _ = counting([httpx.Response(200, text="{}")])
+    with pytest.raises(BadResponse, match="unexpected response shape"):
+        fetch(make_http(handler), parse=parse)
+
+
 def test_an_html_page_where_json_was_expected_is_a_bad_response():
     with pytest.raises(BadResponse, match="HTML page"):
         json_body("yahoo", "BTC", "<!DOCTYPE html><html><body>consent</body></html>")

@@ -135,3 +135,54 @@ def test_closes_of_a_history_to_normalise_are_those_of_the_normalised_series(mon
     bundled._PRICE_SERIES.clear()  # the patched dict: parse anew
     whole = bundled.parse_price_series(symbol)
     assert (closes.dates, closes.closes, closes.gaps) == (whole.dates, whole.closes, whole.gaps)
+
+
+@pytest.mark.parametrize("close", [0.0, -5.0, -100340.0])
+def test_a_close_no_price_can_be_is_a_gap_even_with_an_open_high_and_low(close):
+    # A broken row, not a move: a day change of -100% (or -200%) and statistics across it are wrong.
+    columns = columns_of([100.0, 101.0, 99.5])
+    s = series(columns._replace(closes=(100.0, close, 99.5)))
+    assert s.dates == (D(2025, 6, 1), D(2025, 6, 3)) and s.gaps == (D(2025, 6, 2),)
+
+
+def test_a_session_close_no_price_can_be_is_a_gap_on_a_session_day():
+    days = (D(2026, 2, 2), D(2026, 2, 3), D(2026, 2, 4))  # Monday to Wednesday, NYSE sessions
+    closes = (100.0, 0.0, 99.0)
+    s = PriceSeries(
+        symbol="SPY",
+        name="SPY",
+        calendar="sessions",
+        exchange="XNYS",
+        source=SOURCE,
+        **Columns(days, (99.0,) * 3, (101.0,) * 3, (98.0,) * 3, closes, (1.0,) * 3)._asdict(),
+    )
+    assert s.dates == (D(2026, 2, 2), D(2026, 2, 4)) and s.gaps == (D(2026, 2, 3),)
+
+
+def test_a_series_a_provider_sent_that_does_not_fit_is_a_bad_response_so_the_chain_falls_back():
+    from marketshock.providers import fetchers
+
+    inst = instruments.load().get("BTC")
+    bars = columns_of([100.0, 101.0]).bars()
+    broken = (bars[0], bars[1]._replace(volume=math.inf))
+    with pytest.raises(
+        BadResponse, match=r"yahoo: BTC price history: the series does not fit \(the volume of 2025-06-02"
+    ):
+        fetchers.price_series(inst, broken, "yahoo", "https://example.test")
+
+
+def test_a_long_index_history_with_a_close_no_level_can_be_is_a_config_error(tmp_path):
+    import gzip
+
+    from harness import dataset_copy, invoke
+
+    directory = dataset_copy(tmp_path)
+    path = directory / "kospi_daily_stooq.csv.gz"
+    lines = gzip.decompress(path.read_bytes()).decode().splitlines()
+    lines[-2] = ",".join([*lines[-2].split(",")[:4], "nan", *lines[-2].split(",")[5:]])
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    result = invoke(
+        "indices", "--offline", "-s", "KOSPI", "--as-of", "2024-01-26", env={"MARKETSHOCK_BUNDLED_DIR": str(directory)}
+    )
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err and "is not a positive finite number" in result.err

@@ -80,8 +80,9 @@ class Bar(NamedTuple):
 
     @property
     def is_placeholder(self) -> bool:
-        """A row a provider fills in for a day without trading: every price zero."""
-        return self.close <= 0 and not any((self.open, self.high, self.low))
+        """A row whose close is zero or negative, which no price can be: what a provider fills in
+        for a day without trading (every price zero), or a broken row. Either way no close: a gap."""
+        return self.close <= 0
 
     @classmethod
     def parse(cls, date: dt.date, open: object, high: object, low: object, close: object, volume: object = None) -> Bar:
@@ -225,7 +226,7 @@ def normalise_columns(
     dates, closes = columns.dates, columns.closes
     ordered = all(map(operator.lt, dates, dates[1:]))
     complete = calendar != "utc-days" or not dates or (dates[-1] - dates[0]).days + 1 == len(dates)
-    placeholder = bool(closes) and min(closes) <= 0 and any(b.is_placeholder for b in columns.bars())
+    placeholder = bool(closes) and min(closes) <= 0  # a close no price can be: see Bar.is_placeholder
     flat = calendar != "utc-days" and bool(_flat_rows(columns))
     if ordered and complete and not gaps and not flat and not placeholder:
         return columns, gaps

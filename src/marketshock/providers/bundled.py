@@ -410,6 +410,10 @@ def _history_sessions(spec: Instrument, name: str, directory: str | None) -> lis
     for i in range(1, len(dates)):
         if dates[i] <= dates[i - 1]:
             raise ValueError(f"{name}: {dates[i]} is not after {dates[i - 1]}")
+    # What IndexSession's validation would not catch either: a close or low no index level can be.
+    for day, close, low in zip(dates, closes, lows, strict=True):
+        if not (math.isfinite(close) and close > 0) or (low is not None and not (math.isfinite(low) and low > 0)):
+            raise ValueError(f"{name}: the close or low of {day} is not a positive finite number")
     changes = [None, *(round((c / p - 1) * 100, 2) if p else None for p, c in itertools.pairwise(closes))]
     fields = set(IndexSession.model_fields)
     construct = IndexSession.model_construct

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from marketshock import instruments
-from marketshock.errors import HttpStatusError, NoDataError
+from marketshock.errors import BadResponse, HttpStatusError, NoDataError
 from marketshock.instruments import Instrument
 from marketshock.models.series import Bar, Columns, MarketCapPoint, PriceSeries, Source
 from marketshock.providers import chain, coinbase, coingecko, sec, stooq, yahoo
@@ -79,20 +79,36 @@ def price_series(
     for it: the table has no row to name it). `gaps`: the days the provider sent without a close;
     the series' normalisation judges them against the instrument's trading calendar."""
     crypto = inst.series_calendar == instruments.UTC_DAYS
-    return PriceSeries(
-        symbol=inst.symbol,
-        name=name if inst.kind == "stock" and name else inst.name,
-        calendar=inst.series_calendar,
-        **Columns.of_bars(bars)._asdict(),
-        gaps=gaps,
-        exchange=None if crypto else inst.calendar,  # its trading calendar (an ISO 10383 MIC)
-        proxy_for=inst.proxy_for,
-        source=Source(
-            provider=PROVIDER_NAMES[provider],
-            reference=reference,
-            note="UTC calendar days" if crypto else "exchange sessions, prices as quoted (not adjusted)",
-        ),
-    )
+    try:
+        return PriceSeries(
+            symbol=inst.symbol,
+            name=name if inst.kind == "stock" and name else inst.name,
+            calendar=inst.series_calendar,
+            **Columns.of_bars(bars)._asdict(),
+            gaps=gaps,
+            exchange=None if crypto else inst.calendar,  # its trading calendar (an ISO 10383 MIC)
+            proxy_for=inst.proxy_for,
+            source=Source(
+                provider=PROVIDER_NAMES[provider],
+                reference=reference,
+                note="UTC calendar days" if crypto else "exchange sessions, prices as quoted (not adjusted)",
+            ),
+        )
+    except (ValueError, ArithmeticError) as error:  # pydantic's ValidationError is a ValueError
+        # What the series' own checks refuse (a value no price can be) is this provider's answer
+        # not fitting: a bad response, so the chain falls back to the next provider.
+        detail = _validation_detail(error)
+        raise BadResponse(provider, f"{inst.symbol} price history", f"the series does not fit ({detail})") from None
+
+
+def _validation_detail(error: Exception) -> str:
+    """The reason of a validation error in one line, without pydantic's input dump and URL."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        found = errors()
+        if found:
+            return str(found[0].get("msg", "invalid")).removeprefix("Value error, ")
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 # --- price history ----------------------------------------------------------------------------

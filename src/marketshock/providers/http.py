@@ -333,8 +333,9 @@ class Http:
             return parse(text)
         except ProviderError:
             raise
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
-            # A parser's own checks name the field; this net catches a shape nobody foresaw.
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, ArithmeticError) as error:
+            # A parser's own checks name the field; this net catches a shape nobody foresaw (an
+            # OverflowError among them: a timestamp or an offset no date can hold).
             detail = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise BadResponse(spec.provider, spec.dataset, f"unexpected response shape ({detail})") from None
 
