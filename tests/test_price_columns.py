@@ -186,3 +186,21 @@ def test_a_long_index_history_with_a_close_no_level_can_be_is_a_config_error(tmp
     )
     assert result.code == 2, result.err
     assert "Traceback" not in result.err and "is not a positive finite number" in result.err
+
+
+def test_a_bundled_history_that_fails_the_series_checks_says_which_day_in_its_error(tmp_path):
+    import gzip
+
+    from harness import dataset_copy, invoke
+
+    directory = dataset_copy(tmp_path)
+    path = directory / "etf_spy_daily_yahoo.csv.gz"
+    lines = gzip.decompress(path.read_bytes()).decode().splitlines()
+    close = lines[0].split(",").index("close")
+    cells = lines[-1].split(",")
+    day, cells[close] = cells[0], "nan"
+    lines[-1] = ",".join(cells)
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    result = invoke("chart", "spy", "--offline", env={"MARKETSHOCK_BUNDLED_DIR": str(directory)})
+    assert result.code == 2
+    assert result.err_lines[-1].endswith(f"the file does not fit: the close of {day} is not a finite number")

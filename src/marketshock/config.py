@@ -56,12 +56,11 @@ def checked_base_url(value: str | None) -> str | None:
 
     try:
         parts = urlsplit(value.strip())
-        port = parts.port  # raises on a port out of range or not a number
+        _ = parts.port  # raises on a port out of range or not a number
     except ValueError as error:
         raise ValueError(f"{value!r} is not a URL: {error}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r}: expected http:// or https:// and a host name (e.g. https://example.com)")
-    del port
     return value.strip()
 
 

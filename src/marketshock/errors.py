@@ -88,6 +88,22 @@ class PathError(UsageError):
         return cls(f"{shown_path(error.filename)}: {reason}" if error.filename else reason)
 
 
+def first_reason(error: BaseException) -> str:
+    """An exception's reason in one line: for a pydantic ValidationError the first error's own
+    message (its first line, "1 validation error for PriceSeries", says nothing), else the first
+    line of its text, else its type's name."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        try:
+            found = errors()
+        except TypeError:
+            found = None
+        if found and isinstance(found[0], dict):
+            return str(found[0].get("msg", "invalid")).removeprefix("Value error, ")
+    text = str(error)
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def shown_path(path: object, limit: int = 100) -> str:
     """A path for a one-line message: a 5,000-character one keeps its start and its end."""
     text = str(path)

@@ -40,7 +40,9 @@ def usable_width(file: Any, is_tty: bool, pipe_width: int) -> int | None:
         columns = os.get_terminal_size(file.fileno()).columns
     except (AttributeError, OSError, ValueError):
         columns = 0
-    return None if columns > 0 and raw == "" else (columns if columns > 0 else FALLBACK_WIDTH)
+    if columns <= 0:
+        return FALLBACK_WIDTH
+    return None if raw == "" else columns  # None: Rich follows the terminal as it resizes
 
 
 def console(no_color: bool, file: Any = None, width: int | None = None, pipe_width: int = 160) -> Console:

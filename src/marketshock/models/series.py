@@ -469,21 +469,22 @@ class CapexRecord(_Frozen):
     ticker: str
     name: str
     report_date: dt.date | None
-    report_timing: str
-    actual_fiscal_year: int | None
-    capex_actual_usd: float | None
-    capex_actual_basis: str
-    capex_actual_source: Source | None
-    guidance_year: int | None
-    guidance_low_usd: float | None
-    guidance_high_usd: float | None
-    guidance_text: str
-    guidance_source: Source | None
-    reaction_pct: float | None
-    reaction_session: str | None
-    reaction_date: dt.date | None
-    reaction_text: str
-    reaction_source: Source | None
+    report_timing: str = ""
+    # Absent by default: a record from the SEC alone (no curated row) names only what it has.
+    actual_fiscal_year: int | None = None
+    capex_actual_usd: float | None = None
+    capex_actual_basis: str = ""
+    capex_actual_source: Source | None = None
+    guidance_year: int | None = None
+    guidance_low_usd: float | None = None
+    guidance_high_usd: float | None = None
+    guidance_text: str = ""
+    guidance_source: Source | None = None
+    reaction_pct: float | None = None
+    reaction_session: str | None = None
+    reaction_date: dt.date | None = None
+    reaction_text: str = ""
+    reaction_source: Source | None = None
     gaps: tuple[str, ...] = ()
     # The day the actual became public: the 10-K's filing date when it comes from the SEC
     # (null: the actual source's `published` date, else the report's, tells it).

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from marketshock import instruments
-from marketshock.errors import ConfigError, NoDataError, UnknownSymbolError
+from marketshock.errors import ConfigError, NoDataError, UnknownSymbolError, first_reason
 from marketshock.instruments import Instrument
 from marketshock.models.series import (
     CapexRecord,
@@ -158,7 +158,7 @@ def _checked(dataset: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 directory = kwargs.get("directory", args[-1] if len(args) > 1 else None)
                 where = f"bundled.dir {directory}" if isinstance(directory, str) else "bundled data"
                 what = f"{dataset} of {args[0]}" if args and isinstance(args[0], str) else dataset
-                problem = str(error).splitlines()[0] if str(error) else type(error).__name__
+                problem = first_reason(error)  # a ValidationError's own message names the day
                 if isinstance(error, KeyError):
                     problem = f"no column {problem}"
                 raise ConfigError(f"{where}: {what}: the file does not fit: {problem[:200]}") from None
@@ -342,10 +342,16 @@ def load_recent_index_sessions(symbol: str, directory: str | None = None) -> Ind
     breaks: tuple[tuple[dt.date, dt.date], ...] = ()
     if history and sessions:
         last_line = _text(history[0], directory).rstrip().rsplit("\n", 1)[-1]
-        last, first = _date(last_line.split(",", 1)[0]), sessions[0].date
-        if (first - last).days > 1:
-            breaks = ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),)
+        breaks = _break(_date(last_line.split(",", 1)[0]), sessions[0].date)
     return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=tuple(sessions), breaks=breaks)
+
+
+def _break(last: dt.date, first: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The span with no sessions between a history's last day and the curated closes' first
+    (none when they meet); ValueError when the two overlap."""
+    if first <= last:
+        raise ValueError(f"the curated closes start {first}, not after the history's last day {last}")
+    return ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),) if (first - last).days > 1 else ()
 
 
 def _curated_sessions(curated_file: str, directory: str | None) -> list[IndexSession]:
@@ -378,11 +384,7 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
     if history:
         earlier = _history_sessions(spec, history[0], directory)
         if earlier and sessions:
-            last, first = earlier[-1].date, sessions[0].date
-            if first <= last:
-                raise ValueError(f"the curated closes start {first}, not after the history's last day {last}")
-            if (first - last).days > 1:
-                breaks = ((last + dt.timedelta(days=1), first - dt.timedelta(days=1)),)
+            breaks = _break(earlier[-1].date, sessions[0].date)
         return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=(*earlier, *sessions), breaks=breaks)
     return IndexSessions(symbol=spec.symbol, name=spec.name, sessions=tuple(sessions), breaks=breaks)
 

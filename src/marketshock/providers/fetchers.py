@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from marketshock import instruments
-from marketshock.errors import BadResponse, HttpStatusError, NoDataError
+from marketshock.errors import BadResponse, HttpStatusError, NoDataError, first_reason
 from marketshock.instruments import Instrument
 from marketshock.models.series import Bar, Columns, MarketCapPoint, PriceSeries, Source
 from marketshock.providers import chain, coinbase, coingecko, sec, stooq, yahoo
@@ -97,18 +97,8 @@ def price_series(
     except (ValueError, ArithmeticError) as error:  # pydantic's ValidationError is a ValueError
         # What the series' own checks refuse (a value no price can be) is this provider's answer
         # not fitting: a bad response, so the chain falls back to the next provider.
-        detail = _validation_detail(error)
+        detail = first_reason(error)
         raise BadResponse(provider, f"{inst.symbol} price history", f"the series does not fit ({detail})") from None
-
-
-def _validation_detail(error: Exception) -> str:
-    """The reason of a validation error in one line, without pydantic's input dump and URL."""
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        found = errors()
-        if found:
-            return str(found[0].get("msg", "invalid")).removeprefix("Value error, ")
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 # --- price history ----------------------------------------------------------------------------

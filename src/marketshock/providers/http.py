@@ -51,6 +51,7 @@ from marketshock.errors import (
     ProviderTimeout,
     RateLimited,
     RedirectRefused,
+    first_reason,
 )
 from marketshock.formatting import SECRET_PARAMS, add_secret, redact
 from marketshock.providers.cache import Cache, Entry, cache_key
@@ -69,9 +70,10 @@ BACKOFF_MAX = 8.0  # longest wait between two attempts
 BACKOFF_JITTER = 0.25
 RETRY_AFTER_MAX = 60.0  # a server asking for longer than this is treated as "not now"
 REFUSED_RETRIES = 1  # a refused connect is retried once (a server restarting), then reported
-# Once two providers' handshakes have timed out and nothing has answered, the network looks down
-# (packets dropped, not refused): every later connect gets this long, so a run without network ends
-# in seconds. Still tried, not skipped: a host that answers at all answers a handshake in well under 1 s.
+# Once two hosts are down (a handshake, or every read of a host that never answered, timed out)
+# and nothing has answered, the network looks down: every later connect gets DOWN_CONNECT_TIMEOUT,
+# so a run without network ends in seconds. Still tried, not skipped: a host that answers at all
+# answers a handshake in well under 1 s.
 DOWN_AFTER = 2
 # A read that stays silent for the whole timeout is retried once (a stalled connection), not
 # `retries` times: a host that accepts connections and never answers would otherwise cost every
@@ -252,7 +254,6 @@ class Http:
         # the providers whose every request failed to connect or resolve, with the first cause.
         self.answered = 0
         self.unreachable: dict[str, str] = {}
-        self._connect_timeouts: set[str] = set()  # providers whose handshake timed out
         # Hosts whose handshake timed out, with the cause: a run lasts seconds, and a host that did
         # not answer a SYN resent by the kernel will not answer the next request's either; the
         # requests queued behind it fail at once and fall back instead of each waiting its own timeout.
@@ -336,7 +337,7 @@ class Http:
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, ArithmeticError) as error:
             # A parser's own checks name the field; this net catches a shape nobody foresaw (an
             # OverflowError among them: a timestamp or an offset no date can hold).
-            detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+            detail = first_reason(error)
             raise BadResponse(spec.provider, spec.dataset, f"unexpected response shape ({detail})") from None
 
     async def _text(self, spec: RequestSpec) -> tuple[str, dt.datetime]:
@@ -458,7 +459,6 @@ class Http:
             raise NetworkError(spec.provider, spec.dataset, cause) from None
         except httpx.ConnectTimeout:
             cause = f"no connection within {connect:g} s ({host})"
-            self._connect_timeouts.add(spec.provider)
             self._down_hosts.setdefault(host, cause)
             self.unreachable.setdefault(spec.provider, cause)
             raise ProviderTimeout(spec.provider, spec.dataset, cause) from None
@@ -496,8 +496,8 @@ class Http:
 
     def _connect_timeout(self) -> float:
         """Seconds a connect may take now: `connect_timeout`, or DOWN_CONNECT_TIMEOUT once the
-        network looks down (DOWN_AFTER providers' handshakes timed out and nothing answered)."""
-        if not self.answered and len(self._connect_timeouts) >= DOWN_AFTER:
+        network looks down (DOWN_AFTER hosts down and nothing answered)."""
+        if not self.answered and len(self._down_hosts) >= DOWN_AFTER:
             return min(self.connect_timeout, DOWN_CONNECT_TIMEOUT)
         return self.connect_timeout
 
