@@ -122,8 +122,11 @@ class AlertSettings(_Section):
 
 
 class CacheSettings(_Section):
-    dir: str | None = Field(None, description="HTTP cache directory; default: the platform's user cache directory")
-    enabled: bool = Field(True, description="false: never read or write the cache")
+    dir: str | None = Field(
+        None,
+        description="cache directory (HTTP answers, parsed bundled files); default: the platform's user cache dir",
+    )
+    enabled: bool = Field(True, description="false: never read or write the cache (HTTP answers, parsed bundled files)")
 
 
 class CuratedSettings(_Section):

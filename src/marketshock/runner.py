@@ -76,7 +76,9 @@ def data_source(
     """The run's source (bundled or live) and its as-of date. Raises UsageError for a bad date."""
     if request.offline:
         as_of = parse_as_of(request.as_of, bundled.DEFAULT_AS_OF, bundled.FIRST_DAY, bundled.LAST_DAY)
-        return bundled.BundledData(settings.bundled.dir), as_of
+        from marketshock.providers.cache import cache_root
+
+        return bundled.BundledData(settings.bundled.dir, cache_root(settings.cache)), as_of
     from marketshock.providers.live import LiveData  # httpx and friends only when going online
 
     as_of = parse_live_as_of(request.as_of, dt.datetime.now(dt.UTC).date())

@@ -7,6 +7,7 @@ into the same models the live providers produce.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -46,6 +47,7 @@ from marketshock.models.series import (
     WeeklySeries,
     suspect_split_days,
 )
+from marketshock.providers import columns_cache
 
 NAME = "bundled"
 # --as-of may fall anywhere from the first bundled observation (the first week of the jobless
@@ -68,19 +70,24 @@ CLAIMS = {
 CLAIMS_VINTAGE = dt.date(2026, 3, 26)  # the day the bundled claims series were taken from FRED
 
 
+def _raw(name: str, directory: str | None = None) -> bytes:
+    """A bundled file's bytes as stored: from the package, or from `directory` (`bundled.dir`)."""
+    if directory is None:
+        return resources.files("marketshock.data").joinpath(name).read_bytes()
+    path = Path(directory).expanduser() / name
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"bundled.dir: cannot read {path}: {error.__class__.__name__}") from None
+
+
+def _decoded(name: str, raw: bytes) -> str:
+    return (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
+
+
 def _text(name: str, directory: str | None = None) -> str:
     """A bundled file's text: from the package, or from `directory` (the `bundled.dir` setting)."""
-    if directory is None:
-        raw = resources.files("marketshock.data").joinpath(name).read_bytes()
-    else:
-        path = Path(directory).expanduser() / name
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise ConfigError(f"bundled.dir: cannot read {path}: {error.__class__.__name__}") from None
-    if name.endswith(".gz"):
-        raw = gzip.decompress(raw)
-    return raw.decode("utf-8")
+    return _decoded(name, _raw(name, directory))
 
 
 def _rows(name: str, directory: str | None = None) -> list[dict[str, str]]:
@@ -190,14 +197,16 @@ def _opt_date(text: str) -> dt.date | None:
     return _date(text) if text.strip() else None
 
 
-def load_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
+def load_price_series(symbol: str, directory: str | None = None, *, cache: Path | None = None) -> PriceSeries:
     """Daily bars of a `bars` row of the instrument table, from its bundled file (columns
     date, open, high, low, close, volume; prices in USD), read column by column and validated
     once as a `PriceSeries`. Cached per process by symbol and directory, however the call spells
-    them: every section asking for a symbol shares one parse. Raises UnknownSymbolError."""
+    them: every section asking for a symbol shares one parse. `cache`: the cache root whose
+    `columns/` keeps the file's parsed columns between runs (columns_cache), None for none.
+    Raises UnknownSymbolError, ConfigError."""
     series = _PRICE_SERIES.get((symbol, directory))
     if series is None:
-        series = _PRICE_SERIES[symbol, directory] = parse_price_series(symbol, directory)
+        series = _PRICE_SERIES[symbol, directory] = parse_price_series(symbol, directory, cache=cache)
     return series
 
 
@@ -207,11 +216,12 @@ _PRICE_SERIES: dict[tuple[str, str | None], PriceSeries] = {}
 
 
 @_checked("price history")
-def parse_price_series(symbol: str, directory: str | None = None) -> PriceSeries:
-    """`load_price_series` without the cache: the file read and validated anew."""
+def parse_price_series(symbol: str, directory: str | None = None, *, cache: Path | None = None) -> PriceSeries:
+    """`load_price_series` without the per-process cache: the file's columns (from `cache` when
+    it holds them) validated anew."""
     spec = _instrument(symbol, "bars", "price history", directory)
     assert spec.file is not None  # _instrument checked it
-    columns = _columns(spec.file, directory)
+    columns = _columns(spec.file, directory, cache)
     return PriceSeries(
         symbol=spec.symbol,
         name=spec.name,
@@ -223,11 +233,23 @@ def parse_price_series(symbol: str, directory: str | None = None) -> PriceSeries
     )
 
 
-def _columns(name: str, directory: str | None) -> Columns:
+def _columns(name: str, directory: str | None, cache: Path | None = None) -> Columns:
     """A bundled daily file as columns: dates parsed, prices and volumes as floats (an empty
-    open, high, low or volume cell is None). Each column is converted at once, rather than a
-    dict and a model per row."""
-    header, by_column = _split_columns(_text(name, directory))
+    open, high, low or volume cell is None). Read back from `cache` when it holds this file's
+    bytes parsed; otherwise parsed, each column converted at once rather than a dict and a
+    model per row, and stored there. Not yet validated: `PriceSeries` does that."""
+    if cache is None:
+        return _parse_columns(_text(name, directory))
+    raw = _raw(name, directory)
+    columns = columns_cache.get(cache, name, raw)
+    if columns is None:
+        columns = _parse_columns(_decoded(name, raw))
+        columns_cache.put(cache, name, raw, columns)
+    return columns
+
+
+def _parse_columns(text: str) -> Columns:
+    header, by_column = _split_columns(text)
     by_name = dict(zip(header, by_column, strict=True))
     return Columns(
         dates=tuple(map(dt.date.fromisoformat, by_name["date"])),
@@ -274,35 +296,49 @@ def _daily_source(spec: Instrument) -> Source:
     )
 
 
-def load_daily_closes(symbol: str, directory: str | None = None) -> DailyCloses:
+def load_daily_closes(symbol: str, directory: str | None = None, *, cache: Path | None = None) -> DailyCloses:
     """Dates and closes only (the shock statistics, the index rows), cached per process like
-    `load_price_series`. The open, high, low and volume cells are not converted: a figure of
-    closes never reads them, and they cost more to parse than the closes (four columns of a few
-    thousand floats each, held for the whole run). Where `PriceSeries`'s normalisation could
-    change a row (dates out of order, a missing crypto day, a non-positive close that may be a
-    placeholder, a repeated close on a day of zero volume that may be a flat holiday bar), the
-    whole series is parsed and normalised instead and its closes returned, so either way the
-    closes are those of `load_price_series`; a series parsed whole already is shared.
-    Raises UnknownSymbolError, ConfigError."""
+    `load_price_series`. Without a `cache` the open, high, low and volume cells are not
+    converted: a figure of closes never reads them, and they cost more to parse than the closes
+    (four columns of a few thousand floats each, held for the whole run); with one, the file's
+    columns come from it (parsed whole and stored there on a miss). Where `PriceSeries`'s
+    normalisation could change a row (dates out of order, a missing crypto day, a non-positive
+    close that may be a placeholder, a repeated close on a day of zero volume that may be a
+    flat holiday bar), the whole series is parsed and normalised instead and its closes
+    returned, so either way the closes are those of `load_price_series`; a series parsed whole
+    already is shared. Raises UnknownSymbolError, ConfigError."""
     parsed = _PRICE_SERIES.get((symbol, directory))
-    closes = _closes_only(symbol, directory) if parsed is None else None
-    return closes if closes is not None else DailyCloses.from_prices(load_price_series(symbol, directory))
+    closes = _closes_only(symbol, directory, cache=cache) if parsed is None else None
+    if closes is None:
+        return DailyCloses.from_prices(load_price_series(symbol, directory, cache=cache))
+    return closes
 
 
 @functools.cache
 @_checked("price history")
-def _closes_only(symbol: str, directory: str | None) -> DailyCloses | None:
+def _closes_only(symbol: str, directory: str | None, *, cache: Path | None = None) -> DailyCloses | None:
     """The closes of a bundled daily file already normal; None when `PriceSeries` would have
     to normalise it (see `load_daily_closes`)."""
     spec = _instrument(symbol, "bars", "price history", directory)
     assert spec.file is not None  # _instrument checked it
-    header, by_column = _split_columns(_text(spec.file, directory))
-    by_name = dict(zip(header, by_column, strict=True))
-    volumes = by_name["volume"]
-    for name in ("open", "high", "low"):  # a missing column is an error whichever figure reads the file
-        by_name[name]
-    dates = tuple(map(dt.date.fromisoformat, by_name["date"]))
-    closes = tuple(map(float, by_name["close"]))
+    volume_cells: Sequence[str] = ()
+    volumes: tuple[float | None, ...] | None = None
+    columns = None
+    if cache is not None:
+        # A bad open, high, low or volume cell: as without a cache, only a figure that reads
+        # those cells fails on it (a bad close fails below as well).
+        with contextlib.suppress(ValueError):
+            columns = _columns(spec.file, directory, cache)
+    if columns is not None:
+        dates, closes, volumes = columns.dates, columns.closes, columns.volumes
+    else:
+        header, by_column = _split_columns(_text(spec.file, directory))
+        by_name = dict(zip(header, by_column, strict=True))
+        volume_cells = by_name["volume"]
+        for name in ("open", "high", "low"):  # a missing column is an error whichever figure reads the file
+            by_name[name]
+        dates = tuple(map(dt.date.fromisoformat, by_name["date"]))
+        closes = tuple(map(float, by_name["close"]))
     crypto = spec.series_calendar == "utc-days"
     if not closes or not all(map(math.isfinite, closes)) or min(closes) <= 0:
         return None
@@ -313,8 +349,13 @@ def _closes_only(symbol: str, directory: str | None) -> DailyCloses | None:
     # A flat holiday bar repeats the previous close with zero volume, in a series that has volume
     # (VIX reports none): only such rows need a look, and the volume column only when there is one.
     repeated = [] if crypto else [i for i, (p, c) in enumerate(itertools.pairwise(closes), 1) if p == c]
-    repeats = any(_opt_float(volumes[i]) == 0 for i in repeated)
-    if repeats and any(_opt_floats(volumes)):
+    if volumes is None:
+        repeats = any(_opt_float(volume_cells[i]) == 0 for i in repeated)
+        if repeats:
+            volumes = _opt_floats(volume_cells)
+    else:
+        repeats = any(volumes[i] == 0 for i in repeated)
+    if repeats and volumes is not None and any(volumes):
         return None
     return DailyCloses.model_construct(
         symbol=spec.symbol,
@@ -621,19 +662,21 @@ def market_cap_from_rows(rows: list[dict[str, str]]) -> tuple[MarketCapPoint, ..
 
 class BundledData:
     """`MarketData` over the bundled files: the package's own, or those of `directory`
-    (the `bundled.dir` setting) for the series the instrument table names."""
+    (the `bundled.dir` setting) for the series the instrument table names. `cache`: the cache
+    root that keeps the daily files' parsed columns between runs (None: parse every run)."""
 
     name = NAME
     directory: str | None = None  # None: the package's own data
 
-    def __init__(self, directory: str | None = None) -> None:
+    def __init__(self, directory: str | None = None, cache: Path | None = None) -> None:
         self.directory = directory
+        self.cache = cache
 
     async def price_history(self, symbol: str) -> PriceSeries:
-        return load_price_series(symbol, self.directory)
+        return load_price_series(symbol, self.directory, cache=self.cache)
 
     async def daily_closes(self, symbol: str) -> DailyCloses:
-        return load_daily_closes(symbol, self.directory)
+        return load_daily_closes(symbol, self.directory, cache=self.cache)
 
     async def index_sessions(self, symbol: str) -> IndexSessions:
         return load_index_sessions(symbol, self.directory)
