@@ -64,7 +64,8 @@ def _start_slow_snapshot(out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=PROJECT,
-        env=environ({"MARKETSHOCK_TEST_SLOW_WRITE": "5"}),
+        # No cache: the hook would pause the parsed-columns cache's writes (atomic too) first.
+        env=environ({"MARKETSHOCK_TEST_SLOW_WRITE": "5", "MARKETSHOCK_CACHE_ENABLED": "false"}),
     )
     deadline = time.monotonic() + 60
     while not (out.is_dir() and any(p.name.endswith(".tmp") for p in out.iterdir())):

@@ -75,7 +75,7 @@ def _main() -> None:
     from marketshock.errors import ExitCode, Interrupted, MarketshockError
 
     try:
-        code = app(standalone_mode=False)
+        code = click_group(app)(standalone_mode=False)
     except Interrupted as interrupted:
         _interrupted(interrupted.exit_code)
     except MarketshockError as error:  # every error raised on purpose carries its exit code
@@ -103,6 +103,63 @@ def _main() -> None:
         raise
     else:
         _exit(code if isinstance(code, int) else 0)
+
+
+def click_group(typer_app: typer.Typer) -> Any:
+    """The app as Click runs it, each command's options built only when that command is run.
+
+    Typer builds every command's options when it builds the group: the signature, the type
+    hints, a pydantic TypeAdapter per option. For marketshock's 19 commands that cost more than
+    anything else `--help` does, and every run paid it for the 18 commands it did not run. Here
+    the group lists stand-ins (each command's name and help, no options: what `--help` and a
+    mistyped command's suggestions read) and `resolve_command` swaps in the real command, built
+    by Typer as before, for the one that runs. Typer has no lazy group of its own; should its
+    internals used here move, the eager `typer.main.get_command` is used instead."""
+    import copy
+
+    try:
+        from typer.core import TyperGroup
+        from typer.main import get_command_from_info, get_command_name
+    except ImportError:  # pragma: no cover - another Typer: the plain, eager group
+        return typer.main.get_command(typer_app)
+
+    real: dict[str, Any] = {}
+    stand_ins = []
+    for info in typer_app.registered_commands:
+        name = info.name or get_command_name(info.callback.__name__)  # type: ignore[union-attr]
+        real[name] = info
+        stand_in = copy.copy(info)
+        stand_in.name, stand_in.callback = name, _listed_only
+        stand_in.help = info.help if info.help is not None else _doc(info.callback)
+        stand_ins.append(stand_in)
+
+    class LazyGroup(TyperGroup):
+        def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+            name, command, rest = super().resolve_command(ctx, args)
+            if name in real:
+                command = self.commands[name] = get_command_from_info(
+                    command_info=real.pop(name),
+                    pretty_exceptions_short=typer_app.pretty_exceptions_short,
+                    rich_markup_mode=typer_app.rich_markup_mode,
+                )
+            return name, command, rest
+
+    lazy = copy.copy(typer_app)
+    lazy.registered_commands = stand_ins
+    lazy.info = copy.copy(typer_app.info)
+    lazy.info.cls = LazyGroup
+    return typer.main.get_command(lazy)
+
+
+def _listed_only() -> None:
+    """A stand-in's callback: never run, `resolve_command` replaces the command first."""
+    raise AssertionError("a stand-in command ran")
+
+
+def _doc(callback: Any) -> str | None:
+    import inspect
+
+    return inspect.getdoc(callback)
 
 
 def _exit(code: int) -> None:

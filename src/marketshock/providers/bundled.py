@@ -667,6 +667,7 @@ class BundledData:
 
     name = NAME
     directory: str | None = None  # None: the package's own data
+    cache: Path | None = None  # None: no parsed-columns cache
 
     def __init__(self, directory: str | None = None, cache: Path | None = None) -> None:
         self.directory = directory
