@@ -341,8 +341,8 @@ class CutData(bundled.BundledData):
 
     async def weekly_claims(self, series_id):
         series = await super().weekly_claims(series_id)
-        weeks = tuple(o for o in series.observations if o.week_ending <= self.as_of)
-        return series.model_copy(update={"observations": weeks})
+        n = series.published(dt.timedelta(0), self.as_of)  # the weeks ending by the as-of day
+        return series.model_copy(update={"weeks": series.weeks[:n], "values": series.values[:n]})
 
     async def claims_first_prints(self):
         return [p for p in await super().claims_first_prints() if p.released <= self.as_of]

@@ -51,7 +51,7 @@ def test_crypto_series_have_every_day_from_their_first_to_the_end_of_the_window(
 
 
 def test_the_window_starts_at_the_first_bundled_observation():
-    firsts = [bundled.load_weekly_claims(s).observations[0].week_ending for s in bundled.CLAIMS]
+    firsts = [bundled.load_weekly_claims(s).weeks[0] for s in bundled.CLAIMS]
     firsts += [bundled.load_daily_closes(r.symbol).dates[0] for r in instruments.load().bundled("bars")]
     assert min(firsts) == bundled.FIRST_DAY
 
@@ -81,7 +81,7 @@ def test_every_other_dataset_loads():
     data = bundled.BundledData()
     assert set(bundled.load_capex()) == set(instruments.load().defaults("companies"))
     assert {v.year for v in bundled.load_job_cuts().values if v.month == 1} == set(range(2009, 2027))
-    assert bundled.load_weekly_claims("ICSA").observations[-1].week_ending >= dt.date(2026, 2, 7)
+    assert bundled.load_weekly_claims("ICSA").weeks[-1] >= dt.date(2026, 2, 7)
     assert len(asyncio.run(data.claims_first_prints())) >= 5
     assert bundled.load_index_sessions("KOSPI").sessions and bundled.load_index_moves("MSCI-APXJ").moves
     assert len(asyncio.run(data.etf_daily_flows())) == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from marketshock import analytics
 from marketshock.context import RunContext
@@ -30,7 +32,7 @@ from marketshock.models.series import (
     IndexSessions,
     PriceSeries,
     Source,
-    WeeklyObservation,
+    WeeklyRow,
     WeeklySeries,
 )
 from marketshock.notes import collecting
@@ -169,21 +171,58 @@ def test_fred_dot_and_an_empty_value_are_missing_observations_kept_as_gaps():
         (D(2025, 6, 7), 241000.0),
     ]
     series = weekly(observations)
-    assert [o.week_ending for o in series.observations] == [D(2025, 5, 17), D(2025, 6, 7)]
+    assert series.weeks == (D(2025, 5, 17), D(2025, 6, 7))
+    assert series.values == (239000.0, 241000.0)
     assert series.gaps == (D(2025, 5, 24), D(2025, 5, 31))
 
 
 def test_fred_a_duplicated_week_keeps_the_later_row():
     text = "observation_date,ICSA\n2025-05-17,239000\n2025-05-24,240000\n2025-05-24,245000\n"
     series = weekly(fred.parse_graph_csv(text, "ICSA"))
-    assert [o.value for o in series.observations] == [239000.0, 245000.0]
+    assert series.values == (239000.0, 245000.0)
+
+
+def test_a_duplicated_week_whose_later_row_has_no_value_is_a_gap_and_the_reverse_is_not():
+    dropped = weekly([WeeklyRow(D(2025, 5, 17), 1.0), WeeklyRow(D(2025, 5, 24), 2.0), WeeklyRow(D(2025, 5, 24), None)])
+    assert (dropped.weeks, dropped.values, dropped.gaps) == ((D(2025, 5, 17),), (1.0,), (D(2025, 5, 24),))
+    filled = weekly([WeeklyRow(D(2025, 5, 17), 1.0), WeeklyRow(D(2025, 5, 24), None), WeeklyRow(D(2025, 5, 24), 2.0)])
+    assert (filled.weeks, filled.values, filled.gaps) == ((D(2025, 5, 17), D(2025, 5, 24)), (1.0, 2.0), ())
 
 
 def test_a_week_missing_between_two_others_is_a_gap():
-    series = weekly(
-        (WeeklyObservation(week_ending=D(2025, 5, 17), value=1), WeeklyObservation(week_ending=D(2025, 5, 31), value=2))
-    )
+    series = weekly((WeeklyRow(D(2025, 5, 17), 1), WeeklyRow(D(2025, 5, 31), 2)))
     assert series.gaps == (D(2025, 5, 24),)
+
+
+def test_weekly_columns_are_normalised_once_on_construction():
+    """Columns in any order, a week twice, a week missing: floats in date order, the later row of
+    the week, the missing week a gap (never bridged), and a named gap kept unless the week has a value."""
+    series = WeeklySeries(
+        series_id="ICSA",
+        name="claims",
+        vintage="v",
+        weeks=(D(2025, 5, 31), D(2025, 5, 10), D(2025, 5, 17), D(2025, 5, 10)),
+        values=(3, 1.0, 2.0, 1.5),
+        gaps=(D(2025, 6, 14), D(2025, 5, 17)),
+        source=SOURCE,
+    )
+    assert series.weeks == (D(2025, 5, 10), D(2025, 5, 17), D(2025, 5, 31))
+    assert series.values == (1.5, 2.0, 3.0) and all(type(v) is float for v in series.values)
+    assert series.gaps == (D(2025, 5, 24), D(2025, 6, 14))
+    assert series.published(labor.INITIAL_CLAIMS_LAG, D(2025, 5, 22)) == 2  # the week to 05-17 is out on 05-22
+
+
+def test_weekly_columns_of_two_lengths_are_refused():
+    with pytest.raises(ValidationError, match="differ in length"):
+        WeeklySeries(series_id="ICSA", name="c", vintage="v", weeks=(D(2025, 5, 10),), values=(), source=SOURCE)
+
+
+def test_the_bundled_claims_are_float_columns_one_week_apart_without_a_gap():
+    for series_id in bundled.CLAIMS:
+        series = bundled.load_weekly_claims(series_id)
+        assert len(series.weeks) == len(series.values) > 3000
+        assert all(b - a == dt.timedelta(weeks=1) for a, b in itertools.pairwise(series.weeks))
+        assert all(type(v) is float for v in series.values) and series.gaps == ()
 
 
 def test_a_placeholder_bar_of_zeros_is_a_gap_day_for_crypto():
@@ -255,8 +294,8 @@ def prices(bars, calendar: str = "utc-days") -> PriceSeries:
     return PriceSeries(symbol="BTC", name="Bitcoin", calendar=calendar, bars=tuple(bars), source=SOURCE)
 
 
-def weekly(observations) -> WeeklySeries:
-    return WeeklySeries(series_id="ICSA", name="claims", vintage="v", observations=tuple(observations), source=SOURCE)
+def weekly(rows) -> WeeklySeries:
+    return WeeklySeries.from_rows(rows, series_id="ICSA", name="claims", vintage="v", source=SOURCE)
 
 
 def ctx(as_of: dt.date) -> RunContext:
@@ -332,12 +371,9 @@ def test_a_missing_week_blanks_exactly_the_weekly_figures_that_need_it(values, m
     weeks = [D(2025, 1, 4) + dt.timedelta(weeks=k) for k in range(len(values))]
     gap_weeks = {weeks[k] for k in missing if k < len(weeks) - 1}
     full = analytics.week_on_week(values)
-    series = weekly(
-        WeeklyObservation(week_ending=w, value=v) for w, v in zip(weeks, values, strict=True) if w not in gap_weeks
-    )
+    series = weekly((w, v) for w, v in zip(weeks, values, strict=True) if w not in gap_weeks)
     assert set(series.gaps) == gap_weeks
-    kept = series.observations
-    gapped = analytics.week_on_week([o.value for o in kept], [o.week_ending for o in kept], series.gaps)
+    gapped = analytics.week_on_week(series.values, series.weeks, series.gaps)
     last = weeks[-1]
     needs_change = {last - dt.timedelta(weeks=1)}
     needs_average = {last - dt.timedelta(weeks=k) for k in (1, 2, 3)}

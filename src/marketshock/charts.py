@@ -15,6 +15,7 @@ Rich is imported inside the drawing functions, never at import time.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
@@ -33,7 +34,6 @@ from marketshock.models.series import (
     MonthlySeries,
     PriceSeries,
     WeeklySeries,
-    value_of,
 )
 
 if TYPE_CHECKING:
@@ -260,24 +260,24 @@ def claims_chart(
 
     initial = series.series_id == "ICSA"
     lag = labor.INITIAL_CLAIMS_LAG if initial else labor.CONTINUING_CLAIMS_LAG
-    known = [o for o in series.observations if o.week_ending + lag <= as_of]
-    if not known:
+    n = series.published(lag, as_of)  # weeks[:n] are known on the as-of date
+    if not n:
         raise Unavailable(f"{series.series_id}: no week published on or before {as_of}")
     start = since or as_of - DEFAULT_WINDOW
-    window = [o for o in known if o.week_ending >= start]
-    if not window:
+    s = bisect.bisect_left(series.weeks, start, hi=n)
+    if s == n:
         raise Unavailable(f"{series.series_id}: no week from {start} to {as_of}")
-    values = [value_of(o) for o in window]
-    last = window[-1]
-    first = window[0].week_ending
+    weeks, values = series.weeks[s:n], series.values[s:n]
+    last, last_value = weeks[-1], values[-1]
+    first = weeks[0]
     # No change on the week or 4-week average over a missing week (a gap of the series).
-    wow = analytics.week_on_week([value_of(o) for o in known], [o.week_ending for o in known], series.gaps)
-    peak = analytics.drawdown_from_high([o.week_ending for o in window], values)
+    wow = analytics.week_on_week(series.values[:n], series.weeks[:n], series.gaps)
+    peak = analytics.drawdown_from_high(weeks, values)
     assert peak is not None
     change = f", {f.signed(wow.change)} on the week" if wow.change is not None else ""
-    latest = f"week to {last.week_ending}: {f.number(value_of(last))}{change} ({series.vintage})"
+    latest = f"week to {last}: {f.number(last_value)}{change} ({series.vintage})"
     marks = []
-    if peak.peak_date == last.week_ending:
+    if peak.peak_date == last:
         latest += ", the most in the chart"
     else:
         marks.append(
@@ -288,11 +288,11 @@ def claims_chart(
                 text=f"week to {peak.peak_date}: {f.number(peak.peak)}, the most in the chart",
             )
         )
-    first_print = labor.first_print_figures(list(prints), last.week_ending, ctx)
+    first_print = labor.first_print_figures(list(prints), last, ctx)
     if first_print is not None:
         printed = f", {f.signed(first_print.change)}" if first_print.change is not None else ""
         latest += f"; first printed as {f.number(first_print.initial)}{printed} on {first_print.released}"
-    marks.append(ChartMark(kind="latest", x=last.week_ending.isoformat(), value=value_of(last), text=latest))
+    marks.append(ChartMark(kind="latest", x=last.isoformat(), value=last_value, text=latest))
     name = "claims" if initial else "continuing-claims"
     return ChartResult(
         series=name,
@@ -302,8 +302,8 @@ def claims_chart(
         unit="claims",
         frequency="weekly",
         since=first.isoformat(),
-        until=last.week_ending.isoformat(),
-        points=[ChartPoint(x=o.week_ending.isoformat(), value=value_of(o)) for o in window],
+        until=last.isoformat(),
+        points=[ChartPoint(x=w.isoformat(), value=v) for w, v in zip(weeks, values, strict=True)],
         marks=marks,
         notes=[f"each week counted from its release ({lag.days} days after the week ends)"],
         sources=[series.source],

@@ -182,7 +182,7 @@ def dataset_sources(directory: str | None = None) -> list[DatasetSource]:
             f"{name} ({series_id}), {weekly.vintage}",
             [file],
             weekly.source,
-            [o.week_ending for o in weekly.observations],
+            weekly.weeks,
         )
     prints = bundled.load_claims_first_prints(directory)
     curated(

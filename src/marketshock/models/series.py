@@ -385,48 +385,86 @@ class IndexMoves(_Frozen):
     moves: tuple[IndexMove, ...]
 
 
-class WeeklyObservation(_Frozen):
+class WeeklyRow(NamedTuple):
+    """One week of a provider's answer, a plain tuple: the day the week ends and its value, None
+    where the provider has none (FRED's "." or an empty cell). Only `WeeklySeries.from_rows`
+    reads rows; the series itself keeps columns."""
+
     week_ending: dt.date
-    value: float | None  # None: a missing observation (FRED's "."), which the series keeps as a gap
-
-
-def value_of(observation: WeeklyObservation) -> float:
-    """The value of an observation of a `WeeklySeries`, which keeps missing weeks as gaps and
-    never as observations."""
-    assert observation.value is not None, "a normalised WeeklySeries holds no missing value"
-    return observation.value
+    value: float | None
 
 
 class WeeklySeries(_Frozen):
-    """A weekly FRED-style series (week ending Saturday) in one vintage.
+    """A weekly FRED-style series (week ending Saturday) in one vintage, in columns: `weeks`
+    (the days the weeks end) and `values` (claims, a float a week), one entry a week: no model
+    per week.
 
-    Normalised on construction, whichever provider made it: observations in date order, the
-    later row of a duplicated week wins, and every week without a value (FRED's "." or an
-    empty cell, or a week missing between two others) moves to `gaps`: never dropped silently,
-    never bridged."""
+    Validated once, on construction, whichever provider made it: equal columns (ValueError
+    otherwise), then normalised: weeks in date order, the later row of a duplicated week wins,
+    and every week without a value (FRED's "." or an empty cell, given to `from_rows`, or a
+    week missing between two others) is in `gaps`: never dropped silently, never bridged. So
+    `weeks` are strictly increasing and every value is a number."""
 
     series_id: str
     name: str
     vintage: str
-    observations: tuple[WeeklyObservation, ...]
+    weeks: tuple[dt.date, ...]
+    values: tuple[float, ...]
     source: Source
     vintage_date: dt.date | None = None  # the day this vintage was published or fetched
     gaps: tuple[dt.date, ...] = ()  # weeks ending on these days have no value (sorted)
 
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[tuple[dt.date, float | None]],
+        *,
+        series_id: str,
+        name: str,
+        vintage: str,
+        source: Source,
+        vintage_date: dt.date | None = None,
+    ) -> WeeklySeries:
+        """The series of a provider's rows (`WeeklyRow`s or plain pairs, in the answer's order),
+        a row without a value included: the later row of a week wins, so a week whose last row
+        has no value is a gap even where an earlier row had one. Raises pydantic's
+        ValidationError as the constructor does."""
+        by_week: dict[dt.date, float | None] = {}
+        for week, value in rows:
+            by_week[week] = value  # the later row for a week wins
+        known = {w: v for w, v in by_week.items() if v is not None}
+        return cls(
+            series_id=series_id,
+            name=name,
+            vintage=vintage,
+            vintage_date=vintage_date,
+            weeks=tuple(known),
+            values=tuple(known.values()),
+            source=source,
+            gaps=tuple(w for w, v in by_week.items() if v is None),
+        )
+
     @model_validator(mode="after")
     def _normalised(self) -> WeeklySeries:
-        by_week: dict[dt.date, WeeklyObservation] = {}
-        for o in self.observations:
-            by_week[o.week_ending] = o  # the later row for a week wins
-        missing = set(self.gaps) | {w for w, o in by_week.items() if o.value is None}
-        weeks = sorted(w for w, o in by_week.items() if o.value is not None)
-        missing |= missing_days(weeks, ONE_WEEK)
-        observations = tuple(by_week[w] for w in weeks)
-        gaps = tuple(sorted(missing - set(weeks)))
-        if observations != self.observations or gaps != self.gaps:
-            object.__setattr__(self, "observations", observations)
-            object.__setattr__(self, "gaps", gaps)
+        weeks, values = self.weeks, self.values
+        if len(weeks) != len(values):
+            raise ValueError("the weeks and values of a weekly series differ in length")
+        # One week after another with none missing and no gap named: already normal, as the bundled
+        # series are. Checked in C, so a history since 1967 costs no Python loop a week.
+        if not self.gaps and all(map(operator.eq, map(operator.sub, weeks[1:], weeks), itertools.repeat(ONE_WEEK))):
+            return self
+        by_week = dict(zip(weeks, values, strict=True))  # the later row for a week wins
+        kept = sorted(by_week)
+        missing = (set(self.gaps) | missing_days(kept, ONE_WEEK)) - by_week.keys()
+        object.__setattr__(self, "weeks", tuple(kept))
+        object.__setattr__(self, "values", tuple(by_week[w] for w in kept))
+        object.__setattr__(self, "gaps", tuple(sorted(missing)))
         return self
+
+    def published(self, lag: dt.timedelta, as_of: dt.date) -> int:
+        """How many weeks, from the first, were published by the end of `as_of` when a week is
+        published `lag` after it ends: `weeks[:n]` and `values[:n]` are what was known then."""
+        return bisect.bisect_right(self.weeks, as_of - lag)  # weeks are strictly increasing
 
 
 class ClaimsFirstPrint(_Frozen):

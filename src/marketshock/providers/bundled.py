@@ -43,7 +43,6 @@ from marketshock.models.series import (
     PriceSeries,
     QuotedMonthlyFlow,
     Source,
-    WeeklyObservation,
     WeeklySeries,
     suspect_split_days,
 )
@@ -487,25 +486,25 @@ def load_index_moves(symbol: str, directory: str | None = None) -> IndexMoves:
 @functools.cache
 @_checked("claims")
 def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySeries:
+    """FRED's weekly `series_id` (ICSA: initial claims, CCSA: continuing claims; a count of people,
+    seasonally adjusted) in the vintage of CLAIMS_VINTAGE, from its bundled file (`week_ending`
+    and a column named as the series, one row a week). UnknownSymbolError for another series;
+    ConfigError for a file that does not fit (a missing column, a cell that is no date or number)."""
     if series_id.upper() not in CLAIMS:
         raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
     file, name = CLAIMS[series_id.upper()]
     column = series_id.upper()
     header, by_column = _split_columns(_text(file, directory))
     by_name = dict(zip(header, by_column, strict=True))
-    # Parsed as columns, then each observation made with model_construct sharing one fields-set
-    # (as KOSPI's history): the cells are what validating each row would check, a date and a
-    # float, and a validated model a row cost three times the time and memory.
-    weeks = map(dt.date.fromisoformat, by_name["week_ending"])
-    values = tuple(map(float, by_name[column]))
-    fields = set(WeeklyObservation.model_fields)
-    construct = WeeklyObservation.model_construct
+    # Parsed as columns and kept as columns: the series validates them once; a model a week
+    # (some 3,100 a series since 1967) cost more than the rest of the load.
     return WeeklySeries(
         series_id=column,
         name=name,
         vintage=f"FRED vintage of {CLAIMS_VINTAGE} (revised)",
         vintage_date=CLAIMS_VINTAGE,
-        observations=tuple(construct(fields, week_ending=w, value=v) for w, v in zip(weeks, values, strict=True)),
+        weeks=tuple(map(dt.date.fromisoformat, by_name["week_ending"])),
+        values=tuple(map(float, by_name[column])),
         source=Source(provider="FRED", reference=f"https://fred.stlouisfed.org/series/{column}"),
     )
 

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 
 from marketshock.errors import BadResponse, HttpStatusError, NoDataError
-from marketshock.models.series import WeeklyObservation
+from marketshock.models.series import WeeklyRow
 from marketshock.providers.http import RequestSpec, json_body, looks_like_html
 
 PROVIDER = "fred"
@@ -74,7 +74,11 @@ def _day(text: str, series_id: str) -> dt.date:
         raise BadResponse(PROVIDER, f"{series_id} claims", f"date {text!r} is not YYYY-MM-DD") from None
 
 
-def parse_graph_csv(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
+def parse_graph_csv(text: str, series_id: str) -> tuple[WeeklyRow, ...]:
+    """fredgraph.csv's rows (a date column, then one named `series_id`), a `WeeklyRow` a row in
+    date order (a duplicated week keeps the answer's order, for `WeeklySeries.from_rows`); a
+    missing value is None. BadResponse for an HTML page, another header or a bad cell;
+    NoDataError when no row has a value."""
     dataset = f"{series_id} claims"
     if looks_like_html(text):
         raise BadResponse(PROVIDER, dataset, "an HTML page where CSV was expected")
@@ -92,15 +96,15 @@ def parse_graph_csv(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
         if len(row) < 2:
             raise BadResponse(PROVIDER, dataset, f"short CSV row {row!r}")
         # FRED's "." (or an empty cell) is a missing observation: kept, as a gap, never dropped.
-        observations.append(
-            WeeklyObservation(week_ending=_day(row[0], series_id), value=_value(row[1], series_id, row[0]))
-        )
+        observations.append(WeeklyRow(_day(row[0], series_id), _value(row[1], series_id, row[0])))
     if all(o.value is None for o in observations):
         raise NoDataError(PROVIDER, dataset, "no observations in the response")
     return tuple(sorted(observations, key=lambda o: o.week_ending))  # stable: a duplicated week keeps its order
 
 
-def parse_api_json(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
+def parse_api_json(text: str, series_id: str) -> tuple[WeeklyRow, ...]:
+    """The API's `observations` (`date`, `value`), a `WeeklyRow` each, as `parse_graph_csv`.
+    BadResponse for a body without them or a bad cell; NoDataError when none has a value."""
     dataset = f"{series_id} claims"
     body = json_body(PROVIDER, dataset, text)
     if not isinstance(body, dict) or not isinstance(body.get("observations"), list):
@@ -110,7 +114,7 @@ def parse_api_json(text: str, series_id: str) -> tuple[WeeklyObservation, ...]:
         if not isinstance(item, dict) or "date" not in item or "value" not in item:
             raise BadResponse(PROVIDER, dataset, f"`observations[{i}]` lacks `date` or `value`")
         value = _value(str(item["value"]), series_id, item["date"])
-        observations.append(WeeklyObservation(week_ending=_day(item["date"], series_id), value=value))
+        observations.append(WeeklyRow(_day(item["date"], series_id), value))
     if all(o.value is None for o in observations):
         raise NoDataError(PROVIDER, dataset, "no observations in the response")
     return tuple(sorted(observations, key=lambda o: o.week_ending))  # stable: a duplicated week keeps its order

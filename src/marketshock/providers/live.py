@@ -320,13 +320,13 @@ class LiveData:
             label = "FRED latest vintage (revised)"
             vintage_day = None
             reference = f"https://fred.stlouisfed.org/series/{series_id} (fredgraph.csv)"
-        series = WeeklySeries(
+        series = WeeklySeries.from_rows(
+            fetched.value,
             series_id=series_id,
             name=CLAIMS_SERIES[series_id],
             vintage=f"{label}, fetched {fetched.fetched_at:%Y-%m-%d}",
             # ALFRED's real-time period answers for the as-of day; else the vintage is the fetch's.
             vintage_date=vintage_day if vintage_day else fetched.fetched_at.date(),
-            observations=fetched.value,
             source=Source(provider="FRED", reference=reference),
         )
         return Fetched(series, fetched.fetched_at, fetched.stale)

@@ -107,27 +107,25 @@ def claims_figures(
 ) -> tuple[ClaimsWeek | None, list[int]]:
     """The latest published week of the series' vintage. A figure that needs a missing week
     (FRED's ".") is null, the week named in the envelope's `warnings`."""
-    weeks = [o for o in initial.observations if o.week_ending + INITIAL_CLAIMS_LAG <= ctx.as_of]
-    if not weeks:
+    n = initial.published(INITIAL_CLAIMS_LAG, ctx.as_of)
+    if not n:
         return None, []
-    values = [o.value for o in weeks if o.value is not None]
+    weeks, values = initial.weeks[:n], initial.values[:n]
     log = analytics.GapLog()
-    wow = analytics.week_on_week(
-        values, [o.week_ending for o in weeks], initial.gaps, log.to("change"), log.to("four_week_avg")
-    )
-    cont = [o for o in continuing.observations if o.week_ending + CONTINUING_CLAIMS_LAG <= ctx.as_of]
+    wow = analytics.week_on_week(values, weeks, initial.gaps, log.to("change"), log.to("four_week_avg"))
+    c = continuing.published(CONTINUING_CLAIMS_LAG, ctx.as_of)
     latest = weeks[-1]
-    for warning in claims_gap_warnings(initial, log, latest.week_ending, ctx.as_of):
+    for warning in claims_gap_warnings(initial, log, latest, ctx.as_of):
         warn(warning)
     vintage_date = initial.vintage_date
     week = ClaimsWeek(
-        week_ending=latest.week_ending,
+        week_ending=latest,
         initial=int(values[-1]),
         change=int(wow.change) if wow.change is not None else None,
         four_week_avg=wow.four_week_avg,
-        continuing=int(cont[-1].value) if cont and cont[-1].value is not None else None,
-        continuing_week_ending=cont[-1].week_ending if cont else None,
-        released=latest.week_ending + INITIAL_CLAIMS_LAG,
+        continuing=int(continuing.values[c - 1]) if c else None,
+        continuing_week_ending=continuing.weeks[c - 1] if c else None,
+        released=latest + INITIAL_CLAIMS_LAG,
         vintage=initial.vintage,
         vintage_date=vintage_date,
         revised_after_as_of=vintage_date is not None and vintage_date > ctx.as_of,
