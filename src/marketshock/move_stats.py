@@ -26,8 +26,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import operator
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import compress, pairwise, repeat
 from statistics import NormalDist
 from typing import NamedTuple
 
@@ -45,7 +46,11 @@ def log_returns(closes: Sequence[float]) -> list[float | None]:
     """Log return of each row against the previous one; the first row (and any row next to
     a non-positive close, which has no log) has none."""
     log = math.log
-    return [None, *[log(cur / prev) if prev > 0 and cur > 0 else None for prev, cur in pairwise(closes)]]
+    if closes and min(closes) > 0 and not math.isnan(sum(closes)):
+        # Every close positive (the usual case; a NaN can hide from min, not from the sum): no
+        # test per row, and map runs the loop in C.
+        return [None, *map(log, map(operator.truediv, closes[1:], closes))]
+    return [None, *(log(cur / prev) if prev > 0 and cur > 0 else None for prev, cur in pairwise(closes))]
 
 
 def to_pct(log_change: float | None) -> float | None:
@@ -160,31 +165,37 @@ def rolling_volatility(
     of the returns dated in the `window_days` calendar days ending on the row."""
     out: list[float | None] = []
     append, sqrt = out.append, math.sqrt  # locals: this loop runs once per row of every series
-    days = [d.toordinal() for d in dates]
+    days = list(map(dt.date.toordinal, dates))
     need = max(min_observations, 2)
     s1 = s2 = 0.0
     n = 0
     lo = 0
+    # The ordinal on which the return at `lo` leaves the window (days[lo] <= day - window_days),
+    # kept rather than recomputed each row.
+    expires = days[0] + window_days if days else 0
     scale = math.sqrt(periods_per_year) * 100.0
     for day, r in zip(days, returns, strict=True):
         if r is not None:
             s1 += r
             s2 += r * r
             n += 1
-        cutoff = day - window_days
-        while days[lo] <= cutoff:
+        while expires <= day:
             old = returns[lo]
             if old is not None:
                 s1 -= old
                 s2 -= old * old
                 n -= 1
             lo += 1
+            expires = days[lo] + window_days
         if n < need:
             append(None)
             continue
         # Running sums: returns are small (|r| < 1) and windows short, so cancellation stays
-        # far below the figures' precision; a negative rounding residue is clamped to zero.
-        var = max((s2 - s1 * s1 / n) / (n - 1), 0.0)
+        # far below the figures' precision; a negative rounding residue is clamped to zero
+        # (a comparison, not a call to max per row; -0.0 and NaN pass through as max leaves them).
+        var = (s2 - s1 * s1 / n) / (n - 1)
+        if var < 0.0:
+            var = 0.0
         append(sqrt(var) * scale)
     return out
 
@@ -194,7 +205,8 @@ def percentile_rank(history: Sequence[float | None], value: float) -> float | No
     known = [h for h in history if h is not None]
     if not known:
         return None
-    return 100.0 * sum(1 for h in known if h <= value) / len(known)
+    # A list's length rather than a sum over a generator: the same count, faster.
+    return 100.0 * len([h for h in known if h <= value]) / len(known)
 
 
 class Aligned(NamedTuple):
@@ -346,25 +358,28 @@ def what_followed(
     horizon is None. `dates` increase; `gaps` and `suspect` are sorted."""
     horizons: dict[int, Outcome | None] = dict.fromkeys(FOLLOW_HORIZONS)
     last = len(dates) - 1
-    if last < 1 or _spans_gap(gaps, dates[last - 1], dates[last]) or dates[last] in set(suspect):
+    odd = set(suspect)
+    if last < 1 or _spans_gap(gaps, dates[last - 1], dates[last]) or dates[last] in odd:
         return Followed((), horizons, "no one-day move on the last day to compare with")
     move = closes[last] / closes[last - 1] - 1.0
     if move == 0.0:
         return Followed((), horizons, "the last day did not move")
     fall = move < 0
-    odd = set(suspect)
     # The rows whose one-day change spans a gap, found once per gap rather than a search per row:
     # row j spans gap g when dates[j - 1] < g <= dates[j], that is j == bisect_left(dates, g).
     across_gap = {bisect.bisect_left(dates, g) for g in gaps}
-    candidates: list[tuple[int, float]] = []
-    for j in range(1, last):
-        if j in across_gap or dates[j] in odd:
-            continue
-        change = closes[j] / closes[j - 1] - 1.0
-        # Only a day whose shortest window ended by the last day: a recent one cannot count, nor
-        # crowd out an earlier one that can.
-        if ((fall and change <= move) or (not fall and change >= move)) and j + FOLLOW_HORIZONS[0] <= last:
-            candidates.append((j, change))
+    # Only a day whose shortest window ended by the last day (j + FOLLOW_HORIZONS[0] <= last): a
+    # recent one cannot count, nor crowd out an earlier one that can.
+    end = max(last - FOLLOW_HORIZONS[0] + 1, 1)  # rows 1 .. end - 1
+    # Every row's change and its test against the move run in C (map, compress): thousands of
+    # rows, of which a handful moved as much; only those are looked at in Python.
+    day_changes = list(map(operator.sub, map(operator.truediv, closes[1:end], closes[: end - 1]), repeat(1.0)))
+    as_large = map(operator.le if fall else operator.ge, day_changes, repeat(move))  # change <= move (fall)
+    candidates = [
+        (j, day_changes[j - 1])
+        for j in compress(range(1, end), as_large)
+        if j not in across_gap and dates[j] not in odd
+    ]
     clusters: list[list[tuple[int, float]]] = []
     for j, change in candidates:
         if clusters and j - clusters[-1][-1][0] <= EPISODE_SPACING:
@@ -376,7 +391,7 @@ def what_followed(
         changes = [
             (closes[j + h] / closes[j] - 1.0) * 100.0
             for j in episodes
-            if j + h <= last and not _spans_gap(gaps, dates[j], dates[j + h])
+            if j + h <= last and not (gaps and _spans_gap(gaps, dates[j], dates[j + h]))
         ]
         if len(changes) >= MIN_EPISODES:
             ordered = sorted(changes)

@@ -175,6 +175,16 @@ SUSPECT_RISE = 3.30  # above +230% in one session
 def suspect_split_days(dates: tuple[dt.date, ...], closes: tuple[float, ...]) -> tuple[dt.date, ...]:
     """Sessions whose close is beyond -70% or +230% of the previous close: "suspect: possible
     unadjusted split", kept out of z-scores, superlatives and headlines."""
+    if len(dates) == len(closes) and closes and min(closes) > 0 and math.isfinite(sum(closes)):
+        # Every close positive and finite (the usual case; a NaN can hide from min, not from the
+        # sum): the ratios are computed in C (map) and, when none is out of range, as is usual,
+        # no row is tested in Python. The same ratios and comparisons as the loop below.
+        ratios = list(map(operator.truediv, closes[1:], closes))
+        if not ratios or (min(ratios) >= SUSPECT_FALL and max(ratios) <= SUSPECT_RISE):
+            return ()
+        return tuple(
+            day for day, ratio in zip(dates[1:], ratios, strict=True) if not SUSPECT_FALL <= ratio <= SUSPECT_RISE
+        )
     return tuple(
         day
         for day, (previous, close) in zip(dates[1:], itertools.pairwise(closes), strict=True)

@@ -9,6 +9,7 @@ are listed with their reported move and why they cannot be ranked.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import Any
 
@@ -73,8 +74,12 @@ def _over_gaps(dates: list[dt.date], returns: list[float | None], gaps: tuple[dt
     if not gaps:
         return returns
     out = list(returns)
-    for k in range(1, len(dates)):
-        if analytics.first_gap(gaps, dates[k - 1], dates[k] - dt.timedelta(days=1)) is not None:
+    # Row k spans gap g when dates[k - 1] < g < dates[k]: k is bisect_left(dates, g) unless g is
+    # itself a date. One search per gap rather than a test per row.
+    n = len(dates)
+    for gap in gaps:
+        k = bisect.bisect_left(dates, gap)
+        if 0 < k < n and dates[k] != gap:
             out[k] = None
     return out
 
@@ -175,7 +180,7 @@ def move_figures(series: DailyCloses, as_of: dt.date, log: analytics.GapLog | No
         week_rank_text=week.text("worst week", "best week", dates[0]),
         vol_30d_annualized_pct=_round(vol),
         vol_30d_observations=vol_obs,
-        vol_percentile=_round(ms.percentile_rank(vols[: i + 1], vol), 1) if vol is not None else None,
+        vol_percentile=_round(ms.percentile_rank(vols, vol), 1) if vol is not None else None,  # vols end at i
         vol_history_starts=first_vol,
         data_starts=dates[0],
         observations=len(dates),
