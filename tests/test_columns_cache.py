@@ -179,3 +179,105 @@ def test_a_bad_cell_the_closes_do_not_need_fails_a_closes_figure_neither_with_no
     uncached = invoke("shock", "--offline", "--json", env={**env, "MARKETSHOCK_CACHE_ENABLED": "false"})
     assert cached.code == uncached.code == 0
     assert cached.json()["data"] == uncached.json()["data"]
+
+
+def _reseal(data: bytes, **header: object) -> bytes:
+    """An entry with header fields changed and its checksum made right again, as only a
+    deliberate forger would: what the structural checks alone must catch."""
+    import hashlib
+    import json
+
+    payload = data[len(columns_cache.MAGIC) + 32 :]
+    line, _, body = payload.partition(b"\n")
+    fields = {**json.loads(line), **header}
+    payload = json.dumps(fields, separators=(",", ":")).encode() + b"\n" + body
+    return columns_cache.MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
+
+
+def test_an_entry_copied_over_another_files_entry_is_a_miss(tmp_path):
+    columns_cache.put(tmp_path, "smh.csv.gz", b"smh bytes", columns_of(5))
+    columns_cache.put(tmp_path, "slv.csv.gz", b"slv bytes", columns_of(9))
+    smh = columns_cache._entry(tmp_path, "smh.csv.gz", b"smh bytes")
+    slv = columns_cache._entry(tmp_path, "slv.csv.gz", b"slv bytes")
+    slv.write_bytes(smh.read_bytes())
+    assert columns_cache.get(tmp_path, "slv.csv.gz", b"slv bytes") is None
+
+
+def test_an_entry_moved_to_another_content_of_its_file_is_a_miss(tmp_path):
+    columns_cache.put(tmp_path, "f.csv", b"old bytes", columns_of(5))
+    old = columns_cache._entry(tmp_path, "f.csv", b"old bytes")
+    old.rename(columns_cache._entry(tmp_path, "f.csv", b"new bytes"))
+    assert columns_cache.get(tmp_path, "f.csv", b"new bytes") is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"rows": -1, "empty": {"opens": 1}}, {"rows": 0}, {"empty": {"closes": 1}}, {"empty": {"opens": 0}}],
+    ids=["negative rows", "rows that do not add up", "an empty close", "zero empty cells"],
+)
+def test_a_resealed_entry_whose_header_does_not_fit_its_body_is_a_miss(tmp_path, header):
+    columns_cache.put(tmp_path, "f.csv", b"raw", columns_of(4, empty_at=(1,)))
+    [entry] = entries(tmp_path)
+    entry.write_bytes(_reseal(entry.read_bytes(), **header))
+    assert columns_cache.get(tmp_path, "f.csv", b"raw") is None
+
+
+@pytest.mark.parametrize("position", [7, -1], ids=["past the rows", "negative: the last row, silently"])
+def test_a_resealed_entry_with_an_empty_cell_outside_its_rows_is_a_miss(tmp_path, position):
+    from array import array
+
+    columns_cache.put(tmp_path, "f.csv", b"raw", columns_of(4, empty_at=(1,)))
+    [entry] = entries(tmp_path)
+    data = entry.read_bytes()
+    forged = data[: -array("i").itemsize] + array("i", [position]).tobytes()  # the volumes' one empty cell
+    entry.write_bytes(_reseal(forged))
+    assert columns_cache.get(tmp_path, "f.csv", b"raw") is None
+
+
+def test_an_entry_that_is_a_fifo_is_a_miss_without_waiting_for_a_writer(tmp_path):
+    import os
+    import threading
+
+    path = columns_cache._entry(tmp_path, "f.csv", b"raw")
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(columns_cache.get(tmp_path, "f.csv", b"raw")), daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    assert not reader.is_alive() and found == [None]
+
+
+def test_an_entry_that_is_a_device_or_far_larger_than_its_file_could_parse_into_is_a_miss(tmp_path):
+    path = columns_cache._entry(tmp_path, "f.csv", b"raw")
+    path.parent.mkdir(parents=True)
+    path.symlink_to("/dev/zero")
+    assert columns_cache.get(tmp_path, "f.csv", b"raw") is None
+    path.unlink()
+    with path.open("wb") as sparse:
+        sparse.truncate(64 * 1024 * 1024)  # 64 MiB of nothing for a 3-byte file
+    assert columns_cache.get(tmp_path, "f.csv", b"raw") is None
+
+
+def test_a_write_removes_the_temporary_files_a_killed_writer_left_long_ago_only(tmp_path):
+    import os
+    import time
+
+    folder = tmp_path / columns_cache.SUBDIR
+    folder.mkdir()
+    old, fresh = folder / ".f.csv.abc.tmp", folder / ".f.csv.def.tmp"  # fresh: maybe a writer at work
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    columns_cache.put(tmp_path, "f.csv", b"raw", columns_of(3))
+    assert not old.exists() and fresh.exists()
+
+
+def test_a_cache_write_does_not_wait_for_the_disk(tmp_path, monkeypatch):
+    import os
+
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    assert columns_cache.put(tmp_path, "f.csv", b"raw", columns_of(3))
+    assert synced == []  # a write lost in a power cut is a miss, not a wrong figure

@@ -46,13 +46,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None, *, durable: bool = True) -> None:
     """Replace `path` with `data` so that any reader sees the old file or the new one, whole.
     The temporary file is `.<name>.<random>.tmp` beside it. Raises OSError (the caller says
     what the file was for).
 
     `mode` defaults to 0o666 minus the umask, like a file opened for writing
-    (mkstemp alone would leave 0o600).
+    (mkstemp alone would leave 0o600). `durable=False` skips the fsyncs: for a cache whose
+    entries check themselves, where a write lost in a power cut is only a miss.
     """
     pause = _slow_write_pause()
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -70,7 +71,8 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             else:
                 handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if pause:
             time.sleep(pause)
         os.replace(tmp, path)
@@ -78,4 +80,5 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
