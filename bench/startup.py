@@ -39,24 +39,39 @@ def same_commands_app(py: str) -> str:
     return "\n".join([*source, "app()"])
 
 
-def measure(argv: list[str], runs: int) -> tuple[float, float, float]:
-    """Median wall seconds, median CPU seconds and the largest max RSS (MiB) of `runs` processes."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and max RSS (MiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped by wait4
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def measure(cases: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float, float]]:
+    """Per case: median wall seconds, median CPU seconds and the largest max RSS (MiB) of `runs`
+    processes. The cases take turns, one process each per round, so a busy spell of a shared
+    machine falls on all of them alike instead of on whichever case ran during it."""
     env = {**os.environ, "NO_COLOR": "1"}
     # One untimed run first, allowed to write bytecode caches: an installed package has them
     # (pip compiles it), a checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise
-    # recompile the project's modules on every run and measure that instead.
+    # recompile the project's modules on every run and measure that instead. It also fills
+    # marketshock's cache of parsed bundled files, as any earlier run on the machine would.
     warm_env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=warm_env, check=False)
-    wall, cpu, rss = [], [], []
+    for argv in cases.values():
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=warm_env, check=False)
+    samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cases}
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        _, _, usage = os.wait4(proc.pid, 0)
-        proc.returncode = 0  # reaped by wait4
-        wall.append(time.perf_counter() - start)
-        cpu.append(usage.ru_utime + usage.ru_stime)
-        rss.append(usage.ru_maxrss / 1024)  # KiB on Linux
-    return statistics.median(wall), statistics.median(cpu), max(rss)
+        for name, argv in cases.items():
+            samples[name].append(run_once(argv, env))
+    return {
+        name: (
+            statistics.median(s[0] for s in got),
+            statistics.median(s[1] for s in got),
+            max(s[2] for s in got),
+        )
+        for name, got in samples.items()
+    }
 
 
 def main() -> None:
@@ -73,10 +88,10 @@ def main() -> None:
         "marketshock crypto --offline --json": [py, "-m", "marketshock", "crypto", "--offline", "--json"],
         "marketshock report --offline --json": [py, "-m", "marketshock", "report", "--offline", "--json"],
     }
-    results = {name: measure(argv, runs) for name, argv in cases.items()}
+    results = measure(cases, runs)
     floor, pandas = results["bare Typer app --help"][1], results['python -c "import pandas"'][1]
     same = results["bare Typer, same commands --help"][1]
-    print(f"median of {runs} runs; CPU = user + system of the process; ratios are of CPU time")
+    print(f"median of {runs} rounds, cases taking turns; CPU = user + system of the process; ratios of CPU time")
     for name, (wall, cpu, rss) in results.items():
         print(
             f"{name:36s} {wall * 1000:6.1f} ms wall {cpu * 1000:6.1f} ms CPU {rss:5.1f} MiB"

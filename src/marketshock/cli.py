@@ -3,8 +3,9 @@ failure into one line on stderr and a documented exit code (0 ok, 1 nothing, 2 u
 config, 3 partial, 4 busy, 5 an alert fired,
 130 and 143 interrupted by SIGINT or SIGTERM).
 
-Commands register on `app.app` when their module is imported; each keeps its heavy
-imports inside its functions, so importing them all costs `--help` next to nothing.
+Commands register on `app.app` when their module is imported; `MENU` names each command's
+module, and a run imports only the one it runs (`--help` none), each keeping its heavy imports
+inside its functions.
 """
 
 from __future__ import annotations
@@ -14,20 +15,77 @@ from typing import Any
 
 import typer
 
-from marketshock.app import app
+from marketshock import app as _app
 
-# Import order is the order of `--help`: the data commands first.
-from marketshock.commands import data as _data  # noqa: F401  (indices, earnings-capex, labor, crypto, shock, report)
+__all__ = ["MENU", "click_group", "load_commands", "main"]  # and `app`, through __getattr__
 
-# isort: split
-from marketshock.commands import alerts as _alerts  # noqa: F401
-from marketshock.commands import chart as _chart  # noqa: F401
-from marketshock.commands import config_cmd as _config_cmd  # noqa: F401  (config init|show|path)
-from marketshock.commands import schema as _schema  # noqa: F401
-from marketshock.commands import snapshot as _snapshot  # noqa: F401  (snapshot, history, diff)
-from marketshock.commands import sources as _sources  # noqa: F401
+_DATA = "marketshock.commands.data"
+_SNAPSHOT = "marketshock.commands.snapshot"
+# The command menu in `--help` order: each command's name, the module that registers it on
+# `marketshock.app.app` when imported, and the first paragraph of its help (all that the list of
+# commands shows). A run imports only the module of the command it runs: `--help` none of
+# them. tests/test_lazy_commands.py holds this menu to what the modules register.
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("indices", _DATA, "Index levels, day and 5-day change, streaks, sidecar and circuit-breaker notes."),
+    ("earnings-capex", _DATA, "Last fiscal year's capex, next year's guidance, growth, and the stock's reaction."),
+    ("labor", _DATA, "Challenger job cuts and their rank; weekly jobless claims, revised and first printed."),
+    ("crypto", _DATA, 'Crypto prices, 1d/7d/YTD change, "lowest since", drawdown, market value, ETF flows.'),
+    (
+        "shock",
+        _DATA,
+        'How unusual each move is: z-scores, "largest fall since", worst week, volatility; cross-asset view.',
+    ),
+    ("compare", _DATA, "The current shock window beside named past shocks (or one date): fall, trough, recovery, VIX."),
+    ("report", _DATA, "Every section on one screen, headline facts on top."),
+    ("snapshot", _SNAPSHOT, "Write the report to <dir>/<as_of>.json, atomically, and print the path."),
+    ("history", _SNAPSHOT, "A metric over time, one value per snapshot: a table with a sparkline, --json or --csv."),
+    ("diff", _SNAPSHOT, "Compare two snapshots: per metric, old, new, change and change in percent."),
+    (
+        "alerts",
+        "marketshock.commands.alerts",
+        "Evaluate the [[alerts]] rules of the config and print which fired (exit 5 when one did, else 0).",
+    ),
+    (
+        "chart",
+        "marketshock.commands.chart",
+        "Draw a series: a line for daily and weekly data, bars for a month across years; the\n"
+        "lows, highs and ranks the tables report are marked on it.",
+    ),
+    (
+        "schema",
+        "marketshock.commands.schema",
+        "Print the JSON Schema (draft 2020-12) of the --json envelope of every command; the\n"
+        "symbols of your watchlist are its examples.",
+    ),
+    (
+        "sources",
+        "marketshock.commands.sources",
+        "Each provider (base URL, datasets, credentials set or not, the cache's age) and each bundled\n"
+        "dataset (provider, quality of its sources, first and last day, rows).",
+    ),
+    (
+        "config",
+        "marketshock.commands.config_cmd",
+        "Write, inspect and locate the config file (the global --config PATH picks another file).",
+    ),
+)
 
-__all__ = ["app", "main"]
+
+def load_commands() -> typer.Typer:
+    """The Typer app with every command registered (each module of the menu imported, in menu
+    order): for whatever needs them all at once, such as the tests' eager Typer group."""
+    import importlib
+
+    for module in dict.fromkeys(module for _, module, _ in MENU):
+        importlib.import_module(module)
+    return _app.app
+
+
+def __getattr__(name: str) -> Any:
+    # `from marketshock.cli import app`: the app with all its commands, as it always was.
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -75,7 +133,7 @@ def _main() -> None:
     from marketshock.errors import ExitCode, Interrupted, MarketshockError
 
     try:
-        code = click_group(app)(standalone_mode=False)
+        code = click_group()(standalone_mode=False)
     except Interrupted as interrupted:
         _interrupted(interrupted.exit_code)
     except MarketshockError as error:  # every error raised on purpose carries its exit code
@@ -105,48 +163,61 @@ def _main() -> None:
         _exit(code if isinstance(code, int) else 0)
 
 
-def click_group(typer_app: typer.Typer) -> Any:
-    """The app as Click runs it, each command's options built only when that command is run.
+def click_group() -> Any:
+    """The app as Click runs it: only the command that runs is imported and built.
 
     Typer builds every command's options when it builds the group: the signature, the type
-    hints, a pydantic TypeAdapter per option. For marketshock's 19 commands that cost more than
-    anything else `--help` does, and every run paid it for the 18 commands it did not run. Here
-    the group lists stand-ins (each command's name and help, no options: what `--help` and a
-    mistyped command's suggestions read) and `resolve_command` swaps in the real command, built
-    by Typer as before, for the one that runs. Typer has no lazy group of its own; should its
-    internals used here move, the eager `typer.main.get_command` is used instead."""
+    hints, a pydantic TypeAdapter per option; and every command module had to be imported to
+    register its commands. For marketshock's 19 commands that cost more than anything else
+    `--help` does, and every run paid it for the 18 commands it did not run. Here the group lists
+    stand-ins from `MENU` (each command's name and help, no options: what `--help` and a mistyped
+    command's suggestions read) and `resolve_command` imports the module of the command that
+    runs and swaps in the real command (or the `config` group), built by Typer as before. Typer
+    has no lazy group of its own; should its internals used here move, every command is loaded
+    and the eager `typer.main.get_command` is used instead."""
     import copy
+    import importlib
 
     try:
         from typer.core import TyperGroup
-        from typer.main import get_command_from_info, get_command_name
+        from typer.main import get_command_from_info, get_command_name, get_group_from_info
+        from typer.models import CommandInfo
     except ImportError:  # pragma: no cover - another Typer: the plain, eager group
-        return typer.main.get_command(typer_app)
+        return typer.main.get_command(load_commands())
 
-    real: dict[str, Any] = {}
-    stand_ins = []
-    for info in typer_app.registered_commands:
-        name = info.name or get_command_name(info.callback.__name__)  # type: ignore[union-attr]
-        real[name] = info
-        stand_in = copy.copy(info)
-        stand_in.name, stand_in.callback = name, _listed_only
-        stand_in.help = info.help if info.help is not None else _doc(info.callback)
-        stand_ins.append(stand_in)
+    root = _app.app
+    modules = {name: module for name, module, _ in MENU}
+    short, markup = root.pretty_exceptions_short, root.rich_markup_mode
+    listed = set(modules)  # the names whose command is still a stand-in
+
+    def real_command(name: str) -> Any:
+        importlib.import_module(modules[name])
+        for info in root.registered_commands:
+            if (info.name or get_command_name(info.callback.__name__)) == name:  # type: ignore[union-attr]
+                return get_command_from_info(command_info=info, pretty_exceptions_short=short, rich_markup_mode=markup)
+        for group_info in root.registered_groups:
+            group = get_group_from_info(
+                group_info,
+                pretty_exceptions_short=short,
+                rich_markup_mode=markup,
+                suggest_commands=root.suggest_commands,
+            )
+            if group.name == name:
+                return group
+        raise AssertionError(f"{modules[name]} registers no command {name!r}")  # MENU is tested
 
     class LazyGroup(TyperGroup):
         def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
             name, command, rest = super().resolve_command(ctx, args)
-            if name in real:
-                command = self.commands[name] = get_command_from_info(
-                    command_info=real.pop(name),
-                    pretty_exceptions_short=typer_app.pretty_exceptions_short,
-                    rich_markup_mode=typer_app.rich_markup_mode,
-                )
+            if name in listed:
+                listed.discard(name)
+                command = self.commands[name] = real_command(name)
             return name, command, rest
 
-    lazy = copy.copy(typer_app)
-    lazy.registered_commands = stand_ins
-    lazy.info = copy.copy(typer_app.info)
+    lazy = copy.copy(root)
+    lazy.registered_commands = [CommandInfo(name, callback=_listed_only, help=help) for name, _, help in MENU]
+    lazy.registered_groups = []  # `config` is a stand-in too, until it runs
+    lazy.info = copy.copy(root.info)
     lazy.info.cls = LazyGroup
     return typer.main.get_command(lazy)
 
@@ -154,12 +225,6 @@ def click_group(typer_app: typer.Typer) -> Any:
 def _listed_only() -> None:
     """A stand-in's callback: never run, `resolve_command` replaces the command first."""
     raise AssertionError("a stand-in command ran")
-
-
-def _doc(callback: Any) -> str | None:
-    import inspect
-
-    return inspect.getdoc(callback)
 
 
 def _exit(code: int) -> None:
