@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -51,7 +52,9 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]
 def measure(cases: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float, float]]:
     """Per case: median wall seconds, median CPU seconds and the largest max RSS (MiB) of `runs`
     processes. The cases take turns, one process each per round, so a busy spell of a shared
-    machine falls on all of them alike instead of on whichever case ran during it."""
+    machine falls on all of them alike instead of on whichever case ran during it; and in a new
+    order each round, because the process right after `import pandas` (67 MiB, and threads)
+    was measured 15-20 ms slower than the same process elsewhere in the round."""
     env = {**os.environ, "NO_COLOR": "1"}
     # One untimed run first, allowed to write bytecode caches: an installed package has them
     # (pip compiles it), a checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise
@@ -61,9 +64,12 @@ def measure(cases: dict[str, list[str]], runs: int) -> dict[str, tuple[float, fl
     for argv in cases.values():
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=warm_env, check=False)
     samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cases}
+    order = list(cases)
+    shuffle = random.Random(20260206).shuffle  # the same orders on every run of the benchmark
     for _ in range(runs):
-        for name, argv in cases.items():
-            samples[name].append(run_once(argv, env))
+        shuffle(order)
+        for name in order:
+            samples[name].append(run_once(cases[name], env))
     return {
         name: (
             statistics.median(s[0] for s in got),
@@ -91,7 +97,7 @@ def main() -> None:
     results = measure(cases, runs)
     floor, pandas = results["bare Typer app --help"][1], results['python -c "import pandas"'][1]
     same = results["bare Typer, same commands --help"][1]
-    print(f"median of {runs} rounds, cases taking turns; CPU = user + system of the process; ratios of CPU time")
+    print(f"median of {runs} rounds, cases in a new order each; CPU = user + system of the process; ratios of CPU time")
     for name, (wall, cpu, rss) in results.items():
         print(
             f"{name:36s} {wall * 1000:6.1f} ms wall {cpu * 1000:6.1f} ms CPU {rss:5.1f} MiB"
