@@ -1,4 +1,4 @@
-"""The CLI imports and builds only the command that runs (cli.click_group, cli.MENU): what a
+"""The CLI imports and builds only the command that runs (cli.click_group, cli.menu()): what a
 user sees is what Typer's own, eager group of every command shows, at a fraction of the
 start-up cost."""
 
@@ -16,7 +16,7 @@ from harness import invoke, process
 from marketshock import cli
 from marketshock.cli import app
 
-MENU_NAMES = [name for name, _, _ in cli.MENU]
+MENU = [name for name, _, _ in cli.menu()]
 
 
 def eager(*args: str) -> str:
@@ -36,9 +36,9 @@ def registered() -> dict[str, tuple[str, str]]:
 
 
 def test_the_menu_names_every_command_its_module_and_its_help_in_the_order_typer_lists_them():
-    assert {name: (module, summary) for name, module, summary in cli.MENU} == registered()
+    assert {name: (module, summary) for name, module, summary in cli.menu()} == registered()
     listed = typer.main.get_command(app).list_commands(None)  # type: ignore[arg-type]
-    assert listed == MENU_NAMES
+    assert listed == MENU
 
 
 @pytest.mark.parametrize("width", ["60", "80", "200"])
@@ -47,7 +47,7 @@ def test_the_command_list_is_the_eager_groups_at_any_width(width, monkeypatch):
     assert invoke("--help").out == eager("--help")
 
 
-@pytest.mark.parametrize("name", MENU_NAMES)
+@pytest.mark.parametrize("name", MENU)
 def test_each_commands_help_is_the_eager_groups(name):
     assert invoke(name, "--help").out == eager(name, "--help")
 

@@ -3,9 +3,9 @@ failure into one line on stderr and a documented exit code (0 ok, 1 nothing, 2 u
 config, 3 partial, 4 busy, 5 an alert fired,
 130 and 143 interrupted by SIGINT or SIGTERM).
 
-Commands register on `app.app` when their module is imported; `MENU` names each command's
-module, and a run imports only the one it runs (`--help` none), each keeping its heavy imports
-inside its functions.
+Commands register on `app.app` when their module is imported; `menu()` names each command's
+module (a section's from the registry), and a run imports only the one it runs (`--help` none),
+each keeping its heavy imports inside its functions.
 """
 
 from __future__ import annotations
@@ -17,25 +17,15 @@ import typer
 
 from marketshock import app as _app
 
-__all__ = ["MENU", "click_group", "load_commands", "main"]  # and `app`, through __getattr__
+__all__ = ["OTHER_COMMANDS", "click_group", "load_commands", "main", "menu"]  # and `app`, through __getattr__
 
 _DATA = "marketshock.commands.data"
 _SNAPSHOT = "marketshock.commands.snapshot"
-# The command menu in `--help` order: each command's name, the module that registers it on
-# `marketshock.app.app` when imported, and the first paragraph of its help (all that the list of
-# commands shows). A run imports only the module of the command it runs: `--help` none of
-# them. tests/test_lazy_commands.py holds this menu to what the modules register.
-MENU: tuple[tuple[str, str, str], ...] = (
-    ("indices", _DATA, "Index levels, day and 5-day change, streaks, sidecar and circuit-breaker notes."),
-    ("earnings-capex", _DATA, "Last fiscal year's capex, next year's guidance, growth, and the stock's reaction."),
-    ("labor", _DATA, "Challenger job cuts and their rank; weekly jobless claims, revised and first printed."),
-    ("crypto", _DATA, 'Crypto prices, 1d/7d/YTD change, "lowest since", drawdown, market value, ETF flows.'),
-    (
-        "shock",
-        _DATA,
-        'How unusual each move is: z-scores, "largest fall since", worst week, volatility; cross-asset view.',
-    ),
-    ("compare", _DATA, "The current shock window beside named past shocks (or one date): fall, trough, recovery, VIX."),
+# The commands that are not sections, in `--help` order: each one's name, the module that
+# registers it on `marketshock.app.app` when imported, and the first paragraph of its help (all
+# that the list of commands shows). tests/test_lazy_commands.py holds `menu()` to what the
+# modules register.
+OTHER_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("report", _DATA, "Every section on one screen, headline facts on top."),
     ("snapshot", _SNAPSHOT, "Write the report to <dir>/<as_of>.json, atomically, and print the path."),
     ("history", _SNAPSHOT, "A metric over time, one value per snapshot: a table with a sparkline, --json or --csv."),
@@ -71,12 +61,21 @@ MENU: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def menu() -> tuple[tuple[str, str, str], ...]:
+    """Every command in `--help` order as (name, module, help): a command per section of the
+    registry (commands/data.py registers them from it), then `OTHER_COMMANDS`. A run imports
+    only the module of the command it runs; `--help` none of them."""
+    from marketshock.sections.registry import SECTIONS  # dataclasses and strings: no pydantic
+
+    return (*((section.name, _DATA, section.help) for section in SECTIONS), *OTHER_COMMANDS)
+
+
 def load_commands() -> typer.Typer:
     """The Typer app with every command registered (each module of the menu imported, in menu
     order): for whatever needs them all at once, such as the tests' eager Typer group."""
     import importlib
 
-    for module in dict.fromkeys(module for _, module, _ in MENU):
+    for module in dict.fromkeys(module for _, module, _ in menu()):
         importlib.import_module(module)
     return _app.app
 
@@ -170,7 +169,7 @@ def click_group() -> Any:
     hints, a pydantic TypeAdapter per option; and every command module had to be imported to
     register its commands. For marketshock's 19 commands that cost more than anything else
     `--help` does, and every run paid it for the 18 commands it did not run. Here the group lists
-    stand-ins from `MENU` (each command's name and help, no options: what `--help` and a mistyped
+    stand-ins from `menu()` (each command's name and help, no options: what `--help` and a mistyped
     command's suggestions read) and `resolve_command` imports the module of the command that
     runs and swaps in the real command (or the `config` group), built by Typer as before. Typer
     has no lazy group of its own; should its internals used here move, every command is loaded
@@ -186,7 +185,8 @@ def click_group() -> Any:
         return typer.main.get_command(load_commands())
 
     root = _app.app
-    modules = {name: module for name, module, _ in MENU}
+    commands = menu()
+    modules = {name: module for name, module, _ in commands}
     short, markup = root.pretty_exceptions_short, root.rich_markup_mode
     listed = set(modules)  # the names whose command is still a stand-in
 
@@ -204,7 +204,7 @@ def click_group() -> Any:
             )
             if group.name == name:
                 return group
-        raise AssertionError(f"{modules[name]} registers no command {name!r}")  # MENU is tested
+        raise AssertionError(f"{modules[name]} registers no command {name!r}")  # menu() is tested
 
     class LazyGroup(TyperGroup):
         def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
@@ -215,7 +215,7 @@ def click_group() -> Any:
             return name, command, rest
 
     lazy = copy.copy(root)
-    lazy.registered_commands = [CommandInfo(name, callback=_listed_only, help=help) for name, _, help in MENU]
+    lazy.registered_commands = [CommandInfo(name, callback=_listed_only, help=help) for name, _, help in commands]
     lazy.registered_groups = []  # `config` is a stand-in too, until it runs
     lazy.info = copy.copy(root.info)
     lazy.info.cls = LazyGroup
