@@ -6,16 +6,18 @@ one line, "marketshock: interrupted", and 130 or 143, leaving no partial or temp
 
 from __future__ import annotations
 
+import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness import PROJECT, command, environ, invoke
+from harness import PROJECT, command, environ, invoke, process
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +196,10 @@ def test_snapshot_takes_no_color_and_refresh_after_the_command(tmp_path: Path):
 
 def test_schema_takes_offline_after_the_command():
     assert invoke("schema", "--offline").code == 0
+
+
+@pytest.mark.parametrize("args", [("--version",), ("report", "--offline")], ids=" ".join)
+def test_a_run_started_with_stdout_closed_says_so_in_one_line_and_exits_2(args: tuple[str, ...]):
+    shell = " ".join([shlex.quote(sys.executable), "-m", "marketshock", *args, ">&-"])
+    run = process(argv=["sh", "-c", shell])
+    assert (run.code, run.out, run.err) == (2, "", "marketshock: error: standard output is closed: nowhere to print\n")

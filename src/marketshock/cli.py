@@ -17,7 +17,7 @@ import typer
 
 from marketshock import app as _app
 
-__all__ = ["OTHER_COMMANDS", "click_group", "load_commands", "main", "menu"]  # and `app`, through __getattr__
+__all__ = ["OTHER_COMMANDS", "app", "click_group", "load_commands", "main", "menu"]  # noqa: F822  (app: __getattr__)  # and `app`, through __getattr__
 
 _DATA = "marketshock.commands.data"
 _SNAPSHOT = "marketshock.commands.snapshot"
@@ -89,6 +89,10 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     """Entry point: every failure ends as one line on stderr and a documented exit code."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): Python leaves no stream at all
+        if sys.stderr is not None:
+            sys.stderr.write("marketshock: error: standard output is closed: nowhere to print\n")
+        sys.exit(2)
     previous = _catch_signals()
     try:
         _main()
