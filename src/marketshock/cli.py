@@ -1,4 +1,4 @@
-"""The command line's entry point: register every command, run the app, and turn every
+"""The command line's entry point: list every command, run the one asked for, and turn every
 failure into one line on stderr and a documented exit code (0 ok, 1 nothing, 2 usage or
 config, 3 partial, 4 busy, 5 an alert fired,
 130 and 143 interrupted by SIGINT or SIGTERM).
@@ -17,7 +17,8 @@ import typer
 
 from marketshock import app as _app
 
-__all__ = ["OTHER_COMMANDS", "app", "click_group", "load_commands", "main", "menu"]  # noqa: F822  (app: __getattr__)  # and `app`, through __getattr__
+# `app` comes from __getattr__ below: the app with every command loaded.
+__all__ = ["OTHER_COMMANDS", "app", "click_group", "load_commands", "main", "menu"]  # noqa: F822
 
 _DATA = "marketshock.commands.data"
 _SNAPSHOT = "marketshock.commands.snapshot"
