@@ -47,7 +47,7 @@ def test_cache_age_is_the_newest_file_under_the_providers_directory(tmp_path: Pa
         (cache / path).write_text("cached")
         os.utime(cache / path, (now - age, now - age))
     result = invoke("sources")
-    assert f"HTTP cache: {cache}" in result.out
+    assert f"Cache: {cache} (HTTP answers; parsed bundled files in columns/)" in result.out
     assert "3h 00m old" in row(result.out, "yahoo")
     assert "5d old" in row(result.out, "fred")
     assert "empty" in row(result.out, "coingecko")

@@ -1,9 +1,10 @@
 """Writing a file so that a reader, or a run killed half-way, never sees half of it.
 
-The one atomic-write helper: snapshots, exported pictures, the HTTP cache and `config init`
-all go through it. The data goes to a temporary file in the same directory (same file
-system, so the rename is atomic on POSIX and Windows), is flushed and fsynced, then
-`os.replace`d over the target, and the directory is fsynced so the rename survives a crash.
+The one atomic-write helper: snapshots, exported pictures, the HTTP cache, the parsed-columns
+cache and `config init` all go through it. The data goes to a temporary file in the same
+directory (same file system, so the rename is atomic on POSIX and Windows), is flushed and
+fsynced, then `os.replace`d over the target, and the directory is fsynced so the rename
+survives a crash (the fsyncs are skipped for a cache: `durable=False`).
 """
 
 from __future__ import annotations

@@ -285,7 +285,8 @@ def sources(ctx: typer.Context, no_color: NoColor = None, json: Json = False) ->
         origin = "default" if group in universe.from_defaults else "watchlist"
         symbols = ", ".join(universe.symbols(group)) or "(none)"
         out.print(render.text(f"universe {group} ({origin}): {symbols}"))
-    out.print(render.text(f"HTTP cache: {cache}{'' if settings.cache.enabled else ' (disabled)'}"))
+    state = " (HTTP answers; parsed bundled files in columns/)" if settings.cache.enabled else " (disabled)"
+    out.print(render.text(f"Cache: {cache}{state}"))
     table = render.titled_table("", out)
     for header in ("provider", "base URL", "serves", "credentials", "cache"):
         table.add_column(header, overflow="fold")
