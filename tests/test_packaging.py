@@ -71,7 +71,7 @@ def test_the_wheel_carries_the_page_template(wheel):
 def test_the_wheel_has_the_console_script(wheel):
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))
-        assert "marketshock = marketshock.cli:main" in archive.read(entry_points).decode()
+        assert "marketshock = marketshock.entry:main" in archive.read(entry_points).decode()
 
 
 def run_installed(installed: Path, *argv: str) -> Run:

@@ -203,3 +203,15 @@ def test_a_run_started_with_stdout_closed_says_so_in_one_line_and_exits_2(args: 
     shell = " ".join([shlex.quote(sys.executable), "-m", "marketshock", *args, ">&-"])
     run = process(argv=["sh", "-c", shell])
     assert (run.code, run.out, run.err) == (2, "", "marketshock: error: standard output is closed: nowhere to print\n")
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_before_the_cli_is_imported_is_one_line_and_the_documented_code(sig: int, code: int):
+    # What the entry point installs first, before Typer and the CLI take their ~50 ms to import:
+    # a signal then used to be a KeyboardInterrupt traceback (SIGINT) or a silent kill (SIGTERM).
+    script = (
+        "import os, time\nfrom marketshock import entry\nentry.install()\n"
+        f"os.kill(os.getpid(), {int(sig)})\ntime.sleep(10)\nprint('not interrupted')"
+    )
+    run = process(argv=[sys.executable, "-c", script])
+    assert (run.code, run.out, run.err) == (code, "", "marketshock: interrupted\n")

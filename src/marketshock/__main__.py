@@ -1,4 +1,4 @@
-from marketshock.cli import main
+from marketshock.entry import main
 
 if __name__ == "__main__":
     main()

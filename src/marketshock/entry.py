@@ -1,0 +1,38 @@
+"""The process's entry point (the `marketshock` script and `python -m marketshock`).
+
+Python's default handler turns a Ctrl-C into a KeyboardInterrupt traceback, and SIGTERM kills
+the process without a word. `cli.main` sets handlers that end a run with one line and exit 130
+or 143, but only once Typer and the CLI are imported, some 50 ms after the start. Until then
+the handlers set here do the same: nothing has been written yet, so there is nothing to clean
+up, and the process ends at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+
+_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _interrupted_early(signum: int, frame: object) -> None:
+    with contextlib.suppress(OSError):  # stderr closed: the exit code still says it
+        os.write(2, b"marketshock: interrupted\n")
+    os._exit(128 + signum)  # 130 for SIGINT, 143 for SIGTERM, as cli.main exits
+
+
+def install() -> None:
+    """Handle SIGINT and SIGTERM with one line on stderr and exit 128 + the signal's number."""
+    for name in _SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, _interrupted_early)
+
+
+def main() -> None:
+    """Set the early handlers, then import and run the CLI (`cli.main` sets its own)."""
+    install()
+    from marketshock.cli import main as run
+
+    run()
