@@ -75,10 +75,10 @@ def _display(key: str, value: object) -> str:
 def _default_dirs() -> dict[str, str]:
     """Where an unset directory key points: the platform default the code falls back to."""
     from marketshock import store
-    from marketshock.commands.sources import cache_dir
     from marketshock.config import Settings
+    from marketshock.providers.cache import cache_dir
 
-    return {"snapshot.dir": str(store.default_dir()), "cache.dir": str(cache_dir(Settings()))}
+    return {"snapshot.dir": str(store.default_dir()), "cache.dir": str(cache_dir(Settings().cache))}
 
 
 @config_app.command()

@@ -36,14 +36,6 @@ LIVE_PROVIDERS: dict[str, str] = {
 }
 
 
-def cache_dir(settings: Settings) -> Path:
-    from platformdirs import user_cache_path
-
-    from marketshock.config import APP_NAME
-
-    return Path(settings.cache.dir).expanduser() if settings.cache.dir else user_cache_path(APP_NAME)
-
-
 def newest_file_time(directory: Path) -> dt.datetime | None:
     """Modification time of the newest file under `directory` (any depth); None when there is none."""
     newest: float | None = None
@@ -270,7 +262,9 @@ def sources(ctx: typer.Context, no_color: NoColor = None, json: Json = False) ->
     loaded = config.load(top.get("config"))
     settings = loaded.settings
     now = dt.datetime.now(dt.UTC)
-    cache = cache_dir(settings)
+    from marketshock.providers.cache import cache_dir
+
+    cache = cache_dir(settings.cache)
     if json:
         result = SourcesResult(
             providers=provider_sources(settings, cache, now), datasets=dataset_sources(settings.bundled.dir)

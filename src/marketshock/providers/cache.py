@@ -60,12 +60,15 @@ def default_dir() -> Path:
     return user_cache_path("marketshock")
 
 
-def cache_root(settings: CacheSettings) -> Path | None:
-    """Where the cache lives (`cache.dir`, else the platform's user cache directory), or None
-    when `cache.enabled` is false. Each provider's answers are in `<root>/<provider>/`."""
-    if not settings.enabled:
-        return None
+def cache_dir(settings: CacheSettings) -> Path:
+    """Where the cache lives, enabled or not: `cache.dir`, else the platform's user cache directory."""
     return Path(settings.dir).expanduser() if settings.dir else default_dir()
+
+
+def cache_root(settings: CacheSettings) -> Path | None:
+    """`cache_dir`, or None when `cache.enabled` is false. Each provider's answers are in
+    `<root>/<provider>/`, the parsed bundled files in `<root>/columns/`."""
+    return cache_dir(settings) if settings.enabled else None
 
 
 class Cache:
