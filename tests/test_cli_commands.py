@@ -293,7 +293,7 @@ def test_report_data_holds_each_sections_data_under_its_command_name(cli, sectio
 
 def test_report_json_matches_the_json_schema_of_the_result_models(cli):
     from marketshock.models.envelope import Envelope
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
 
     envelope = cli("report", "--offline", "--json").json()
     jsonschema.validate(envelope, Envelope.model_json_schema(mode="serialization"))

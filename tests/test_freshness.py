@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from harness import invoke
-from marketshock.models import results as r
+from marketshock.models.results.indices import IndexRow, IndicesResult
+from marketshock.models.results.labor import ClaimsWeek, JobCuts, LaborResult
+from marketshock.models.results.shock import MoveStats, PairCorrelation, ShockResult, WindowChange
 from marketshock.sections import freshness
 from replay_server import ReplayServer
 
@@ -115,8 +117,8 @@ def test_the_bundled_report_has_nothing_out_of_date(tmp_path):
     assert rows and not any(row["out_of_date"] for _, row in rows)
 
 
-def row(kind: str, day: dt.date) -> r.IndexRow:
-    return r.IndexRow.model_construct(kind=kind, date=day, age_days=None, out_of_date=False)
+def row(kind: str, day: dt.date) -> IndexRow:
+    return IndexRow.model_construct(kind=kind, date=day, age_days=None, out_of_date=False)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +127,7 @@ def row(kind: str, day: dt.date) -> r.IndexRow:
 )
 def test_an_exchange_close_and_a_curated_move_are_out_of_date_past_their_cadence(kind, allowed):
     fresh, late = row(kind, AS_OF - dt.timedelta(days=allowed)), row(kind, AS_OF - dt.timedelta(days=allowed + 1))
-    freshness.stamp(r.IndicesResult.model_construct(indices=[fresh, late]), AS_OF)
+    freshness.stamp(IndicesResult.model_construct(indices=[fresh, late]), AS_OF)
     assert (fresh.age_days, fresh.out_of_date) == (allowed, False)
     assert (late.age_days, late.out_of_date) == (allowed + 1, True)
 
@@ -133,21 +135,21 @@ def test_an_exchange_close_and_a_curated_move_are_out_of_date_past_their_cadence
 @pytest.mark.parametrize(("kind", "allowed"), [("crypto", 1), ("ETF proxy", 4), ("index", 4)])
 def test_a_move_ages_by_its_market(kind, allowed):
     moves = [
-        r.MoveStats.model_construct(
+        MoveStats.model_construct(
             symbol=f"S{d}", kind=kind, date=AS_OF - dt.timedelta(days=d), age_days=None, out_of_date=False
         )
         for d in (allowed, allowed + 1)
     ]
-    freshness.stamp(r.ShockResult.model_construct(moves=moves, window_changes=[], correlations=[]), AS_OF)
+    freshness.stamp(ShockResult.model_construct(moves=moves, window_changes=[], correlations=[]), AS_OF)
     assert [m.out_of_date for m in moves] == [False, True]
 
 
 def test_claims_and_job_cuts_age_by_week_and_by_release():
-    def week(days: int) -> r.ClaimsWeek:
-        return r.ClaimsWeek.model_construct(week_ending=AS_OF - dt.timedelta(days=days), date=None)
+    def week(days: int) -> ClaimsWeek:
+        return ClaimsWeek.model_construct(week_ending=AS_OF - dt.timedelta(days=days), date=None)
 
-    cuts = r.JobCuts.model_construct(month="2026-10", released=AS_OF - dt.timedelta(days=46), date=None)
-    labor = r.LaborResult.model_construct(
+    cuts = JobCuts.model_construct(month="2026-10", released=AS_OF - dt.timedelta(days=46), date=None)
+    labor = LaborResult.model_construct(
         job_cuts=cuts, claims=week(13), claims_first_print=week(14), claims_later_revision=None
     )
     freshness.stamp(labor, AS_OF)
@@ -159,22 +161,22 @@ def test_claims_and_job_cuts_age_by_week_and_by_release():
 
 def test_the_count_adds_every_out_of_date_row():
     rows = [row("index", AS_OF - dt.timedelta(days=d)) for d in (0, 5, 30)]
-    result = r.IndicesResult.model_construct(indices=rows)
+    result = IndicesResult.model_construct(indices=rows)
     freshness.stamp(result, AS_OF)
     assert freshness.count(result) == 2
     assert json.loads(json.dumps([x.out_of_date for x in rows])) == [False, True, True]
 
 
-def shock_of(kinds: dict[str, str], **rows: list) -> r.ShockResult:
+def shock_of(kinds: dict[str, str], **rows: list) -> ShockResult:
     """A shock result with a move of each symbol's kind (the market its other rows age by)."""
-    moves = [r.MoveStats.model_construct(symbol=s, kind=k, date=None) for s, k in kinds.items()]
-    return r.ShockResult.model_construct(moves=moves, **{"window_changes": [], "correlations": [], **rows})
+    moves = [MoveStats.model_construct(symbol=s, kind=k, date=None) for s, k in kinds.items()]
+    return ShockResult.model_construct(moves=moves, **{"window_changes": [], "correlations": [], **rows})
 
 
 @pytest.mark.parametrize(("kind", "allowed"), [("crypto", 1), ("ETF proxy", 4), ("index", 4)])
 def test_a_window_change_is_dated_by_its_last_close_and_ages_by_its_market(kind, allowed):
     changes = [
-        r.WindowChange.model_construct(symbol="X", end_date=AS_OF - dt.timedelta(days=d), date=None)
+        WindowChange.model_construct(symbol="X", end_date=AS_OF - dt.timedelta(days=d), date=None)
         for d in (allowed, allowed + 1)
     ]
     freshness.stamp(shock_of({"X": kind}, window_changes=changes), AS_OF)
@@ -187,7 +189,7 @@ def test_a_window_change_is_dated_by_its_last_close_and_ages_by_its_market(kind,
 @pytest.mark.parametrize(("b_kind", "allowed"), [("crypto", 1), ("ETF proxy", 4)])
 def test_a_correlation_ages_by_its_latest_common_return_on_the_slower_market(b_kind, allowed):
     pairs = [
-        r.PairCorrelation.model_construct(a="BTC", b="B", date=AS_OF - dt.timedelta(days=d))
+        PairCorrelation.model_construct(a="BTC", b="B", date=AS_OF - dt.timedelta(days=d))
         for d in (allowed, allowed + 1)
     ]
     freshness.stamp(shock_of({"BTC": "crypto", "B": b_kind}, correlations=pairs), AS_OF)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from marketshock.context import RunContext
-from marketshock.models.results import IndexRow
+from marketshock.models.results.indices import IndexRow
 from marketshock.models.series import IndexMove, IndexMoves, IndexSession, IndexSessions, Source
 from marketshock.providers import bundled
 from marketshock.sections import indices, report

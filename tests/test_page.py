@@ -21,7 +21,7 @@ import pytest
 from harness import invoke
 from marketshock import export, page, runner
 from marketshock import formatting as f
-from marketshock.models.results import Headline, ReportResult
+from marketshock.models.results.report import Headline, ReportResult
 from marketshock.models.series import Source
 from marketshock.runner import Request
 

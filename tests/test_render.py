@@ -14,7 +14,7 @@ from rich.console import Console
 
 from harness import on_a_terminal
 from marketshock import present, render, runner
-from marketshock.models.results import ReportResult
+from marketshock.models.results.report import ReportResult
 
 COMMANDS = [("indices",), ("earnings-capex",), ("labor",), ("crypto",), ("crypto", "--ytd"), ("report",)]
 IDS = [" ".join(c) for c in COMMANDS]

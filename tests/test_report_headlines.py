@@ -8,7 +8,8 @@ import re
 import pytest
 
 from harness import invoke
-from marketshock.models.results import Headline, JobCuts, LaborResult, ReportResult
+from marketshock.models.results.labor import JobCuts, LaborResult
+from marketshock.models.results.report import Headline, ReportResult
 from marketshock.models.series import Source
 from marketshock.runner import Request, execute
 from marketshock.sections import report

@@ -15,7 +15,7 @@ from harness import dataset_copy, invoke
 from marketshock import instruments
 from marketshock.config import CuratedSettings
 from marketshock.errors import CuratedFileError
-from marketshock.models.results import ReportResult
+from marketshock.models.results.report import ReportResult
 from marketshock.models.series import QUALITIES, Corroboration, Source
 from marketshock.providers import bundled
 from marketshock.providers.curated import Curated, bundled_columns

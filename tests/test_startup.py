@@ -175,6 +175,28 @@ def test_crypto_json_imports_no_other_section_nor_the_move_statistics():
     assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
 
 
+def test_crypto_json_builds_no_other_section_result_models():
+    # A pydantic model class costs about 0.3 ms to create: a section's run creates its own.
+    names = imported_modules("crypto", "--offline", "--json")
+    assert "marketshock.models.results.crypto" in names
+    others = ("indices", "capex", "labor", "shock", "compare", "report")
+    unused = [f"marketshock.models.results.{s}" for s in others]
+    assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
+
+
+def test_a_run_without_a_config_file_never_imports_the_toml_parser():
+    # The harness's home holds no config file; tomllib is for a run that has one.
+    names = imported_modules("crypto", "--offline", "--json")
+    assert "marketshock.config" in names and "tomllib" not in names
+
+
+def test_a_run_with_a_config_file_imports_the_toml_parser(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[report]\nheadline_zscore = 2.5\n", encoding="utf-8")
+    names = imported_modules("--config", str(config), "crypto", "--offline", "--json")
+    assert "tomllib" in names
+
+
 def test_report_json_imports_no_snapshot_store_chart_csv_or_page_code():
     # The report runs every section; writing its envelope needs none of the other outputs.
     names = imported_modules("report", "--offline", "--json")
@@ -190,3 +212,44 @@ def test_help_imports_no_section_module_nor_the_configuration():
         n for n in names if n.startswith("marketshock.sections.") and n != "marketshock.sections.registry"
     )
     assert (sections, "marketshock.config" in names) == ([], False)
+
+
+# A pydantic plugin installed beside marketshock: an entry point in the `pydantic` group whose
+# module, once loaded, leaves a mark.
+PLUGIN_MODULE = """
+import os
+from pathlib import Path
+
+Path(os.environ["PLUGIN_MARK"]).write_text("loaded")
+
+
+class _Plugin:
+    def new_schema_validator(self, *args, **kwargs):
+        return None, None, None
+
+
+plugin = _Plugin()
+"""
+
+
+def run_beside_a_pydantic_plugin(tmp_path, setting: str | None):
+    (tmp_path / "markplugin.py").write_text(PLUGIN_MODULE, encoding="utf-8")
+    dist = tmp_path / "markplugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: markplugin\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[pydantic]\nmark = markplugin:plugin\n", encoding="utf-8")
+    mark = tmp_path / "mark"
+    env = {"PYTHONPATH": str(tmp_path), "PLUGIN_MARK": str(mark), "PYDANTIC_DISABLE_PLUGINS": setting}
+    run = process("crypto", "--offline", "--json", env=env)
+    assert run.code == 0, run.err
+    return mark.exists()
+
+
+def test_pydantic_plugins_are_not_loaded_by_default(tmp_path):
+    # Looking for them scans every installed distribution's entry points (about 10 ms a run).
+    assert run_beside_a_pydantic_plugin(tmp_path, None) is False
+
+
+def test_the_users_pydantic_plugins_setting_is_kept(tmp_path):
+    # PYDANTIC_DISABLE_PLUGINS set, even empty, is the user's: here it loads them.
+    assert run_beside_a_pydantic_plugin(tmp_path, "") is True

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -380,6 +379,8 @@ def load(explicit: str | Path | None = None, environ: Mapping[str, str] | None =
     if explicit and not exists:
         raise ConfigError(f"config file {shown_path(path)} does not exist")
     if exists:
+        import tomllib  # only a run with a config file parses TOML (about 2 ms of imports)
+
         try:
             tree = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:

@@ -26,7 +26,7 @@ from marketshock.formatting import safe_text
 from marketshock.sections import registry
 
 if TYPE_CHECKING:  # the result models only where a result is written: `history --csv` needs none
-    from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
+    from marketshock.models.results.labor import ClaimsWeek, JobCuts, LaborResult
 
 
 def cell(value: Any) -> str:

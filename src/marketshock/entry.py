@@ -30,9 +30,21 @@ def install() -> None:
             signal.signal(number, _interrupted_early)
 
 
+def without_pydantic_plugins() -> None:
+    """Run pydantic without plugins unless PYDANTIC_DISABLE_PLUGINS says otherwise.
+
+    pydantic looks for plugins in the entry points of every installed distribution when it
+    builds its first validator: about 10 ms of each run's start-up, more in a larger
+    environment, for plugins (tracing, logging) marketshock neither needs nor should let change
+    how its figures are validated. Setting the variable, even to an empty value, keeps the
+    user's choice (`PYDANTIC_DISABLE_PLUGINS= marketshock ...` loads them again)."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def main() -> None:
     """Set the early handlers, then import and run the CLI (`cli.main` sets its own)."""
     install()
+    without_pydantic_plugins()
     from marketshock.cli import main as run
 
     run()

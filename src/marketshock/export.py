@@ -243,7 +243,7 @@ def write(
 
 def chart_series(result: BaseModel) -> list[str]:
     """What the report's page and card chart: its crypto assets, then its indices with levels."""
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
 
     if not isinstance(result, ReportResult):
         return []
@@ -269,7 +269,7 @@ def outcome_charts(outcome: Outcome, request: Request | None, limit: int | None 
 
 
 def headline_lines(result: BaseModel) -> list[str]:
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
 
     return [h.text for h in result.headlines] if isinstance(result, ReportResult) else []
 

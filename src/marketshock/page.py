@@ -153,7 +153,7 @@ def blocks(renderable: RenderableType) -> Iterable[Block]:
 def sections(result: BaseModel, command: str, console: Console) -> tuple[list[Section], list[Source], list[str]]:
     """Every section's blocks, and the sources and the legend lines behind their marks."""
     from marketshock import present, render
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
     from marketshock.sections import registry
 
     legend = render.Legend(verbose=False)
@@ -263,7 +263,7 @@ def status(
 def report_page(outcome: Outcome, shown: Sequence[ChartResult]) -> str:
     """The report (or one section) as a self-contained page."""
     from marketshock import export
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
     from marketshock.sections import freshness
 
     result = outcome.result

@@ -79,7 +79,7 @@ def renderable(
     """The tables of one command's result (the registry's renderer), decorated as `out` allows;
     `verbose` lists every source in full (URLs, commits, notes) instead of one compact line each."""
     from marketshock import render
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
 
     if isinstance(result, ReportResult):
         return render.report(result, out, verbose=verbose)
@@ -186,7 +186,7 @@ def _render(outcome: Outcome, request: Request, out: Console) -> None:
     from rich.text import Text
 
     from marketshock import render
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
 
     result = outcome.result
     assert result is not None

@@ -20,18 +20,13 @@ from rich.text import Text
 
 from marketshock import analytics
 from marketshock import formatting as f
-from marketshock.models.results import (
-    CapexCompany,
-    CapexResult,
-    CompareResult,
-    CryptoResult,
-    Headline,
-    IndicesResult,
-    LaborResult,
-    MoveStats,
-    ReportResult,
-    ShockResult,
-)
+from marketshock.models.results.capex import CapexCompany, CapexResult
+from marketshock.models.results.compare import CompareResult
+from marketshock.models.results.crypto import CryptoResult
+from marketshock.models.results.indices import IndicesResult
+from marketshock.models.results.labor import LaborResult
+from marketshock.models.results.report import Headline, ReportResult
+from marketshock.models.results.shock import MoveStats, ShockResult
 from marketshock.models.series import Source
 
 if TYPE_CHECKING:

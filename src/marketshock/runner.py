@@ -176,7 +176,7 @@ async def _collect(ctx: RunContext, request: Request, rules: Rules | None = None
         return Collected(results.get(request.command), errors, warnings, coverage)
     if not results:
         return Collected(None, errors, warnings, coverage)
-    from marketshock.models.results import ReportResult
+    from marketshock.models.results.report import ReportResult
     from marketshock.sections import report
 
     # Validated, not constructed: the registry types each section's result only as a BaseModel.

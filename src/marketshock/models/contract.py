@@ -18,7 +18,7 @@ from marketshock.instruments import Universe, default_universe
 from marketshock.models.alerts import AlertsResult
 from marketshock.models.charts import ChartResult
 from marketshock.models.envelope import SCHEMA_VERSION, Envelope
-from marketshock.models.results import ReportResult
+from marketshock.models.results.report import ReportResult
 from marketshock.models.snapshots import DiffResult, HistoryResult
 from marketshock.models.sources import SourcesResult
 from marketshock.sections import registry

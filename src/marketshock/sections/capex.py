@@ -17,7 +17,7 @@ from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.errors import MissingSetting, NoDataError, ProviderError, UnknownSymbolError
 from marketshock.models.envelope import WarningEntry
-from marketshock.models.results import CapexCompany, CapexResult
+from marketshock.models.results.capex import CapexCompany, CapexResult
 from marketshock.models.series import CapexRecord, DailyCloses, Source
 from marketshock.notes import note, warn
 from marketshock.providers.base import ReleasesSource

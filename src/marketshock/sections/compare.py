@@ -14,7 +14,7 @@ from importlib import resources
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, UsageError
-from marketshock.models.results import CompareResult, CompareRow, CompareShock
+from marketshock.models.results.compare import CompareResult, CompareRow, CompareShock
 from marketshock.models.series import DailyCloses
 from marketshock.notes import note
 from marketshock.providers.base import daily_closes

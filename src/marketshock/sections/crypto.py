@@ -9,7 +9,7 @@ import datetime as dt
 from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.errors import NotCovered, ProviderError, UnknownSymbolError
-from marketshock.models.results import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
+from marketshock.models.results.crypto import CryptoAsset, CryptoResult, EtfFlowMonth, MarketCapSummary
 from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
 from marketshock.notes import not_covered, note, warn
 from marketshock.sections.gaps import gap_warnings

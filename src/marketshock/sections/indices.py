@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.models.envelope import WarningEntry
-from marketshock.models.results import IndexRow, IndicesResult
+from marketshock.models.results.indices import IndexRow, IndicesResult
 from marketshock.models.series import DailyCloses, IndexMoves, IndexSession, IndexSessions, PriceSeries, Source
 from marketshock.notes import warn
 from marketshock.providers.base import daily_closes, index_sessions

@@ -9,7 +9,7 @@ from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError
 from marketshock.models.envelope import WarningEntry
-from marketshock.models.results import ClaimsWeek, JobCuts, LaborResult
+from marketshock.models.results.labor import ClaimsWeek, JobCuts, LaborResult
 from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
 from marketshock.notes import note, warn
 

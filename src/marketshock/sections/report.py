@@ -23,16 +23,11 @@ from marketshock import formatting as f
 from marketshock import move_stats
 from marketshock.analytics import months_between
 from marketshock.config import ReportSettings
-from marketshock.models.results import (
-    CryptoResult,
-    Headline,
-    IndexRow,
-    IndicesResult,
-    LaborResult,
-    MoveStats,
-    ReportResult,
-    ShockResult,
-)
+from marketshock.models.results.crypto import CryptoResult
+from marketshock.models.results.indices import IndexRow, IndicesResult
+from marketshock.models.results.labor import LaborResult
+from marketshock.models.results.report import Headline, ReportResult
+from marketshock.models.results.shock import MoveStats, ShockResult
 from marketshock.sections.gaps import SUSPECT
 
 MIN_SPAN_DAYS = 30  # "lowest since" three days ago is no news

@@ -16,7 +16,7 @@ from typing import Any
 from marketshock import analytics
 from marketshock import move_stats as ms
 from marketshock.context import RunContext
-from marketshock.models.results import (
+from marketshock.models.results.shock import (
     Followed,
     FollowedOutcome,
     MoveStats,
