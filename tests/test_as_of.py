@@ -380,7 +380,11 @@ class CutData(bundled.BundledData):
 
     async def etf_daily_flows(self):
         scopes = await super().etf_daily_flows()
-        return [s.model_copy(update={"flows": tuple(f for f in s.flows if f.date <= self.as_of)}) for s in scopes]
+        known = [sum(day <= self.as_of for day in s.dates) for s in scopes]  # the dates are in order
+        return [
+            s.model_copy(update={"dates": s.dates[:n], "net_flows_usd": s.net_flows_usd[:n]})
+            for s, n in zip(scopes, known, strict=True)
+        ]
 
     async def etf_quoted_flows(self):
         return [q for q in await super().etf_quoted_flows() if q.known_from <= self.as_of]

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from pydantic import ValidationError
+
 from marketshock.context import RunContext
-from marketshock.models.series import DailyFlow, DailyFlows, MarketCapPoint, QuotedMonthlyFlow, Source
+from marketshock.models.series import DailyFlows, MarketCapPoint, QuotedMonthlyFlow, Source
 from marketshock.providers import bundled
 from marketshock.sections import crypto
 
@@ -24,7 +27,12 @@ def weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def flows(days: list[dt.date], amount: float = 1e6) -> DailyFlows:
-    return DailyFlows(scope="fund", flows=tuple(DailyFlow(date=d, net_flow_usd=amount) for d in days), source=SOURCE)
+    return DailyFlows(scope="fund", dates=tuple(days), net_flows_usd=(amount,) * len(days), source=SOURCE)
+
+
+def test_daily_flows_need_a_flow_for_every_date():
+    with pytest.raises(ValidationError, match="differ in length"):
+        DailyFlows(scope="fund", dates=(D(2026, 1, 2), D(2026, 1, 5)), net_flows_usd=(1e6,), source=SOURCE)
 
 
 def test_a_month_sums_its_daily_flows_and_counts_its_days():

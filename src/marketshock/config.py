@@ -11,6 +11,7 @@ import errno
 import os
 import stat
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +25,12 @@ CONFIG_ENV = "MARKETSHOCK_CONFIG"
 
 
 class _Section(BaseModel):
+    """A section of the settings. Validators are built on first use, and a section left at its
+    defaults is made by `model_construct`, unvalidated: building the validators of all 18
+    settings models costs about 10 ms, and a run without a config file or MARKETSHOCK_*
+    variable has nothing to validate. The defaults are held to the fields' own rules by a test
+    (tests/test_config_cmd.py)."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
@@ -86,12 +93,24 @@ class SecProviderSettings(ProviderSettings):
 
 
 class ProvidersSettings(_Section):
-    yahoo: ProviderSettings = ProviderSettings(base_url="https://query1.finance.yahoo.com")
-    coingecko: ProviderSettings = ProviderSettings(base_url="https://api.coingecko.com")
-    coinbase: ProviderSettings = ProviderSettings(base_url="https://api.exchange.coinbase.com")
-    fred: FredProviderSettings = FredProviderSettings(base_url="https://fred.stlouisfed.org")
-    sec: SecProviderSettings = SecProviderSettings(base_url="https://data.sec.gov")
-    stooq: ProviderSettings = ProviderSettings(base_url="https://stooq.com")
+    yahoo: ProviderSettings = Field(
+        default_factory=lambda: ProviderSettings.model_construct(base_url="https://query1.finance.yahoo.com")
+    )
+    coingecko: ProviderSettings = Field(
+        default_factory=lambda: ProviderSettings.model_construct(base_url="https://api.coingecko.com")
+    )
+    coinbase: ProviderSettings = Field(
+        default_factory=lambda: ProviderSettings.model_construct(base_url="https://api.exchange.coinbase.com")
+    )
+    fred: FredProviderSettings = Field(
+        default_factory=lambda: FredProviderSettings.model_construct(base_url="https://fred.stlouisfed.org")
+    )
+    sec: SecProviderSettings = Field(
+        default_factory=lambda: SecProviderSettings.model_construct(base_url="https://data.sec.gov")
+    )
+    stooq: ProviderSettings = Field(
+        default_factory=lambda: ProviderSettings.model_construct(base_url="https://stooq.com")
+    )
 
 
 class FredSettings(_Section):
@@ -116,7 +135,7 @@ class AlertSettings(_Section):
         description="when it fires: metric paths (history --list), < <= > >= == !=, numbers, and, or, parentheses"
     )
     notify: list[str] = Field(
-        default_factory=list, description="notification URLs (apprise: mailto://, slack://, ntfys://, json://, ...)"
+        [], description="notification URLs (apprise: mailto://, slack://, ntfys://, json://, ...)"
     )
 
 
@@ -240,20 +259,30 @@ class DatasetsSettings(_Section):
 
 
 class Settings(_Section):
-    http: HttpSettings = HttpSettings()
-    providers: ProvidersSettings = ProvidersSettings()
-    fred: FredSettings = FredSettings()
-    sec: SecSettings = SecSettings()
-    snapshot: SnapshotSettings = SnapshotSettings()
-    cache: CacheSettings = CacheSettings()
-    curated: CuratedSettings = CuratedSettings()
-    datasets: DatasetsSettings = DatasetsSettings()
-    watchlist: WatchlistSettings = WatchlistSettings()
-    bundled: BundledSettings = BundledSettings()
-    report: ReportSettings = ReportSettings()
+    http: HttpSettings = Field(default_factory=HttpSettings.model_construct)
+    providers: ProvidersSettings = Field(default_factory=ProvidersSettings.model_construct)
+    fred: FredSettings = Field(default_factory=FredSettings.model_construct)
+    sec: SecSettings = Field(default_factory=SecSettings.model_construct)
+    snapshot: SnapshotSettings = Field(default_factory=SnapshotSettings.model_construct)
+    cache: CacheSettings = Field(default_factory=CacheSettings.model_construct)
+    curated: CuratedSettings = Field(default_factory=CuratedSettings.model_construct)
+    datasets: DatasetsSettings = Field(default_factory=DatasetsSettings.model_construct)
+    watchlist: WatchlistSettings = Field(default_factory=WatchlistSettings.model_construct)
+    bundled: BundledSettings = Field(default_factory=BundledSettings.model_construct)
+    report: ReportSettings = Field(default_factory=ReportSettings.model_construct)
     alerts: list[AlertSettings] = Field(
-        default_factory=list, description="alert rules, as [[alerts]] tables (no environment variable)"
+        # [], not default_factory=list: pydantic copies it for each instance all the same, and it
+        # asks a factory's signature whether it takes the validated data, which for a builtin
+        # like `list` costs a run ~2 ms of regex compiling in inspect.
+        [],
+        description="alert rules, as [[alerts]] tables (no environment variable)",
     )
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The built-in settings, unvalidated (see `_Section`): what a run without a config
+        file or MARKETSHOCK_* variable uses."""
+        return cls.model_construct()
 
     @field_validator("alerts")
     @classmethod
@@ -289,10 +318,9 @@ ENVIRONMENT: dict[str, str] = {
 SECRET_KEYS = frozenset({"fred.api_key"})
 
 
-class LoadedSettings(BaseModel):
+@dataclass(frozen=True)
+class LoadedSettings:
     """Effective settings, the file they were read from, and each key's origin."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     settings: Settings
     path: Path
@@ -363,6 +391,19 @@ def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def keys(model: type[BaseModel] = Settings, prefix: str = "") -> list[str]:
+    """Every dotted key of the settings (`http.timeout`, ..., `alerts`), in the models' order:
+    the leaves of `Settings().model_dump()`, found from the fields alone."""
+    out: list[str] = []
+    for name, field in model.model_fields.items():
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel):
+            out += keys(section, f"{prefix}{name}.")
+        else:
+            out.append(f"{prefix}{name}")
+    return out
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     key = ".".join(str(p) for p in first["loc"])
@@ -399,13 +440,13 @@ def load(explicit: str | Path | None = None, environ: Mapping[str, str] | None =
             _set(tree, key, environ[name])
             origins[key] = "environment"
     try:
-        settings = Settings.model_validate(tree)
+        settings = Settings.model_validate(tree) if tree else Settings.defaults()
     except ValidationError as error:
         loc = [str(p) for p in error.errors()[0]["loc"]]
         # The variable that set the key, or the one that set the list an item of it is in.
         key = next((".".join(loc[:n]) for n in range(len(loc), 0, -1) if ".".join(loc[:n]) in ENVIRONMENT), "")
         raise ConfigError(f"environment variable {ENVIRONMENT.get(key, '.'.join(loc))}: {_describe(error)}") from None
-    for key in _leaves(settings.model_dump()):
+    for key in keys():
         origins.setdefault(key, "default")
     if settings.fred.api_key is not None:
         add_secret(settings.fred.api_key.get_secret_value())  # masked from here on, wherever it turns up

@@ -201,7 +201,7 @@ def dataset_sources(directory: str | None = None) -> list[DatasetSource]:
         ("farside_btc_etf_total_daily.csv", "farside_ibit_daily.csv"),
         strict=True,
     ):
-        series(f"ETF daily flows, {flows.scope}", [file], flows.source, [d.date for d in flows.flows])
+        series(f"ETF daily flows, {flows.scope}", [file], flows.source, list(flows.dates))
     quoted = bundled.load_etf_quoted_flows(directory)
     curated(
         "ETF monthly flows as quoted",

@@ -541,17 +541,21 @@ class CapexRecord(_Frozen):
     user_file: bool = False
 
 
-class DailyFlow(_Frozen):
-    date: dt.date
-    net_flow_usd: float
-
-
 class DailyFlows(_Frozen):
-    """Daily net flows of spot bitcoin ETFs; `scope` says which funds."""
+    """Daily net flows of spot bitcoin ETFs, in columns: `dates` (the trading days, as the
+    source lists them) and `net_flows_usd` (US dollars, negative: outflow), one entry a day,
+    no model per day. `scope` says which funds. Equal columns, else ValueError on construction."""
 
     scope: str
-    flows: tuple[DailyFlow, ...]
+    dates: tuple[dt.date, ...]
+    net_flows_usd: tuple[float, ...]
     source: Source
+
+    @model_validator(mode="after")
+    def _equal_columns(self) -> DailyFlows:
+        if len(self.dates) != len(self.net_flows_usd):
+            raise ValueError("the dates and flows of a daily flow series differ in length")
+        return self
 
 
 class QuotedMonthlyFlow(_Frozen):

@@ -31,7 +31,6 @@ from marketshock.models.series import (
     Columns,
     Corroboration,
     DailyCloses,
-    DailyFlow,
     DailyFlows,
     IndexMove,
     IndexMoves,
@@ -596,22 +595,29 @@ def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
 @functools.cache
 @_checked("ETF flows")
 def load_etf_daily_flows(directory: str | None = None) -> tuple[DailyFlows, ...]:
-    def flows(file: str, column: str) -> tuple[DailyFlow, ...]:
+    def flows(scope: str, file: str, column: str, source: Source) -> DailyFlows:
         rows = _rows(file, directory)
-        return tuple(DailyFlow(date=_date(r["date"]), net_flow_usd=float(r[column]) * 1e6) for r in rows)
+        return DailyFlows(
+            scope=scope,
+            dates=tuple(_date(r["date"]) for r in rows),
+            net_flows_usd=tuple(float(r[column]) * 1e6 for r in rows),  # the files are in US$ millions
+            source=source,
+        )
 
     return (
-        DailyFlows(
-            scope="all US spot bitcoin ETFs",
-            flows=flows("farside_btc_etf_total_daily.csv", "total_net_flow_usd_m"),
-            source=Source(
+        flows(
+            "all US spot bitcoin ETFs",
+            "farside_btc_etf_total_daily.csv",
+            "total_net_flow_usd_m",
+            Source(
                 provider="Farside Investors", reference="https://farside.co.uk/btc/", note="daily totals to 2025-12-31"
             ),
         ),
-        DailyFlows(
-            scope="BlackRock IBIT",
-            flows=flows("farside_ibit_daily.csv", "ibit_net_flow_usd_m"),
-            source=Source(
+        flows(
+            "BlackRock IBIT",
+            "farside_ibit_daily.csv",
+            "ibit_net_flow_usd_m",
+            Source(
                 provider="Farside Investors",
                 reference="https://farside.co.uk/bitcoin-etf-flow-all-data/",
                 note="daily flows to 2026-02-12",

@@ -122,9 +122,9 @@ def etf_flow_months(daily: list[DailyFlows], quoted: list[QuotedMonthlyFlow], ct
     month_is_over = as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]
     months: list[EtfFlowMonth] = []
     for scope in daily:
-        known = [f for f in scope.flows if f.date <= as_of]
-        sums = analytics.monthly_sums([(f.date, f.net_flow_usd) for f in known])
-        data_end = max((f.date for f in known), default=as_of)
+        known = [(day, flow) for day, flow in zip(scope.dates, scope.net_flows_usd, strict=True) if day <= as_of]
+        sums = analytics.monthly_sums(known)
+        data_end = max((day for day, _ in known), default=as_of)
         for m in sums[-FLOW_MONTHS:]:
             year, month = int(m.month[:4]), int(m.month[5:])
             month_end = dt.date(year, month, calendar.monthrange(year, month)[1])
