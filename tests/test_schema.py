@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -123,7 +122,7 @@ def test_json_of_a_partly_failed_report_validates(monkeypatch):
     async def broken(ctx, **options):
         raise NoDataError("bundled", "capex", "missing")
 
-    capex = dataclasses.replace(registry.get("earnings-capex"), build=broken)
+    capex = registry.get("earnings-capex")._replace(build=broken)
     monkeypatch.setitem(registry.BY_NAME, "earnings-capex", capex)
     result = invoke("report", "--offline", "--json")
     doc = result.json()
@@ -135,7 +134,7 @@ def test_json_of_a_command_that_produced_nothing_validates(monkeypatch):
     async def broken(ctx, **options):
         raise NoDataError("bundled", "labor", "missing")
 
-    monkeypatch.setitem(registry.BY_NAME, "labor", dataclasses.replace(registry.get("labor"), build=broken))
+    monkeypatch.setitem(registry.BY_NAME, "labor", registry.get("labor")._replace(build=broken))
     result = invoke("labor", "--offline", "--json")
     assert (result.code, result.json()["data"]) == (1, None)
     assert_valid_envelope(result.json())

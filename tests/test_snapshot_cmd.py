@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -132,7 +131,7 @@ def test_a_failed_section_exits_3_and_the_file_still_records_it(tmp_path: Path, 
     async def broken(ctx, **options):
         raise NoDataError("bundled", "job cuts", "file missing")
 
-    monkeypatch.setitem(registry.BY_NAME, "labor", dataclasses.replace(registry.get("labor"), build=broken))
+    monkeypatch.setitem(registry.BY_NAME, "labor", registry.get("labor")._replace(build=broken))
     result = snapshot(tmp_path)
     assert (result.code, result.out.strip()) == (3, str((tmp_path / "2026-02-06.json").absolute()))
     doc = json.loads((tmp_path / "2026-02-06.json").read_text())
@@ -147,7 +146,7 @@ def test_failures_with_one_cause_are_one_stderr_line_as_in_the_report(tmp_path: 
         raise NoDataError("bundled", "closes", "file missing")
 
     for name in ("labor", "earnings-capex"):
-        monkeypatch.setitem(registry.BY_NAME, name, dataclasses.replace(registry.get(name), build=broken))
+        monkeypatch.setitem(registry.BY_NAME, name, registry.get(name)._replace(build=broken))
     result = snapshot(tmp_path)
     assert result.code == 3
     assert result.err_lines == ["marketshock: earnings-capex, labor: bundled: closes: file missing"]
@@ -158,7 +157,7 @@ def test_nothing_produced_exits_1_and_keeps_the_previous_file(tmp_path: Path, mo
         raise NoDataError("bundled", "everything", "gone")
 
     for name in registry.NAMES:
-        monkeypatch.setitem(registry.BY_NAME, name, dataclasses.replace(registry.get(name), build=broken))
+        monkeypatch.setitem(registry.BY_NAME, name, registry.get(name)._replace(build=broken))
     (tmp_path / "2026-02-06.json").write_text("yesterday's good run")
     result = snapshot(tmp_path)
     assert (result.code, result.out) == (1, "")

@@ -85,5 +85,5 @@ def report(
     ] = False,
 ) -> None:
     """Every section on one screen, headline facts on top."""
-    run = RunOptions(**{**run.__dict__, "csv": csv})
+    run = run._replace(csv=csv)
     run_command(ctx, "report", run, ytd=True, export=export, brief=brief, pager=not no_pager)

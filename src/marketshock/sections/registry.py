@@ -10,11 +10,10 @@ Rows name their code by dotted path and load it on first use, so importing this 
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,8 +24,7 @@ def _load(dotted: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One of a section's own command-line options, as data: commands/data.py builds the Typer
     option from it. `target` says where the value goes: `universe` (comma-separated symbols that
     replace the section's watchlist groups for one run), `build` (a keyword of its `build`), or
@@ -46,8 +44,7 @@ class Option:
 SYMBOLS = Option("symbols", ("--symbols", "-s"), "Comma-separated symbols.", "universe", metavar="A,B")
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One data section.
 
     name         the command (`marketshock crypto`) and the key of the report's `data`
@@ -75,8 +72,7 @@ class Section:
     render: str
     csv_rows: str | None = None
     csv_table: str | None = None
-    # dataclasses.field: in this class body `field` names the attribute above.
-    metric_rows: dict[str, tuple[str, bool]] = dataclasses.field(default_factory=dict)
+    metric_rows: Mapping[str, tuple[str, bool]] = MappingProxyType({})  # read-only: one default for all
     groups: tuple[str, ...] = ()
     symbol_kinds: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()
