@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from marketshock import instruments
 from marketshock.context import RunContext
-from marketshock.models.series import CapexRecord, MonthlySeries
+from marketshock.models.capex import CapexRecord
+from marketshock.models.economic import MonthlySeries
 from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.sections import capex, crypto, indices, labor

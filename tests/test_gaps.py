@@ -25,16 +25,9 @@ from pydantic import ValidationError
 
 from marketshock import analytics
 from marketshock.context import RunContext
-from marketshock.models.series import (
-    Bar,
-    DailyCloses,
-    IndexSession,
-    IndexSessions,
-    PriceSeries,
-    Source,
-    WeeklyRow,
-    WeeklySeries,
-)
+from marketshock.models.economic import WeeklyRow, WeeklySeries
+from marketshock.models.series import Bar, DailyCloses, PriceSeries, Source
+from marketshock.models.sessions import IndexSession, IndexSessions
 from marketshock.notes import collecting
 from marketshock.providers import bundled, coinbase, fred, stooq, yahoo
 from marketshock.sections import crypto, indices, labor, shock

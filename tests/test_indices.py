@@ -7,7 +7,8 @@ import datetime as dt
 
 from marketshock.context import RunContext
 from marketshock.models.results.indices import IndexRow
-from marketshock.models.series import IndexMove, IndexMoves, IndexSession, IndexSessions, Source
+from marketshock.models.series import Source
+from marketshock.models.sessions import IndexMove, IndexMoves, IndexSession, IndexSessions
 from marketshock.providers import bundled
 from marketshock.sections import indices, report
 

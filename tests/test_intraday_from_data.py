@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from harness import invoke
-from marketshock.models.series import IndexSession, Source
+from marketshock.models.series import Source
+from marketshock.models.sessions import IndexSession
 from marketshock.sections.indices import intraday_note
 
 SRC = Source(provider="test")

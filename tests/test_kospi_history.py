@@ -10,7 +10,7 @@ import gzip
 from importlib import resources
 
 from harness import invoke
-from marketshock.models.series import IndexSession
+from marketshock.models.sessions import IndexSession
 from marketshock.providers import bundled
 
 

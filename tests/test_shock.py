@@ -12,7 +12,8 @@ import pytest
 from harness import Run, invoke, process
 from marketshock.context import RunContext
 from marketshock.errors import NoDataError
-from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, PriceSeries, Source
+from marketshock.models.series import DailyCloses, PriceSeries, Source
+from marketshock.models.sessions import IndexMoves, IndexSessions
 from marketshock.notes import collecting
 from marketshock.providers import bundled
 from marketshock.runner import Request, execute

@@ -175,12 +175,14 @@ def test_crypto_json_imports_no_other_section_nor_the_move_statistics():
     assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
 
 
-def test_crypto_json_builds_no_other_section_result_models():
+def test_crypto_json_builds_no_other_sections_models():
     # A pydantic model class costs about 0.3 ms to create: a section's run creates its own.
     names = imported_modules("crypto", "--offline", "--json")
     assert "marketshock.models.results.crypto" in names
     others = ("indices", "capex", "labor", "shock", "compare", "report")
     unused = [f"marketshock.models.results.{s}" for s in others]
+    # Nor the input models of the other sections: index sessions, economic releases, capex.
+    unused += ["marketshock.models.sessions", "marketshock.models.economic", "marketshock.models.capex"]
     assert {p: loaded(names, p) for p in unused} == {p: [] for p in unused}
 
 

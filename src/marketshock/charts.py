@@ -27,14 +27,9 @@ from marketshock import formatting as f
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError, Unavailable, UnknownSymbolError, UsageError
 from marketshock.models.charts import ChartMark, ChartPoint, ChartResult
-from marketshock.models.series import (
-    ClaimsFirstPrint,
-    IndexSession,
-    IndexSessions,
-    MonthlySeries,
-    PriceSeries,
-    WeeklySeries,
-)
+from marketshock.models.economic import ClaimsFirstPrint, MonthlySeries, WeeklySeries
+from marketshock.models.series import PriceSeries
+from marketshock.models.sessions import IndexSession, IndexSessions
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

@@ -21,7 +21,10 @@ ONE_DAY = dt.timedelta(days=1)
 ONE_WEEK = dt.timedelta(days=7)
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
+    """The base of the input models (series and curated records): immutable, unknown fields an
+    error, validators built on first use."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
@@ -32,7 +35,7 @@ Quality = Literal["primary", "secondary", "aggregator"]
 QUALITIES: tuple[Quality, ...] = ("primary", "secondary", "aggregator")
 
 
-class Corroboration(_Frozen):
+class Corroboration(Frozen):
     """Another page that reports the same figure, beside the figure's best source."""
 
     reference: str
@@ -40,7 +43,7 @@ class Corroboration(_Frozen):
     published: dt.date | None = None
 
 
-class Source(_Frozen):
+class Source(Frozen):
     """Where a figure came from: a provider name and, where one exists, a URL or citation.
 
     Curated figures also say how good that citation is (`quality`), when it was published, which
@@ -265,7 +268,7 @@ def _finite(name: str, dates: tuple[dt.date, ...], values: tuple[float | None, .
     raise ValueError(f"the {name} of {day} is not a finite number")
 
 
-class PriceSeries(_Frozen):
+class PriceSeries(Frozen):
     """A daily price history in columns (`dates`, `opens`, `highs`, `lows`, `closes`, `volumes`,
     one entry a day): no model per bar. Prices in `currency`; a null open, high, low or volume is
     a gap in that field only.
@@ -348,200 +351,7 @@ class PriceSeries(_Frozen):
         )
 
 
-class IndexSession(_Frozen):
-    """A curated index close. `change_pct` is the source's stated day change, which
-    stays right when the rows skip sessions (a difference of two rows would not)."""
-
-    date: dt.date
-    close: float | None
-    change_pct: float | None
-    intraday_low: float | None = None
-    market_measure: str = ""  # e.g. a sidecar or circuit-breaker event, as reported
-    source: Source
-
-
-class IndexSessions(_Frozen):
-    symbol: str
-    name: str
-    sessions: tuple[IndexSession, ...]
-    gaps: tuple[dt.date, ...] = ()  # sessions without a close (live bars): no day change is stated across one
-    # Spans with no sessions at all in the data (first and last missing day), where two sources are
-    # joined (a long daily history, then curated closes): no close inside one, no change across one.
-    breaks: tuple[tuple[dt.date, dt.date], ...] = ()
-
-    def break_at(self, day: dt.date) -> tuple[dt.date, dt.date] | None:
-        """The span with no sessions that holds `day`, if any."""
-        return next((b for b in self.breaks if b[0] <= day <= b[1]), None)
-
-    def segment(self, as_of: dt.date) -> list[IndexSession]:
-        """The sessions up to `as_of` since the last span with no sessions before it: the part of
-        the data an as-of date reads as one series."""
-        after = max((b[1] for b in self.breaks if b[1] < as_of), default=None)
-        return [s for s in self.sessions if s.date <= as_of and (after is None or s.date > after)]
-
-
-class IndexMove(_Frozen):
-    """A reported day move of an index whose levels are not available."""
-
-    date: dt.date
-    change_pct: float
-    measured_at: str
-    source: Source
-
-
-class IndexMoves(_Frozen):
-    symbol: str
-    name: str
-    moves: tuple[IndexMove, ...]
-
-
-class WeeklyRow(NamedTuple):
-    """One week of a provider's answer, a plain tuple: the day the week ends and its value, None
-    where the provider has none (FRED's "." or an empty cell). Only `WeeklySeries.from_rows`
-    reads rows; the series itself keeps columns."""
-
-    week_ending: dt.date
-    value: float | None
-
-
-class WeeklySeries(_Frozen):
-    """A weekly FRED-style series (week ending Saturday) in one vintage, in columns: `weeks`
-    (the days the weeks end) and `values` (claims, a float a week), one entry a week: no model
-    per week.
-
-    Validated once, on construction, whichever provider made it: equal columns (ValueError
-    otherwise), then normalised: weeks in date order, the later row of a duplicated week wins,
-    and every week without a value (FRED's "." or an empty cell, given to `from_rows`, or a
-    week missing between two others) is in `gaps`: never dropped silently, never bridged. So
-    `weeks` are strictly increasing and every value is a number."""
-
-    series_id: str
-    name: str
-    vintage: str
-    weeks: tuple[dt.date, ...]
-    values: tuple[float, ...]
-    source: Source
-    vintage_date: dt.date | None = None  # the day this vintage was published or fetched
-    gaps: tuple[dt.date, ...] = ()  # weeks ending on these days have no value (sorted)
-
-    @classmethod
-    def from_rows(
-        cls,
-        rows: Iterable[tuple[dt.date, float | None]],
-        *,
-        series_id: str,
-        name: str,
-        vintage: str,
-        source: Source,
-        vintage_date: dt.date | None = None,
-    ) -> WeeklySeries:
-        """The series of a provider's rows (`WeeklyRow`s or plain pairs, in the answer's order),
-        a row without a value included: the later row of a week wins, so a week whose last row
-        has no value is a gap even where an earlier row had one. Raises pydantic's
-        ValidationError as the constructor does."""
-        by_week: dict[dt.date, float | None] = {}
-        for week, value in rows:
-            by_week[week] = value  # the later row for a week wins
-        known = {w: v for w, v in by_week.items() if v is not None}
-        return cls(
-            series_id=series_id,
-            name=name,
-            vintage=vintage,
-            vintage_date=vintage_date,
-            weeks=tuple(known),
-            values=tuple(known.values()),
-            source=source,
-            gaps=tuple(w for w, v in by_week.items() if v is None),
-        )
-
-    @model_validator(mode="after")
-    def _normalised(self) -> WeeklySeries:
-        weeks, values = self.weeks, self.values
-        if len(weeks) != len(values):
-            raise ValueError("the weeks and values of a weekly series differ in length")
-        # One week after another with none missing and no gap named: already normal, as the bundled
-        # series are. Checked in C, so a history since 1967 costs no Python loop a week.
-        if not self.gaps and all(map(operator.eq, map(operator.sub, weeks[1:], weeks), itertools.repeat(ONE_WEEK))):
-            return self
-        by_week = dict(zip(weeks, values, strict=True))  # the later row for a week wins
-        kept = sorted(by_week)
-        missing = (set(self.gaps) | missing_days(kept, ONE_WEEK)) - by_week.keys()
-        object.__setattr__(self, "weeks", tuple(kept))
-        object.__setattr__(self, "values", tuple(by_week[w] for w in kept))
-        object.__setattr__(self, "gaps", tuple(sorted(missing)))
-        return self
-
-    def published(self, lag: dt.timedelta, as_of: dt.date) -> int:
-        """How many weeks, from the first, were published by the end of `as_of` when a week is
-        published `lag` after it ends: `weeks[:n]` and `values[:n]` are what was known then."""
-        return bisect.bisect_right(self.weeks, as_of - lag)  # weeks are strictly increasing
-
-
-class ClaimsFirstPrint(_Frozen):
-    """Jobless claims as first reported in the weekly release, before revisions."""
-
-    week_ending: dt.date
-    initial: int
-    change: int | None
-    four_week_avg: int | None
-    continuing: int | None
-    continuing_week_ending: dt.date | None
-    released: dt.date
-    source: Source
-
-
-class MonthlyValue(_Frozen):
-    year: int
-    month: int
-    value: float
-    released: dt.date | None
-    source: Source
-
-    @property
-    def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-
-class MonthlySeries(_Frozen):
-    series_id: str
-    name: str
-    values: tuple[MonthlyValue, ...]
-
-
-class CapexRecord(_Frozen):
-    """One company's capex story around its report: curated where no API has it.
-
-    `report_date` is null for a company with neither a curated report nor a 10-K capex fact:
-    a row whose figures are all absent, with the reason in `gaps`."""
-
-    ticker: str
-    name: str
-    report_date: dt.date | None
-    report_timing: str = ""
-    # Absent by default: a record from the SEC alone (no curated row) names only what it has.
-    actual_fiscal_year: int | None = None
-    capex_actual_usd: float | None = None
-    capex_actual_basis: str = ""
-    capex_actual_source: Source | None = None
-    guidance_year: int | None = None
-    guidance_low_usd: float | None = None
-    guidance_high_usd: float | None = None
-    guidance_text: str = ""
-    guidance_source: Source | None = None
-    reaction_pct: float | None = None
-    reaction_session: str | None = None
-    reaction_date: dt.date | None = None
-    reaction_text: str = ""
-    reaction_source: Source | None = None
-    gaps: tuple[str, ...] = ()
-    # The day the actual became public: the 10-K's filing date when it comes from the SEC
-    # (null: the actual source's `published` date, else the report's, tells it).
-    actual_published: dt.date | None = None
-    # From the user's own curated file ([curated] capex_file): shown whatever its age.
-    user_file: bool = False
-
-
-class DailyFlows(_Frozen):
+class DailyFlows(Frozen):
     """Daily net flows of spot bitcoin ETFs, in columns: `dates` (the trading days, as the
     source lists them) and `net_flows_usd` (US dollars, negative: outflow), one entry a day,
     no model per day. `scope` says which funds. Equal columns, else ValueError on construction."""
@@ -558,7 +368,7 @@ class DailyFlows(_Frozen):
         return self
 
 
-class QuotedMonthlyFlow(_Frozen):
+class QuotedMonthlyFlow(Frozen):
     """A month's net flow as quoted by an analyst or tracker (not summed by us)."""
 
     month: str
@@ -569,7 +379,7 @@ class QuotedMonthlyFlow(_Frozen):
     source: Source
 
 
-class MarketCapPoint(_Frozen):
+class MarketCapPoint(Frozen):
     provider: str
     kind: str  # "peak" or "point"
     date: dt.date
@@ -577,7 +387,7 @@ class MarketCapPoint(_Frozen):
     source: Source
 
 
-class DailyCloses(_Frozen):
+class DailyCloses(Frozen):
     """A daily series reduced to its closes, in columns: what move statistics need. Parsing a
     few long histories into `Bar`s costs more than the statistics themselves."""
 

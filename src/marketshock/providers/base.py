@@ -5,21 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from marketshock.models.series import (
-    CapexRecord,
-    ClaimsFirstPrint,
-    DailyCloses,
-    DailyFlows,
-    IndexMoves,
-    IndexSessions,
-    MarketCapPoint,
-    MonthlySeries,
-    PriceSeries,
-    QuotedMonthlyFlow,
-    WeeklySeries,
-)
+from marketshock.models.series import DailyCloses, DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow
 
-if TYPE_CHECKING:  # the adapters import the HTTP layer, which an offline run never loads
+if TYPE_CHECKING:
+    # Each section's input models are imported by the code that makes them (models/sessions.py).
+    from marketshock.models.capex import CapexRecord
+    from marketshock.models.economic import ClaimsFirstPrint, MonthlySeries, WeeklySeries
+    from marketshock.models.sessions import IndexMoves, IndexSessions
+
+    # The adapters import the HTTP layer, which an offline run never loads.
     from marketshock.providers.sec import EarningsRelease
     from marketshock.providers.yahoo import SessionPrices
 

@@ -20,32 +20,29 @@ import zlib
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from marketshock import instruments
 from marketshock.errors import ConfigError, NoDataError, UnknownSymbolError, first_reason
 from marketshock.instruments import Instrument
 from marketshock.models.series import (
-    CapexRecord,
-    ClaimsFirstPrint,
     Columns,
     Corroboration,
     DailyCloses,
     DailyFlows,
-    IndexMove,
-    IndexMoves,
-    IndexSession,
-    IndexSessions,
     MarketCapPoint,
-    MonthlySeries,
-    MonthlyValue,
     PriceSeries,
     QuotedMonthlyFlow,
     Source,
-    WeeklySeries,
     suspect_split_days,
 )
 from marketshock.providers import columns_cache
+
+if TYPE_CHECKING:
+    # Imported where they are made: a `crypto` run creates none of these models.
+    from marketshock.models.capex import CapexRecord
+    from marketshock.models.economic import ClaimsFirstPrint, MonthlySeries, WeeklySeries
+    from marketshock.models.sessions import IndexMoves, IndexSession, IndexSessions
 
 NAME = "bundled"
 # --as-of may fall anywhere from the first bundled observation (the first week of the jobless
@@ -374,6 +371,8 @@ def load_recent_index_sessions(symbol: str, directory: str | None = None) -> Ind
     """`load_index_sessions` without the long daily history before the break (its sessions are
     left out; the break is the same, read from the history's last line): what figures as of a
     date past the break read, at a tenth of the cost (KOSPI: 11,728 sessions not built)."""
+    from marketshock.models.sessions import IndexSessions
+
     spec = _instrument(symbol, "sessions", "index closes", directory)
     assert spec.file is not None  # _instrument checked it
     *history, curated_file = spec.file.split()
@@ -394,6 +393,8 @@ def _break(last: dt.date, first: dt.date) -> tuple[tuple[dt.date, dt.date], ...]
 
 
 def _curated_sessions(curated_file: str, directory: str | None) -> list[IndexSession]:
+    from marketshock.models.sessions import IndexSession
+
     return [
         IndexSession(
             date=_date(r["date"]),
@@ -415,6 +416,8 @@ def load_index_sessions(symbol: str, directory: str | None = None) -> IndexSessi
     first (KOSPI: Stooq 1980-2024), its closes come before the curated ones, each day change
     computed from the previous close, and the days between the two files are a break: no session,
     no change across it. Raises UnknownSymbolError."""
+    from marketshock.models.sessions import IndexSessions
+
     spec = _instrument(symbol, "sessions", "index closes", directory)
     assert spec.file is not None  # _instrument checked it
     *history, curated_file = spec.file.split()
@@ -438,6 +441,8 @@ def _history_sessions(spec: Instrument, name: str, directory: str | None) -> lis
     its size, and KOSPI's history since 1980 is some 11,700 sessions (12 MiB as validated
     models, 4 MiB so). The shared set is never changed: the models are frozen, and pydantic's
     copies copy it."""
+    from marketshock.models.sessions import IndexSession
+
     provider = "Stooq" if "stooq" in name else "bundled"
     reference = f"{spec.stooq or spec.symbol} daily CSV ({name})"
     if provider == "Stooq":
@@ -468,6 +473,8 @@ def _history_sessions(spec: Instrument, name: str, directory: str | None) -> lis
 @_checked("index moves")
 def load_index_moves(symbol: str, directory: str | None = None) -> IndexMoves:
     """Curated reported day moves of a `moves` row (no level). Raises UnknownSymbolError."""
+    from marketshock.models.sessions import IndexMove, IndexMoves
+
     spec = _instrument(symbol, "moves", "index moves", directory)
     assert spec.file is not None  # _instrument checked it
     moves = tuple(
@@ -489,6 +496,8 @@ def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySe
     seasonally adjusted) in the vintage of CLAIMS_VINTAGE, from its bundled file (`week_ending`
     and a column named as the series, one row a week). UnknownSymbolError for another series;
     ConfigError for a file that does not fit (a missing column, a cell that is no date or number)."""
+    from marketshock.models.economic import WeeklySeries
+
     if series_id.upper() not in CLAIMS:
         raise UnknownSymbolError(NAME, "claims", f"unknown FRED series {series_id!r}")
     file, name = CLAIMS[series_id.upper()]
@@ -511,6 +520,8 @@ def load_weekly_claims(series_id: str, directory: str | None = None) -> WeeklySe
 @functools.cache
 @_checked("claims first prints")
 def load_claims_first_prints(directory: str | None = None) -> tuple[ClaimsFirstPrint, ...]:
+    from marketshock.models.economic import ClaimsFirstPrint
+
     def opt_int(text: str) -> int | None:
         return int(text) if text.strip() else None
 
@@ -539,6 +550,8 @@ def load_job_cuts(directory: str | None = None) -> MonthlySeries:
 
 
 def job_cuts_from_rows(rows: list[dict[str, str]]) -> MonthlySeries:
+    from marketshock.models.economic import MonthlySeries, MonthlyValue
+
     values = sorted(
         (
             MonthlyValue(
@@ -562,6 +575,8 @@ def load_capex(directory: str | None = None) -> dict[str, CapexRecord]:
 
 
 def capex_from_rows(rows: list[dict[str, str]]) -> dict[str, CapexRecord]:
+    from marketshock.models.capex import CapexRecord
+
     def source(r: dict[str, str], figure: str) -> Source | None:
         url = r[f"{figure}_source"]
         return curated_source("curated", url, "", r, prefix=f"{figure}_") if url else None

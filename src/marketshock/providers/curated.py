@@ -17,7 +17,9 @@ from typing import TypeVar
 
 from marketshock.config import CuratedSettings
 from marketshock.errors import CuratedFileError, shown_path
-from marketshock.models.series import CapexRecord, MarketCapPoint, MonthlySeries, QuotedMonthlyFlow
+from marketshock.models.capex import CapexRecord
+from marketshock.models.economic import MonthlySeries
+from marketshock.models.series import MarketCapPoint, QuotedMonthlyFlow
 from marketshock.providers import bundled
 
 PROVIDER = "curated"

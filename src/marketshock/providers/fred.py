@@ -14,7 +14,7 @@ import datetime as dt
 import io
 
 from marketshock.errors import BadResponse, HttpStatusError, NoDataError
-from marketshock.models.series import WeeklyRow
+from marketshock.models.economic import WeeklyRow
 from marketshock.providers.http import RequestSpec, json_body, looks_like_html
 
 PROVIDER = "fred"

@@ -26,21 +26,10 @@ from marketshock import analytics, instruments
 from marketshock.config import Settings
 from marketshock.errors import HttpStatusError, NoDataError, ProviderError, UnknownSymbolError, combined
 from marketshock.instruments import Instrument
-from marketshock.models.series import (
-    CapexRecord,
-    ClaimsFirstPrint,
-    DailyFlows,
-    IndexMove,
-    IndexMoves,
-    IndexSession,
-    IndexSessions,
-    MarketCapPoint,
-    MonthlySeries,
-    PriceSeries,
-    QuotedMonthlyFlow,
-    Source,
-    WeeklySeries,
-)
+from marketshock.models.capex import CapexRecord
+from marketshock.models.economic import ClaimsFirstPrint, MonthlySeries, WeeklySeries
+from marketshock.models.series import DailyFlows, MarketCapPoint, PriceSeries, QuotedMonthlyFlow, Source
+from marketshock.models.sessions import IndexMove, IndexMoves, IndexSession, IndexSessions
 from marketshock.notes import note
 from marketshock.providers import bundled, chain, fetchers, fred, sec, yahoo
 from marketshock.providers.cache import Cache, cache_root

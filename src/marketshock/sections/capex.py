@@ -16,9 +16,10 @@ from typing import Any
 from marketshock import analytics
 from marketshock.context import RunContext
 from marketshock.errors import MissingSetting, NoDataError, ProviderError, UnknownSymbolError
+from marketshock.models.capex import CapexRecord
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results.capex import CapexCompany, CapexResult
-from marketshock.models.series import CapexRecord, DailyCloses, Source
+from marketshock.models.series import DailyCloses, Source
 from marketshock.notes import note, warn
 from marketshock.providers.base import ReleasesSource
 from marketshock.sections.shock import move_figures

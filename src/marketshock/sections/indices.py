@@ -14,7 +14,8 @@ from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results.indices import IndexRow, IndicesResult
-from marketshock.models.series import DailyCloses, IndexMoves, IndexSession, IndexSessions, PriceSeries, Source
+from marketshock.models.series import DailyCloses, PriceSeries, Source
+from marketshock.models.sessions import IndexMoves, IndexSession, IndexSessions
 from marketshock.notes import warn
 from marketshock.providers.base import daily_closes, index_sessions
 from marketshock.sections.gaps import gap_warnings, suspect_note, suspect_warning

@@ -8,9 +8,9 @@ import datetime as dt
 from marketshock import analytics, formatting
 from marketshock.context import RunContext
 from marketshock.errors import ProviderError
+from marketshock.models.economic import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
 from marketshock.models.envelope import WarningEntry
 from marketshock.models.results.labor import ClaimsWeek, JobCuts, LaborResult
-from marketshock.models.series import ClaimsFirstPrint, MonthlySeries, MonthlyValue, WeeklySeries
 from marketshock.notes import note, warn
 
 # The Labor Department publishes a week's initial claims on the Thursday after the

@@ -25,7 +25,8 @@ from marketshock.models.results.shock import (
     ShockWindow,
     WindowChange,
 )
-from marketshock.models.series import DailyCloses, IndexMoves, IndexSessions, Source
+from marketshock.models.series import DailyCloses, Source
+from marketshock.models.sessions import IndexMoves, IndexSessions
 from marketshock.notes import warn
 from marketshock.providers.base import daily_closes, index_sessions
 from marketshock.sections import indices
