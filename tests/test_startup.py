@@ -124,7 +124,14 @@ HISTORY_RUNS = {
     # --json writes the envelope, so the envelope and history models, and those only.
     "history METRIC --json": (
         ("crypto.BTC.price", "--json"),
-        ("marketshock.models.results", "marketshock.models.series", *HISTORY_UNUSED),
+        (
+            "marketshock.models.results",
+            "marketshock.models.series",
+            "marketshock.models.sessions",
+            "marketshock.models.economic",
+            "marketshock.models.capex",
+            *HISTORY_UNUSED,
+        ),
     ),
 }
 
