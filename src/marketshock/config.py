@@ -92,25 +92,19 @@ class SecProviderSettings(ProviderSettings):
     files_base_url: str | None = Field(None, description="host of /files/company_tickers.json (default: www.sec.gov)")
 
 
+def _default(model: type[_Section], **values: Any) -> Any:
+    """A field whose default is a `model` with these values (else its own defaults), made
+    unvalidated (see `_Section`)."""
+    return Field(default_factory=lambda: model.model_construct(**values))
+
+
 class ProvidersSettings(_Section):
-    yahoo: ProviderSettings = Field(
-        default_factory=lambda: ProviderSettings.model_construct(base_url="https://query1.finance.yahoo.com")
-    )
-    coingecko: ProviderSettings = Field(
-        default_factory=lambda: ProviderSettings.model_construct(base_url="https://api.coingecko.com")
-    )
-    coinbase: ProviderSettings = Field(
-        default_factory=lambda: ProviderSettings.model_construct(base_url="https://api.exchange.coinbase.com")
-    )
-    fred: FredProviderSettings = Field(
-        default_factory=lambda: FredProviderSettings.model_construct(base_url="https://fred.stlouisfed.org")
-    )
-    sec: SecProviderSettings = Field(
-        default_factory=lambda: SecProviderSettings.model_construct(base_url="https://data.sec.gov")
-    )
-    stooq: ProviderSettings = Field(
-        default_factory=lambda: ProviderSettings.model_construct(base_url="https://stooq.com")
-    )
+    yahoo: ProviderSettings = _default(ProviderSettings, base_url="https://query1.finance.yahoo.com")
+    coingecko: ProviderSettings = _default(ProviderSettings, base_url="https://api.coingecko.com")
+    coinbase: ProviderSettings = _default(ProviderSettings, base_url="https://api.exchange.coinbase.com")
+    fred: FredProviderSettings = _default(FredProviderSettings)
+    sec: SecProviderSettings = _default(SecProviderSettings)
+    stooq: ProviderSettings = _default(ProviderSettings, base_url="https://stooq.com")
 
 
 class FredSettings(_Section):
@@ -259,17 +253,17 @@ class DatasetsSettings(_Section):
 
 
 class Settings(_Section):
-    http: HttpSettings = Field(default_factory=HttpSettings.model_construct)
-    providers: ProvidersSettings = Field(default_factory=ProvidersSettings.model_construct)
-    fred: FredSettings = Field(default_factory=FredSettings.model_construct)
-    sec: SecSettings = Field(default_factory=SecSettings.model_construct)
-    snapshot: SnapshotSettings = Field(default_factory=SnapshotSettings.model_construct)
-    cache: CacheSettings = Field(default_factory=CacheSettings.model_construct)
-    curated: CuratedSettings = Field(default_factory=CuratedSettings.model_construct)
-    datasets: DatasetsSettings = Field(default_factory=DatasetsSettings.model_construct)
-    watchlist: WatchlistSettings = Field(default_factory=WatchlistSettings.model_construct)
-    bundled: BundledSettings = Field(default_factory=BundledSettings.model_construct)
-    report: ReportSettings = Field(default_factory=ReportSettings.model_construct)
+    http: HttpSettings = _default(HttpSettings)
+    providers: ProvidersSettings = _default(ProvidersSettings)
+    fred: FredSettings = _default(FredSettings)
+    sec: SecSettings = _default(SecSettings)
+    snapshot: SnapshotSettings = _default(SnapshotSettings)
+    cache: CacheSettings = _default(CacheSettings)
+    curated: CuratedSettings = _default(CuratedSettings)
+    datasets: DatasetsSettings = _default(DatasetsSettings)
+    watchlist: WatchlistSettings = _default(WatchlistSettings)
+    bundled: BundledSettings = _default(BundledSettings)
+    report: ReportSettings = _default(ReportSettings)
     alerts: list[AlertSettings] = Field(
         # [], not default_factory=list: pydantic copies it for each instance all the same, and it
         # asks a factory's signature whether it takes the validated data, which for a builtin
