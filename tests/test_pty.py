@@ -56,6 +56,14 @@ def test_a_report_taller_than_the_terminal_goes_through_the_pager():
     assert ANSI.sub("", paged).splitlines()[0].startswith("PAGED: marketshock report: as of 2026-02-06")
 
 
+@pytest.mark.parametrize(("users", "pager_sees"), [(None, "unset"), ("1", "1")], ids=["unset", "set by the user"])
+def test_the_pager_gets_the_users_environment_not_marketshocks_plugin_switch(users, pager_sees):
+    # marketshock turns pydantic's plugins off for itself only (entry.without_pydantic_plugins).
+    pager = 'echo "plugins=${PYDANTIC_DISABLE_PLUGINS-unset}"; cat >/dev/null'
+    paged = on_a_terminal("report", "--offline", env={"MARKETSHOCK_PAGER": pager, "PYDANTIC_DISABLE_PLUGINS": users})
+    assert ANSI.sub("", paged).splitlines()[0] == f"plugins={pager_sees}"
+
+
 def test_the_brief_report_fits_the_screen_and_is_not_paged():
     brief = on_a_terminal("report", "--offline", "--brief", env={"MARKETSHOCK_PAGER": "false"})
     lines = ANSI.sub("", brief).splitlines()

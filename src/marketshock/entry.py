@@ -14,6 +14,8 @@ import os
 import signal
 
 _SIGNALS = ("SIGINT", "SIGTERM")
+_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+_plugins_set_here = False  # whether without_pydantic_plugins added the variable to this process
 
 
 def _interrupted_early(signum: int, frame: object) -> None:
@@ -37,8 +39,22 @@ def without_pydantic_plugins() -> None:
     builds its first validator: about 10 ms of each run's start-up, more in a larger
     environment, for plugins (tracing, logging) marketshock neither needs nor should let change
     how its figures are validated. Setting the variable, even to an empty value, keeps the
-    user's choice (`PYDANTIC_DISABLE_PLUGINS= marketshock ...` loads them again)."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    user's choice (`PYDANTIC_DISABLE_PLUGINS= marketshock ...` loads them again). Programs
+    marketshock starts get the user's environment without it (`child_environment`)."""
+    global _plugins_set_here
+    if _PLUGINS not in os.environ:
+        os.environ[_PLUGINS] = "__all__"
+        _plugins_set_here = True
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for a program marketshock starts (the pager): the user's own, without the
+    variable `without_pydantic_plugins` set for this process, so a pager that uses pydantic
+    keeps its plugins."""
+    environment = dict(os.environ)
+    if _plugins_set_here:
+        environment.pop(_PLUGINS, None)
+    return environment
 
 
 def main() -> None:

@@ -211,12 +211,15 @@ def _page(text: str) -> None:
     """Show `text` through the pager; when there is none to run, print it."""
     import subprocess
 
+    from marketshock.entry import child_environment
+
     command = pager_command().strip()
     if command in ("", "cat"):
         sys.stdout.write(text)
         return
     try:
-        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)  # the user's own command, as git does
+        # The user's own command, as git does, in the user's own environment.
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=child_environment())
     except OSError:
         sys.stdout.write(text)
         return
