@@ -45,7 +45,7 @@ class WarningEntry(BaseModel):
 class CoverageEntry(BaseModel):
     """A series the data has nothing of on or before the as-of date: where it starts and ends."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     section: str
     symbol: str
