@@ -72,6 +72,13 @@ def test_history_since_and_until_cut_the_range(snapshots: Path):
     assert [r[0] for r in csv.reader(io.StringIO(result.out))][1:] == ["2026-02-03", "2026-02-04", "2026-02-05"]
 
 
+def test_history_list_of_a_range_without_snapshots_says_so_and_exits_1(snapshots: Path):
+    result = invoke("history", "--list", "--since", "2030-01-01", "--dir", str(snapshots))
+    assert (result.code, result.out) == (1, "")
+    said = f"no snapshot in {snapshots} between 2030-01-01 and the last has a metric"
+    assert result.err == f"marketshock: error: {said}\n"
+
+
 def test_history_list_prints_the_metric_paths_one_a_line(snapshots: Path):
     result = invoke("history", "--list", "--dir", str(snapshots))
     paths = result.out.splitlines()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -138,6 +139,32 @@ def test_reindex_alone_rebuilds_the_index_and_prints_nothing_on_stdout(snapshots
     assert len(indexed(snapshots, "crypto.BTC.price")) == len(DAYS)
 
 
+def read_only(monkeypatch) -> None:
+    """Writing the index fails as on a read-only mount (chmod does not stop root, who runs CI)."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(metrics_index, "refresh", refuse)
+
+
+def test_reindex_alone_that_cannot_write_the_index_says_so_and_exits_2(snapshots: Path, monkeypatch):
+    read_only(monkeypatch)
+    result = invoke("history", "--reindex", "--dir", str(snapshots))
+    index = snapshots / metrics_index.INDEX_NAME
+    assert (result.code, result.err) == (
+        2,
+        f"marketshock: error: metrics index not rebuilt: cannot write {index}: Read-only file system\n",
+    )
+
+
+def test_reindex_with_a_metric_that_cannot_write_the_index_answers_and_warns(snapshots: Path, monkeypatch):
+    read_only(monkeypatch)
+    result = invoke("history", "crypto.BTC.price", "--reindex", "--dir", str(snapshots), "--csv")
+    assert result.code == 0 and result.out.splitlines()[1:] == expected_csv(DAYS)
+    assert "metrics index not rebuilt: cannot write" in result.err and "answering from the snapshot files" in result.err
+
+
 def test_reindex_with_a_metric_answers_from_the_rebuilt_index(snapshots: Path):
     assert history_csv(snapshots, "crypto.BTC.price", "--reindex") == expected_csv(DAYS)
 
@@ -150,14 +177,30 @@ def test_a_reader_that_cannot_take_the_lock_answers_from_an_index_in_memory(snap
     assert len(indexed(snapshots, "crypto.BTC.price")) == len(DAYS)  # left for the writer (or the next reader)
 
 
-def test_ints_beyond_64_bits_and_nan_keep_their_value(tmp_path: Path):
+def test_ints_beyond_64_bits_keep_their_value(tmp_path: Path):
     day = DAYS[0]
-    (tmp_path / f"{day}.json").write_text(envelope(day, 2**70, volume=float("nan"), supply=21_000_000))
+    (tmp_path / f"{day}.json").write_text(envelope(day, 2**70, supply=21_000_000))
     assert history_csv(tmp_path, "crypto.BTC.price") == [f"{day},{2**70}"]
-    with metrics_index.opened(tmp_path) as index:
-        [point] = index.history("crypto.BTC.volume")
-    assert isinstance(point.value, float) and point.value != point.value  # NaN, not NULL
     assert history_csv(tmp_path, "crypto.BTC.supply") == [f"{day},21000000"]
+
+
+def test_a_snapshot_holding_nan_is_skipped_and_named_not_indexed(tmp_path: Path):
+    # NaN and Infinity are not JSON (marketshock writes null): such a file was not written by
+    # marketshock, and its "figures" would crash a sparkline or pass for numbers.
+    good, bad = DAYS[0], DAYS[1]
+    (tmp_path / f"{good}.json").write_text(envelope(good, price(good)))
+    (tmp_path / f"{bad}.json").write_text(envelope(bad, float("nan")))
+    result = invoke("history", "crypto.BTC.price", "--dir", str(tmp_path))
+    assert result.code == 0, result.err
+    assert f"skipped {tmp_path / f'{bad}.json'}: not valid JSON (NaN is not a JSON number)" in result.err
+    assert "1 snapshots" in result.out and str(bad) not in result.out
+
+
+def test_an_index_of_the_old_format_that_held_nan_is_rebuilt(snapshots: Path):
+    with sqlite3.connect(snapshots / metrics_index.INDEX_NAME) as conn:
+        conn.execute("UPDATE meta SET value = 'format 1' WHERE key = 'fingerprint'")
+        conn.execute("UPDATE metrics SET value = 'NaN'")  # what a NaN left in an index of format 1
+    assert history_csv(snapshots, "crypto.BTC.price") == expected_csv(DAYS)
 
 
 def test_an_index_written_under_other_metric_rules_is_rebuilt(snapshots: Path):

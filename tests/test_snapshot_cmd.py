@@ -176,13 +176,42 @@ def test_a_lock_held_past_the_timeout_exits_4_and_writes_nothing(tmp_path: Path)
     assert not list(tmp_path.glob("*.json"))
 
 
-def test_an_out_path_that_is_a_file_is_one_line_and_exit_1(tmp_path: Path):
+def test_an_out_path_that_is_a_file_is_one_line_and_exit_2_before_any_work(tmp_path: Path, monkeypatch):
+    # A path that cannot be used is bad input (README's exit codes), as `history --dir` says it.
+    from marketshock import runner
+
+    def no_run(*args: object) -> None:
+        raise AssertionError("the report was computed for a directory that cannot take it")
+
+    monkeypatch.setattr(runner, "execute", no_run)
     blocker = tmp_path / "blocker"
     blocker.write_text("")
     result = snapshot(blocker)
-    assert result.code == 1
-    assert result.err.startswith("marketshock: error: ") and result.err.count("\n") == 1
-    assert str(blocker) in result.err
+    assert (result.code, result.err) == (2, f"marketshock: error: snapshot directory {blocker} is not a directory\n")
+
+
+def test_an_out_path_below_a_file_names_the_file(tmp_path: Path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    result = snapshot(blocker / "daily")
+    assert result.code == 2
+    assert result.err == f"marketshock: error: snapshot directory {blocker / 'daily'}: {blocker} is not a directory\n"
+
+
+def test_an_out_directory_that_cannot_be_written_is_exit_2_and_nothing_is_made(tmp_path: Path, monkeypatch):
+    # As on a read-only mount (permission bits do not stop root, who runs CI).
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == tmp_path else real_access(path, mode))
+    result = snapshot(tmp_path / "daily")
+    assert result.code == 2
+    assert result.err == f"marketshock: error: snapshot directory {tmp_path / 'daily'}: {tmp_path} is not writable\n"
+    assert not (tmp_path / "daily").exists()
+
+
+def test_an_empty_out_or_dir_is_a_usage_error_not_the_default_directory(tmp_path: Path):
+    assert invoke("snapshot", "--offline", "--out", "").code == 2
+    result = invoke("history", "--list", "--dir", "")
+    assert (result.code, result.err) == (2, "marketshock: error: --dir/--out: the path is empty\n")
 
 
 def test_an_as_of_outside_the_bundled_data_is_a_usage_error(tmp_path: Path):

@@ -140,6 +140,9 @@ def test_scan_returns_snapshots_oldest_first(tmp_path: Path):
     [
         ("2026-02-01.json", '{"schema_version": 1, "command": "rep', "not valid JSON"),
         ("2026-02-02.json", "\xff\xfe garbage", "not valid JSON"),
+        # Python's json would read these; JSON has no such numbers, and marketshock writes null.
+        ("2026-02-08.json", json.dumps(envelope("2026-02-08")).replace("70555.39", "NaN"), "NaN is not a JSON number"),
+        ("2026-02-09.json", json.dumps(envelope("2026-02-09")).replace("70555.39", "-Infinity"), "not a JSON number"),
         ("2026-02-03.json", "[1, 2, 3]", "not a marketshock envelope"),
         ("2026-02-04.json", json.dumps({"hello": "world"}), "not a marketshock envelope"),
         ("2026-02-05.json", json.dumps(envelope("2026-02-05", schema_version=99)), "newer than this marketshock"),
@@ -187,6 +190,11 @@ def test_report_metrics_are_named_section_row_field(report_snapshot: store.Snaps
     assert m["crypto.market_cap.CoinMarketCap.value_usd"] == 2.26e12
     moves = {row["symbol"]: row for row in data["shock"]["moves"]}
     assert m["shock.moves.BTC.zscore"] == moves["BTC"]["zscore"]
+
+
+def test_a_metric_is_a_finite_number_of_any_size():
+    data = {"assets": [{"symbol": "BTC", "price": float("nan"), "low": float("inf"), "high": 10**400, "close": 1.5}]}
+    assert store.data_metrics("crypto", data) == {"crypto.BTC.high": 10**400, "crypto.BTC.close": 1.5}
 
 
 def test_metrics_are_numbers_only_never_flags_lists_or_text(report_snapshot: store.Snapshot):

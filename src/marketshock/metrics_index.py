@@ -30,12 +30,13 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from marketshock import files, store
 from marketshock.errors import LockBusy, StoreError
 
 INDEX_NAME = ".marketshock-index.sqlite"
-FORMAT = 1  # bump when the schema or the way metrics are read from a file changes
+FORMAT = 2  # bump when the schema or the way metrics are read from a file changes (2: NaN is not a number)
 READER_LOCK_TIMEOUT = 5.0  # a reader waits this long to refresh the index, then builds it in memory
 
 _SCHEMA = """
@@ -244,21 +245,28 @@ def update(directory: Path) -> None:
 # --- reading -------------------------------------------------------------------------------
 
 
-@dataclass
-class Point:
+class Point(NamedTuple):
+    """One snapshot's value of a metric. `file` is the snapshot's path as text: a `Path` joined
+    for each of thousands of points was the slowest part of reading a history."""
+
     as_of: dt.date
-    path: Path
+    file: str
     value: int | float
 
 
 class Index:
     """The index of one directory, in step with its files when it was opened."""
 
-    def __init__(self, directory: Path, conn: sqlite3.Connection, seen: Listing, how: str) -> None:
+    def __init__(
+        self, directory: Path, conn: sqlite3.Connection, seen: Listing, how: str, unsaved: Exception | None = None
+    ) -> None:
         self.directory = directory
         self.conn = conn
         self.seen = seen
         self.how = how  # "read", "updated", "rebuilt", "in memory (<why>)"
+        # Why the index on disk could not be brought in step (a busy lock, a read-only directory):
+        # this one was built in memory from the files instead. None: the file is in step.
+        self.unsaved = unsaved
 
     def close(self) -> None:
         self.conn.close()
@@ -301,10 +309,8 @@ class Index:
             "AND as_of BETWEEN ? AND ? ORDER BY as_of",
             (metric, low, high),
         )
-        return [
-            Point(dt.date.fromisoformat(as_of), self.directory / f"{as_of}.json", _decode(value))
-            for as_of, value in rows
-        ]
+        prefix = str(self.directory / "_")[:-1]  # the directory as Path writes it before a file name
+        return [Point(dt.date.fromisoformat(as_of), f"{prefix}{as_of}.json", _decode(value)) for as_of, value in rows]
 
 
 def open_index(directory: Path, *, reindex: bool = False, lock_timeout: float | None = None) -> Index:
@@ -332,7 +338,7 @@ def open_index(directory: Path, *, reindex: bool = False, lock_timeout: float | 
             return Index(directory, conn, seen, "rebuilt" if reindex or not existed else "updated")
     except (LockBusy, OSError, sqlite3.Error) as error:
         why = str(error) if isinstance(error, LockBusy) else f"cannot write {path}: {error}"
-        return Index(directory, build_in_memory(directory, seen), seen, f"in memory ({why})")
+        return Index(directory, build_in_memory(directory, seen), seen, f"in memory ({why})", unsaved=error)
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ def default_dir() -> Path:
 
 def snapshot_dir(settings: Settings, explicit: str | Path | None = None) -> Path:
     """--out/--dir, else `snapshot.dir` (config or MARKETSHOCK_SNAPSHOT_DIR), else the user data dir."""
+    if explicit is not None and not str(explicit).strip():
+        from marketshock.errors import PathError
+
+        raise PathError("--dir/--out: the path is empty")  # not "the default directory" by accident
     chosen = explicit or settings.snapshot.dir
     return Path(chosen).expanduser() if chosen else default_dir()
 
@@ -213,6 +218,13 @@ class Skipped:
     foreign: bool = False  # not named like a snapshot at all (a broken `<date>.json` is not foreign)
 
 
+def _not_a_json_number(name: str) -> None:
+    # Python's json reads NaN and Infinity, which JSON has not (marketshock writes null for a
+    # figure it has not): a file holding one was not written by marketshock, and its "figure"
+    # would pass for a number in every history and diff.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def read(path: Path) -> Snapshot:
     """Read one snapshot file; StoreError (naming what is wrong) for anything else."""
     from marketshock.models.envelope import SCHEMA_VERSION  # the models only when a file is read
@@ -222,8 +234,8 @@ def read(path: Path) -> Snapshot:
     except OSError as error:
         raise StoreError(f"cannot read: {error.strerror or error}") from None
     try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_not_a_json_number)
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
         raise StoreError(f"not valid JSON ({error})") from None
     if not isinstance(doc, dict) or "schema_version" not in doc or "command" not in doc:
         raise StoreError("not a marketshock envelope (no schema_version/command)")
@@ -296,7 +308,9 @@ def _keyed_lists() -> dict[tuple[str, str], tuple[str, bool]]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))  # ints: any size
 
 
 def _segment(text: str) -> str:

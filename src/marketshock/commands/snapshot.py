@@ -111,7 +111,8 @@ def snapshot(
 
     Exit 0 when written, 3 when a section failed (the file is still written, its `errors`
     say what failed) or an alert's notification failed, 1 when nothing could be produced
-    (nothing written), 4 when another run held the directory's lock for longer than
+    (nothing written), 2 for bad input (a bad date or config, a directory that cannot be used,
+    said before any work), 4 when another run held the directory's lock for longer than
     --lock-timeout, 5 when an [[alerts]] rule of the config fired (notified once per as-of date).
     """
     from marketshock import output, runner, store
@@ -135,6 +136,7 @@ def snapshot(
     settings = loaded.settings
     rules = alerting.rules(settings.alerts, str(loaded.path))  # a bad rule is exit 2 before any work
     directory = store.snapshot_dir(settings, out)
+    _usable_dir(directory)
     if no_overwrite:
         # Skip the work (and, live, the network) when today's file is already there.
         _, day = runner.data_source(request, settings)
@@ -195,6 +197,25 @@ def snapshot(
         typer.echo(str(picture.absolute()))
     alerted = _alert(ctx, directory, written.path, rules, lock_timeout)
     raise typer.Exit(int(outcome.exit_code) or alerted)
+
+
+def _usable_dir(directory: Path) -> None:
+    """A snapshot directory that cannot be used is bad input (exit 2), said before the report is
+    computed for nothing: a file in its place, or no directory it could be made in or written
+    to. Nothing is created here; `store.write_snapshot` makes the directory when it writes."""
+    import os
+
+    from marketshock.errors import PathError, shown_path
+
+    named = f"snapshot directory {shown_path(directory)}"
+    existing = next((p for p in (directory, *directory.parents) if p.exists()), None)
+    if existing is None:  # not even the root: a path that cannot be looked at
+        raise PathError(f"{named} cannot be used")
+    where = named if existing == directory else f"{named}: {shown_path(existing)}"
+    if not existing.is_dir():
+        raise PathError(f"{where} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):  # a read-only mount, or another user's directory
+        raise PathError(f"{where} is not writable")
 
 
 def _alert(ctx: typer.Context, directory: Path, path: Path, rules: list[Rule], lock_timeout: float) -> int:
@@ -337,6 +358,8 @@ def history(
     where = store.snapshot_dir(_settings(ctx), directory)
     index = _open_index(ctx, where, reindex)
     try:
+        if reindex and index.unsaved is not None:
+            _index_not_saved(ctx, index, alone=not (metric or list_metrics))
         if reindex and not (metric or list_metrics):
             _warn(ctx, f"reindexed {index.count()} snapshots in {where}")
             return
@@ -344,10 +367,14 @@ def history(
             raise Unavailable(f"no snapshots in {where}; write one with `marketshock snapshot`")
         if list_metrics:
             paths = index.paths(first, last)
+            if not paths:
+                raise Unavailable(
+                    f"no snapshot in {where} between {first or 'the first'} and {last or 'the last'} has a metric"
+                )
             from marketshock.formatting import safe_text  # the paths are keys read from files
 
             typer.echo("\n".join(safe_text(p, one_line=True) for p in paths))
-            raise typer.Exit(0 if paths else 1)
+            return
         assert metric is not None
         if not index.has(metric):
             import difflib
@@ -398,6 +425,27 @@ def _open_index(ctx: typer.Context, directory: Path, reindex: bool) -> MetricsIn
     return index
 
 
+def _index_not_saved(ctx: typer.Context, index: MetricsIndex, *, alone: bool) -> None:
+    """`--reindex` could not write the index (`index.unsaved` says why). Alone, the rebuild was
+    the whole job: an error (exit 4 for a busy lock, else 2). With a METRIC or --list, the
+    answer comes from the snapshot files all the same: a warning."""
+    from marketshock import metrics_index
+    from marketshock.errors import LockBusy, PathError
+
+    error = index.unsaved
+    assert error is not None
+    if isinstance(error, LockBusy):
+        reason = str(error)
+    else:
+        why = getattr(error, "strerror", None) or error
+        reason = f"cannot write {metrics_index.index_path(index.directory)}: {why}"
+    if alone:  # the caller's `finally` closes the index
+        if isinstance(error, LockBusy):
+            raise LockBusy(f"metrics index not rebuilt: {reason}")
+        raise PathError(f"metrics index not rebuilt: {reason}")
+    _warn(ctx, f"metrics index not rebuilt: {reason}; answering from the snapshot files")
+
+
 def _warn_skipped(ctx: typer.Context, directory: Path, skipped: list[Skipped]) -> None:
     foreign = [s for s in skipped if s.foreign]
     for s in skipped:  # a broken snapshot is named; files of someone else's only with -v
@@ -431,7 +479,7 @@ def _print_history(
         result = HistoryResult(
             metric=metric,
             directory=str(where),
-            points=[HistoryPoint(date=p.as_of, value=p.value, file=str(p.path)) for p in points],
+            points=[HistoryPoint(date=p.as_of, value=p.value, file=p.file) for p in points],
             skipped=[SkippedFile(file=str(s.path), reason=s.reason) for s in skipped],
         )
         output.write_json(_envelope("history", points[-1].as_of, result))
