@@ -196,6 +196,17 @@ def test_a_snapshot_holding_nan_is_skipped_and_named_not_indexed(tmp_path: Path)
     assert "1 snapshots" in result.out and str(bad) not in result.out
 
 
+def test_a_number_no_float_can_hold_is_not_a_figure_and_breaks_no_table(tmp_path: Path):
+    # A hand-edited 10**400 has no place in a sparkline, a change or a diff.
+    huge, fine = DAYS[0], DAYS[1]
+    (tmp_path / f"{huge}.json").write_text(envelope(huge, 10**400))
+    (tmp_path / f"{fine}.json").write_text(envelope(fine, price(fine)))
+    table = invoke("history", "crypto.BTC.price", "--dir", str(tmp_path))
+    assert table.code == 0 and "1 snapshots" in table.out and str(huge) not in table.out
+    diff = invoke("diff", str(huge), str(fine), "--dir", str(tmp_path))
+    assert diff.code == 0, diff.err
+
+
 def test_an_index_of_the_old_format_that_held_nan_is_rebuilt(snapshots: Path):
     with sqlite3.connect(snapshots / metrics_index.INDEX_NAME) as conn:
         conn.execute("UPDATE meta SET value = 'format 1' WHERE key = 'fingerprint'")

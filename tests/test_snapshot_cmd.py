@@ -198,14 +198,45 @@ def test_an_out_path_below_a_file_names_the_file(tmp_path: Path):
     assert result.err == f"marketshock: error: snapshot directory {blocker / 'daily'}: {blocker} is not a directory\n"
 
 
-def test_an_out_directory_that_cannot_be_written_is_exit_2_and_nothing_is_made(tmp_path: Path, monkeypatch):
+def test_an_out_directory_that_cannot_be_written_is_exit_2(tmp_path: Path, monkeypatch):
     # As on a read-only mount (permission bits do not stop root, who runs CI).
+    daily = tmp_path / "daily"
+    daily.mkdir()
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == tmp_path else real_access(path, mode))
-    result = snapshot(tmp_path / "daily")
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == daily else real_access(path, mode))
+    result = snapshot(daily)
+    assert (result.code, result.err) == (2, f"marketshock: error: snapshot directory {daily} is not writable\n")
+
+
+def test_an_out_directory_that_cannot_be_made_is_exit_2(tmp_path: Path):
+    result = snapshot(Path("/proc/marketshock-snapshots"))
     assert result.code == 2
-    assert result.err == f"marketshock: error: snapshot directory {tmp_path / 'daily'}: {tmp_path} is not writable\n"
-    assert not (tmp_path / "daily").exists()
+    assert result.err.startswith("marketshock: error: cannot create snapshot directory /proc/marketshock-snapshots: ")
+
+
+@pytest.mark.parametrize("link", ["dangling", "looping"])
+def test_an_out_path_through_a_link_to_nothing_is_exit_2(tmp_path: Path, link: str):
+    target = tmp_path / link
+    target.symlink_to(tmp_path / "nowhere" if link == "dangling" else target)
+    result = snapshot(target / "daily")
+    assert result.code == 2
+    said = f"snapshot directory {target / 'daily'}: {target} is a symbolic link to nothing"
+    assert result.err == f"marketshock: error: {said}\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("~nosuchuser-marketshock/daily", "no home directory for ~nosuchuser-marketshock"),
+        ("a\0b", "a path cannot hold a NUL character"),
+    ],
+    ids=["unknown user", "NUL"],
+)
+def test_a_path_no_system_call_can_take_is_one_line_and_exit_2(given: str, said: str):
+    for args in (("snapshot", "--offline", "--out", given), ("history", "--list", "--dir", given)):
+        result = invoke(*args)
+        assert result.code == 2 and result.err.startswith("marketshock: error: snapshot directory ")
+        assert result.err.endswith(f"{said}\n") and result.err.count("\n") == 1
 
 
 def test_an_empty_out_or_dir_is_a_usage_error_not_the_default_directory(tmp_path: Path):

@@ -36,7 +36,7 @@ from marketshock import files, store
 from marketshock.errors import LockBusy, StoreError
 
 INDEX_NAME = ".marketshock-index.sqlite"
-FORMAT = 2  # bump when the schema or the way metrics are read from a file changes (2: NaN is not a number)
+FORMAT = 3  # bump when the schema or the way metrics are read from a file changes (3: a metric is a finite float)
 READER_LOCK_TIMEOUT = 5.0  # a reader waits this long to refresh the index, then builds it in memory
 
 _SCHEMA = """

@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,13 +57,35 @@ def default_dir() -> Path:
 
 
 def snapshot_dir(settings: Settings, explicit: str | Path | None = None) -> Path:
-    """--out/--dir, else `snapshot.dir` (config or MARKETSHOCK_SNAPSHOT_DIR), else the user data dir."""
-    if explicit is not None and not str(explicit).strip():
-        from marketshock.errors import PathError
+    """--out/--dir, else `snapshot.dir` (config or MARKETSHOCK_SNAPSHOT_DIR; empty or blank there
+    means not set, as for the other directories), else the user data dir. Raises PathError (exit
+    2) for an empty --dir/--out, a NUL character, or `~user` of a user with no home directory."""
+    from marketshock.errors import PathError, shown_path
 
+    if explicit is not None and not str(explicit).strip():
         raise PathError("--dir/--out: the path is empty")  # not "the default directory" by accident
-    chosen = explicit or settings.snapshot.dir
-    return Path(chosen).expanduser() if chosen else default_dir()
+    chosen = str(explicit) if explicit is not None else (settings.snapshot.dir or "").strip()
+    if not chosen:
+        return default_dir()
+    if "\0" in chosen:
+        raise PathError(f"snapshot directory {shown_path(chosen)!r}: a path cannot hold a NUL character")
+    try:
+        return Path(chosen).expanduser()
+    except RuntimeError:  # pathlib's "Could not determine home directory"
+        user = chosen.split("/")[0]
+        raise PathError(f"snapshot directory {shown_path(chosen)}: no home directory for {user}") from None
+
+
+def in_the_way(directory: Path) -> Path | None:
+    """What stops `directory` from being a directory, if anything: itself or its nearest existing
+    parent when that is not a directory (a file, a FIFO), or a symbolic link to nothing (a broken
+    or looping link) on the way."""
+    for path in (directory, *directory.parents):
+        if path.exists():
+            return None if path.is_dir() else path
+        if path.is_symlink():  # there, but pointing nowhere
+            return path
+    return None
 
 
 def snapshot_path(directory: Path, as_of: dt.date) -> Path:
@@ -307,10 +330,17 @@ def _keyed_lists() -> dict[tuple[str, str], tuple[str, bool]]:
     return {(s.name, key): keyed for s in registry.SECTIONS for key, keyed in s.metric_rows.items()}
 
 
+_LARGEST_FLOAT = int(sys.float_info.max)
+
+
 def _is_number(value: Any) -> bool:
+    """A finite number a float can hold: every figure is shown, charted and compared as one
+    (an int keeps its digits in --csv and --json)."""
     if isinstance(value, bool):
         return False
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))  # ints: any size
+    if isinstance(value, int):
+        return abs(value) <= _LARGEST_FLOAT
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _segment(text: str) -> str:

@@ -136,7 +136,6 @@ def snapshot(
     settings = loaded.settings
     rules = alerting.rules(settings.alerts, str(loaded.path))  # a bad rule is exit 2 before any work
     directory = store.snapshot_dir(settings, out)
-    _usable_dir(directory)
     if no_overwrite:
         # Skip the work (and, live, the network) when today's file is already there.
         _, day = runner.data_source(request, settings)
@@ -147,6 +146,7 @@ def snapshot(
             if keep:
                 _prune(ctx, directory, keep, lock_timeout, protect=existing)
             raise typer.Exit(_alert(ctx, directory, existing, rules, lock_timeout))
+    _usable_dir(directory)
     outcome = runner.execute(request)
     if outcome.unreachable:
         tried = len(outcome.unreachable)
@@ -201,21 +201,24 @@ def snapshot(
 
 def _usable_dir(directory: Path) -> None:
     """A snapshot directory that cannot be used is bad input (exit 2), said before the report is
-    computed for nothing: a file in its place, or no directory it could be made in or written
-    to. Nothing is created here; `store.write_snapshot` makes the directory when it writes."""
+    computed for nothing: something in its way (a file, a broken link), or a directory that
+    cannot be made or written to (a read-only mount, /proc). Made here, as the write would."""
     import os
 
+    from marketshock import store
     from marketshock.errors import PathError, shown_path
 
     named = f"snapshot directory {shown_path(directory)}"
-    existing = next((p for p in (directory, *directory.parents) if p.exists()), None)
-    if existing is None:  # not even the root: a path that cannot be looked at
-        raise PathError(f"{named} cannot be used")
-    where = named if existing == directory else f"{named}: {shown_path(existing)}"
-    if not existing.is_dir():
-        raise PathError(f"{where} is not a directory")
-    if not os.access(existing, os.W_OK | os.X_OK):  # a read-only mount, or another user's directory
-        raise PathError(f"{where} is not writable")
+    blocker = store.in_the_way(directory)
+    if blocker is not None:
+        what = "a symbolic link to nothing" if blocker.is_symlink() and not blocker.exists() else "not a directory"
+        raise PathError(f"{named} is {what}" if blocker == directory else f"{named}: {shown_path(blocker)} is {what}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PathError(f"cannot create {named}: {error.strerror or error}") from None
+    if not os.access(directory, os.W_OK | os.X_OK):  # a read-only mount, or another user's directory
+        raise PathError(f"{named} is not writable")
 
 
 def _alert(ctx: typer.Context, directory: Path, path: Path, rules: list[Rule], lock_timeout: float) -> int:
@@ -400,11 +403,13 @@ def _open_index(ctx: typer.Context, directory: Path, reindex: bool) -> MetricsIn
     snapshots as `_scan` does. A damaged index is rebuilt from the JSON files."""
     import sqlite3
 
-    from marketshock import metrics_index
+    from marketshock import metrics_index, store
     from marketshock.errors import PathError, Unavailable, shown_path
 
-    if directory.exists() and not directory.is_dir():  # a wrong path, not "no snapshots yet"
-        raise PathError(f"snapshot directory {shown_path(directory)} is not a directory")
+    blocker = store.in_the_way(directory)
+    if blocker is not None:  # a wrong path, not "no snapshots yet"
+        where = "" if blocker == directory else f": {shown_path(blocker)}"
+        raise PathError(f"snapshot directory {shown_path(directory)}{where} is not a directory")
     if not directory.is_dir():
         raise Unavailable(f"snapshot directory {directory} does not exist; write one with `marketshock snapshot`")
     try:
