@@ -57,6 +57,14 @@ def test_environment_variable_sets_the_directory(tmp_path: Path, monkeypatch):
     assert (tmp_path / "from-env" / "2026-02-06.json").is_file()
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_directory_variable_means_not_set(blank: str, monkeypatch):
+    # As for the other directories: never a directory named " " in the current one.
+    monkeypatch.setenv("MARKETSHOCK_SNAPSHOT_DIR", blank)
+    result = invoke("snapshot", "--offline")
+    assert (result.code, result.out.strip()) == (0, str(home_dir() / "data" / "marketshock" / "snapshots" / "2026-02-06.json"))
+
+
 def test_config_file_sets_the_directory_and_out_overrides_it(tmp_path: Path):
     config = tmp_path / "config.toml"
     config.write_text(f'[snapshot]\ndir = "{(tmp_path / "from-config").as_posix()}"\n')
