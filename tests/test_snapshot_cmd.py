@@ -62,7 +62,8 @@ def test_a_blank_directory_variable_means_not_set(blank: str, monkeypatch):
     # As for the other directories: never a directory named " " in the current one.
     monkeypatch.setenv("MARKETSHOCK_SNAPSHOT_DIR", blank)
     result = invoke("snapshot", "--offline")
-    assert (result.code, result.out.strip()) == (0, str(home_dir() / "data" / "marketshock" / "snapshots" / "2026-02-06.json"))
+    default = home_dir() / "data" / "marketshock" / "snapshots"
+    assert (result.code, result.out.strip()) == (0, str(default / "2026-02-06.json"))
 
 
 def test_config_file_sets_the_directory_and_out_overrides_it(tmp_path: Path):
