@@ -168,12 +168,11 @@ def test_the_connect_timeout_is_its_own_setting_and_never_longer_than_the_timeou
     assert Http(timeout=1, connect_timeout=2.5, retries=0).connect_timeout == 1
 
 
-def test_a_host_whose_handshake_timed_out_is_not_asked_again_in_the_run():
-    handler, calls = counting([httpx.ConnectTimeout("timed out"), httpx.Response(200, text="ok")])
-    http = make_http(handler, retries=3)
+def timeouts_of_two_requests(http: Http) -> list[str]:
+    """Fetch BTC's then ETH's history from the same host; the message of each that timed out."""
     other = RequestSpec("yahoo", "ETH price history", "https://example.test/v8/finance/chart/ETH-USD", ttl=600)
 
-    async def go():
+    async def go() -> list[str]:
         outcomes = []
         for spec in (SPEC, other):
             try:
@@ -183,7 +182,12 @@ def test_a_host_whose_handshake_timed_out_is_not_asked_again_in_the_run():
         await http.aclose()
         return outcomes
 
-    assert asyncio.run(go()) == [
+    return asyncio.run(go())
+
+
+def test_a_host_whose_handshake_timed_out_is_not_asked_again_in_the_run():
+    handler, calls = counting([httpx.ConnectTimeout("timed out"), httpx.Response(200, text="ok")])
+    assert timeouts_of_two_requests(make_http(handler, retries=3)) == [
         "yahoo: BTC price history: no connection within 0.5 s (example.test)",
         "yahoo: ETH price history: no connection within 0.5 s (example.test)",
     ]
@@ -229,19 +233,8 @@ def test_a_silent_read_is_retried_once_whatever_the_retry_budget():
 def test_a_host_that_never_answered_is_not_asked_again_in_the_run():
     handler, calls = counting([httpx.ReadTimeout("timed out")])
     http = make_http(handler, retries=3)
-    other = RequestSpec("yahoo", "ETH price history", "https://example.test/v8/finance/chart/ETH-USD", ttl=600)
-
-    async def go():
-        errors = []
-        for spec in (SPEC, other):
-            try:
-                await http.fetch(spec, lambda text: text)
-            except ProviderTimeout as error:
-                errors.append(str(error))
-        await http.aclose()
-        return errors
-
-    assert asyncio.run(go())[1] == "yahoo: ETH price history: no response within 0.5 s (example.test)"
+    said = timeouts_of_two_requests(http)[1]
+    assert said == "yahoo: ETH price history: no response within 0.5 s (example.test)"
     assert len(calls) == 2  # both attempts of the first request; the second never left
     assert http.unreachable == {"yahoo": "no response within 0.5 s, 2 attempts (example.test)"}
 

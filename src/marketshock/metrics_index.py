@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import math
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -112,18 +111,15 @@ _INT64 = 2**63
 
 
 def _encode(value: int | float) -> int | float | str:
-    """SQLite holds 64-bit integers and turns NaN into NULL: those few values are kept as text."""
+    """SQLite holds 64-bit integers: a larger int is kept as text (a metric is never NaN, see
+    `store._is_number`)."""
     if isinstance(value, int) and not -_INT64 <= value < _INT64:
         return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
     return value
 
 
 def _decode(value: int | float | str) -> int | float:
-    if isinstance(value, str):
-        return float(value) if value == "nan" else int(value)
-    return value
+    return int(value) if isinstance(value, str) else value
 
 
 # --- building and refreshing ---------------------------------------------------------------

@@ -76,15 +76,19 @@ def snapshot_dir(settings: Settings, explicit: str | Path | None = None) -> Path
         raise PathError(f"snapshot directory {shown_path(chosen)}: no home directory for {user}") from None
 
 
-def in_the_way(directory: Path) -> Path | None:
-    """What stops `directory` from being a directory, if anything: itself or its nearest existing
-    parent when that is not a directory (a file, a FIFO), or a symbolic link to nothing (a broken
-    or looping link) on the way."""
+def in_the_way(directory: Path) -> str | None:
+    """What stops `directory` from being a snapshot directory, in words for a PathError, if
+    anything: itself or its nearest existing parent when that is not a directory (a file, a
+    FIFO), or a symbolic link to nothing (a broken or looping link) on the way."""
+    from marketshock.errors import shown_path
+
     for path in (directory, *directory.parents):
-        if path.exists():
-            return None if path.is_dir() else path
-        if path.is_symlink():  # there, but pointing nowhere
-            return path
+        if path.exists() and path.is_dir():
+            return None
+        if path.exists() or path.is_symlink():  # a file, or a link pointing nowhere
+            what = "not a directory" if path.exists() else "a symbolic link to nothing"
+            where = "" if path == directory else f": {shown_path(path)}"
+            return f"snapshot directory {shown_path(directory)}{where} is {what}"
     return None
 
 

@@ -208,11 +208,10 @@ def _usable_dir(directory: Path) -> None:
     from marketshock import store
     from marketshock.errors import PathError, shown_path
 
+    blocked = store.in_the_way(directory)
+    if blocked:
+        raise PathError(blocked)
     named = f"snapshot directory {shown_path(directory)}"
-    blocker = store.in_the_way(directory)
-    if blocker is not None:
-        what = "a symbolic link to nothing" if blocker.is_symlink() and not blocker.exists() else "not a directory"
-        raise PathError(f"{named} is {what}" if blocker == directory else f"{named}: {shown_path(blocker)} is {what}")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -404,12 +403,11 @@ def _open_index(ctx: typer.Context, directory: Path, reindex: bool) -> MetricsIn
     import sqlite3
 
     from marketshock import metrics_index, store
-    from marketshock.errors import PathError, Unavailable, shown_path
+    from marketshock.errors import PathError, Unavailable
 
-    blocker = store.in_the_way(directory)
-    if blocker is not None:  # a wrong path, not "no snapshots yet"
-        where = "" if blocker == directory else f": {shown_path(blocker)}"
-        raise PathError(f"snapshot directory {shown_path(directory)}{where} is not a directory")
+    blocked = store.in_the_way(directory)
+    if blocked:  # a wrong path, not "no snapshots yet"
+        raise PathError(blocked)
     if not directory.is_dir():
         raise Unavailable(f"snapshot directory {directory} does not exist; write one with `marketshock snapshot`")
     try:
